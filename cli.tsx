@@ -1,0 +1,100 @@
+import {Command, CommanderError, Option} from 'commander';
+import {CliError, EXIT_CODE_HELP, ExitCode} from './source/commands/exit-codes';
+
+const VERSION = process.env.AML_AUTH_VERSION ?? '0.0.0-dev';
+
+function fail(err: unknown, debug: boolean): never {
+  if (err instanceof CliError) {
+    process.stderr.write(`aml-auth: ${err.message}${err.hint ? `\n  hint: ${err.hint}` : ''}\n`);
+    process.exit(err.exitCode);
+  }
+  const e = err as Error;
+  process.stderr.write(`aml-auth: ${e?.message ?? String(err)}\n`);
+  if (debug && e?.stack) process.stderr.write(`${e.stack}\n`);
+  else process.stderr.write('  hint: run again with --debug for details\n');
+  process.exit(ExitCode.failure);
+}
+
+const program = new Command();
+program
+  .name('aml-auth')
+  .description(
+    'Authenticate clients to Azure Machine Learning online endpoints: sign in, pick an endpoint, set its auth mode, assign roles, fetch credentials and score it.',
+  )
+  .version(VERSION, '-V, --version')
+  .option('--sandbox', 'run against an embedded sandbox cloud (no Azure needed)')
+  .option(
+    '--cloud <name|file>',
+    'AzureCloud (default), AzureChinaCloud, AzureUSGovernment or a cloud JSON file',
+  )
+  .option('--debug', 'show stack traces and SDK logs (secrets redacted)')
+  .showSuggestionAfterError(true)
+  .addHelpText(
+    'after',
+    `\n${EXIT_CODE_HELP}\n\nExamples:\n  $ aml-auth --sandbox\n  $ aml-auth sandbox --port 0 --json\n`,
+  )
+  .exitOverride()
+  .configureOutput({outputError: (str, write) => write(str.replace(/^error:/, 'aml-auth:'))})
+  .action(async (opts: {sandbox?: boolean; debug?: boolean}) => {
+    if (opts.sandbox) {
+      // The wizard (issue #3) is not built yet: run the embedded sandbox cloud in the foreground.
+      const {runSandboxCommand} = await import('./source/commands/sandbox');
+      process.stderr.write(
+        'The interactive wizard is not available yet; running the sandbox cloud instead.\n\n',
+      );
+      await runSandboxCommand({port: '0', autoApprove: true});
+      return;
+    }
+    throw new CliError(
+      'the interactive wizard is not available yet',
+      ExitCode.usage,
+      'run `aml-auth sandbox` to start the sandbox cloud',
+    );
+  });
+
+program
+  .command('sandbox')
+  .description('run the local sandbox cloud (Entra ID, Resource Manager and scoring) until Ctrl-C')
+  .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', '0')
+  .option('--json', 'print the descriptor as one JSON line on stdout')
+  .option(
+    '--token-lifetime <duration>',
+    'lifetime of Entra and Azure ML tokens, e.g. 90s (default: 1h / 24h)',
+  )
+  .addOption(
+    new Option(
+      '--auto-approve [principal]',
+      'approve device codes automatically as this user after ~1 s (default: owner)',
+    ),
+  )
+  .option('--faults <spec>', 'inject faults, e.g. arm:429:next=2,scoring:latency=300ms:rate=0.5')
+  .option('--provisioning-delay <duration>', 'how long endpoint operations take (default 3s)')
+  .option('--dir <folder>', 'where to write ca.pem and cloud.json (default: a private temp folder)')
+  .addHelpText(
+    'after',
+    `
+Faults: comma-separated SURFACE:FAULT[:OPTION...]
+  SURFACE  identity | arm | scoring | all
+  FAULT    429 | 500 | 503 | drop | latency=DURATION
+  OPTION   rate=0..1 | next=N | retry-after=SECONDS
+
+Examples:
+  $ aml-auth sandbox
+  $ aml-auth sandbox --port 0 --json --auto-approve=scientist
+  $ aml-auth sandbox --token-lifetime 90s --faults arm:429:next=2
+`,
+  )
+  .action(async (opts) => {
+    const {runSandboxCommand} = await import('./source/commands/sandbox');
+    await runSandboxCommand(opts);
+  });
+
+const debug = process.argv.includes('--debug');
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exit(err.exitCode === 0 ? 0 : ExitCode.usage);
+  }
+  fail(err, debug);
+}

@@ -1,0 +1,34 @@
+// Bundles the CLI into dist/ with esbuild: one entry (dist/cli.js) plus lazily loaded chunks, so the
+// first frame renders before the Azure SDKs are imported.
+import {build} from 'esbuild';
+import {chmod, readFile, rm} from 'node:fs/promises';
+
+const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
+
+await rm(new URL('../dist', import.meta.url), {recursive: true, force: true});
+await build({
+  entryPoints: {cli: 'cli.tsx'},
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  legalComments: 'none',
+  chunkNames: 'chunks/[name]-[hash]',
+  define: {
+    'process.env.AML_AUTH_VERSION': JSON.stringify(pkg.version),
+  },
+  // Ink loads react-devtools-core only in development; the keyring package is optional.
+  external: ['react-devtools-core', '@azure/identity-cache-persistence', 'keytar'],
+  banner: {
+    js: [
+      '#!/usr/bin/env node',
+      "import {createRequire as __amlCreateRequire} from 'node:module';",
+      'const require = __amlCreateRequire(import.meta.url);',
+    ].join('\n'),
+  },
+  logLevel: 'warning',
+});
+await chmod(new URL('../dist/cli.js', import.meta.url), 0o755);

@@ -1,0 +1,115 @@
+import {CliError, ExitCode} from './exit-codes';
+import {parseDuration} from '../sandbox/duration';
+import {parseFaults} from '../sandbox/faults';
+import type {RunningSandbox, SandboxOptions} from '../sandbox';
+
+export interface SandboxCommandOptions {
+  port?: string;
+  json?: boolean;
+  tokenLifetime?: string;
+  autoApprove?: string | boolean;
+  faults?: string;
+  dir?: string;
+  provisioningDelay?: string;
+}
+
+/** Turns command-line options into sandbox options, or a usage error (exit 2). */
+export function sandboxOptions(opts: SandboxCommandOptions): SandboxOptions {
+  const out: SandboxOptions = {};
+  if (opts.port !== undefined) {
+    const port = Number(opts.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new CliError(
+        `--port '${opts.port}' is not a port number`,
+        ExitCode.usage,
+        'use 0 to pick a free port',
+      );
+    }
+    out.port = port;
+  }
+  try {
+    if (opts.tokenLifetime !== undefined) out.tokenLifetimeMs = parseDuration(opts.tokenLifetime);
+    if (opts.provisioningDelay !== undefined)
+      out.provisioningDelayMs = parseDuration(opts.provisioningDelay);
+  } catch (err) {
+    throw new CliError((err as Error).message, ExitCode.usage);
+  }
+  if (out.tokenLifetimeMs !== undefined && out.tokenLifetimeMs < 1000) {
+    throw new CliError('--token-lifetime must be at least 1s', ExitCode.usage);
+  }
+  if (opts.faults) {
+    try {
+      parseFaults(opts.faults);
+    } catch (err) {
+      throw new CliError(
+        (err as Error).message,
+        ExitCode.usage,
+        'e.g. --faults arm:429:next=2,scoring:latency=300ms',
+      );
+    }
+    out.faults = opts.faults;
+  }
+  if (opts.autoApprove !== undefined) out.autoApprove = opts.autoApprove;
+  if (opts.dir) out.dir = opts.dir;
+  return out;
+}
+
+export async function startSandboxFromCli(opts: SandboxOptions): Promise<RunningSandbox> {
+  const {startSandbox} = await import('../sandbox');
+  try {
+    return await startSandbox(opts);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') {
+      throw new CliError(
+        `port ${opts.port} is already in use`,
+        ExitCode.usage,
+        'pick another --port, or --port 0 for a free one',
+      );
+    }
+    if (/auto-approve/.test(e.message))
+      throw new CliError(e.message, ExitCode.usage, 'users: owner, scientist');
+    throw err;
+  }
+}
+
+/** Human summary of a running sandbox; secrets stay in the cloud file. */
+export function describeSandbox(s: RunningSandbox): string {
+  const d = s.descriptor;
+  const lines = [
+    `aml-auth sandbox cloud listening on ${s.url} (127.0.0.1 only)`,
+    '',
+    `  cloud file       ${d.cloudFile}`,
+    `  CA certificate   ${d.caCertFile}`,
+    `  tenant           contoso.sandbox (${d.tenantId})`,
+    `  resource manager ${d.resourceManagerEndpoint}`,
+    `  sign-in page     ${d.deviceLoginUrl}`,
+    '',
+    '  principals:',
+    ...d.principals.map(
+      (p) =>
+        `    ${p.kind === 'user' ? 'user' : 'app '} ${p.name.padEnd(26)} ${p.objectId}${p.clientId ? `  client ${p.clientId}` : ''}`,
+    ),
+    '',
+    '  Client secrets and the admin token are in the cloud file (readable only by you).',
+    `  Try: aml-auth --cloud ${d.cloudFile}      Stop with Ctrl-C.`,
+  ];
+  return lines.join('\n');
+}
+
+/** Runs until SIGINT/SIGTERM, then shuts down cleanly. */
+export async function runSandboxCommand(opts: SandboxCommandOptions): Promise<void> {
+  const sandbox = await startSandboxFromCli(sandboxOptions(opts));
+  if (opts.json) process.stdout.write(JSON.stringify(sandbox.descriptor) + '\n');
+  else process.stdout.write(describeSandbox(sandbox) + '\n');
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void sandbox.stop().then(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  if (!opts.json) process.stderr.write('sandbox stopped\n');
+}

@@ -1,0 +1,73 @@
+import type {Clock} from './clock';
+import type {FaultInjector} from './faults';
+import type {Surface} from './http';
+import type {TokenSigner} from './jwt';
+import type {Principal, World} from './world';
+
+export interface DeviceCodeGrant {
+  deviceCode: string;
+  userCode: string;
+  clientId: string;
+  tenantId: string;
+  scopes: string[];
+  expiresAt: number;
+  status: 'pending' | 'approved' | 'declined' | 'redeemed';
+  principalId?: string;
+  /** Someone opened the device page while this code was pending: auto-approval stands aside. */
+  pageOpened: boolean;
+}
+
+export interface RefreshGrant {
+  principalId: string;
+  clientId: string;
+  tenantId: string;
+}
+
+export interface RequestLogEntry {
+  seq: number;
+  time: string;
+  surface: Surface;
+  method: string;
+  path: string;
+  status: number;
+  caller?: string;
+  durationMs: number;
+}
+
+export interface Lifetimes {
+  /** Entra access tokens (ARM and ML audiences). */
+  entraSeconds: number;
+  /** Azure ML tokens from an endpoint's `token` operation. */
+  amlSeconds: number;
+}
+
+/** Everything the surfaces share: one per running sandbox. */
+export interface SandboxContext {
+  world: World;
+  clock: Clock;
+  baseUrl: string;
+  adminToken: string;
+  entraSigner: TokenSigner;
+  amlSigner: TokenSigner;
+  lifetimes: Lifetimes;
+  provisioningDelayMs: number;
+  pageSize: number;
+  /** The user that approves device codes automatically, if any. */
+  autoApprove: Principal | undefined;
+  autoApproveDelayMs: number;
+  deviceCodes: Map<string, DeviceCodeGrant>;
+  refreshTokens: Map<string, RefreshGrant>;
+  faults: FaultInjector;
+  /** Requests in flight per deployment (endpoint key + deployment name), for 429s. */
+  scoringInFlight: Map<string, number>;
+  log: RequestLogEntry[];
+  timers: Set<NodeJS.Timeout>;
+}
+
+export const MANAGEMENT_AUDIENCES = [
+  'https://management.azure.com',
+  'https://management.azure.com/',
+  'https://management.core.windows.net',
+  'https://management.core.windows.net/',
+];
+export const ML_AUDIENCE = 'https://ml.azure.com';

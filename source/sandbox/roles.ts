@@ -1,0 +1,139 @@
+export interface PermissionBlock {
+  actions: string[];
+  notActions: string[];
+  dataActions: string[];
+  notDataActions: string[];
+}
+
+export interface RoleDefinition {
+  /** The GUID (the resource's `name`). */
+  guid: string;
+  roleName: string;
+  description: string;
+  type: 'BuiltInRole' | 'CustomRole';
+  permissions: PermissionBlock[];
+  assignableScopes: string[];
+  createdOn: string;
+  updatedOn: string;
+  createdBy: string | null;
+  updatedBy: string | null;
+}
+
+const block = (actions: string[], notActions: string[] = []): PermissionBlock => ({
+  actions,
+  notActions,
+  dataActions: [],
+  notDataActions: [],
+});
+
+const builtIn = (
+  guid: string,
+  roleName: string,
+  description: string,
+  permissions: PermissionBlock,
+  createdOn: string,
+  updatedOn: string,
+): RoleDefinition => ({
+  guid,
+  roleName,
+  description,
+  type: 'BuiltInRole',
+  permissions: [permissions],
+  assignableScopes: ['/'],
+  createdOn,
+  updatedOn,
+  createdBy: null,
+  updatedBy: null,
+});
+
+export const OWNER = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
+export const CONTRIBUTOR = 'b24988ac-6180-42a0-ab88-20f7382dd24c';
+export const READER = 'acdd72a7-3385-48ef-bd42-f606fba81ae7';
+export const USER_ACCESS_ADMINISTRATOR = '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9';
+export const AZUREML_DATA_SCIENTIST = 'f6c7c914-8db3-469d-8ca1-694a8f32e121';
+export const AZUREML_CONNECTION_SECRETS_READER = 'ea01e6af-a1c1-4350-9563-ad00f8c72ec5';
+
+const ML = 'Microsoft.MachineLearningServices/workspaces';
+
+/** Azure's built-in roles that matter for online endpoints, with their real GUIDs and permissions. */
+export function builtInRoles(): RoleDefinition[] {
+  return [
+    builtIn(
+      OWNER,
+      'Owner',
+      'Grants full access to manage all resources, including the ability to assign roles in Azure RBAC.',
+      block(['*']),
+      '2015-02-02T21:55:09.880Z',
+      '2021-11-11T20:13:45.862Z',
+    ),
+    builtIn(
+      CONTRIBUTOR,
+      'Contributor',
+      'Grants full access to manage all resources, but does not allow you to assign roles in Azure RBAC, manage assignments in Azure Blueprints, or share image galleries.',
+      block(
+        ['*'],
+        [
+          'Microsoft.Authorization/*/Delete',
+          'Microsoft.Authorization/*/Write',
+          'Microsoft.Authorization/elevateAccess/Action',
+          'Microsoft.Blueprint/blueprintAssignments/write',
+          'Microsoft.Blueprint/blueprintAssignments/delete',
+          'Microsoft.Compute/galleries/share/action',
+          'Microsoft.Purview/consents/write',
+          'Microsoft.Purview/consents/delete',
+          'Microsoft.Resources/deploymentStacks/manageDenySetting/action',
+          'Microsoft.Subscription/cancel/action',
+          'Microsoft.Subscription/enable/action',
+        ],
+      ),
+      '2015-02-02T21:55:09.880Z',
+      '2024-01-19T16:00:00.000Z',
+    ),
+    builtIn(
+      READER,
+      'Reader',
+      'View all resources, but does not allow you to make any changes.',
+      block(['*/read']),
+      '2015-02-02T21:55:09.880Z',
+      '2021-11-11T20:13:47.862Z',
+    ),
+    builtIn(
+      USER_ACCESS_ADMINISTRATOR,
+      'User Access Administrator',
+      'Lets you manage user access to Azure resources.',
+      block(['*/read', 'Microsoft.Authorization/*', 'Microsoft.Support/*']),
+      '2015-02-02T21:55:09.880Z',
+      '2021-11-11T20:13:48.862Z',
+    ),
+    builtIn(
+      AZUREML_DATA_SCIENTIST,
+      'AzureML Data Scientist',
+      'Can perform all actions within an Azure Machine Learning workspace, except for creating or deleting compute resources and modifying the workspace itself.',
+      block(
+        [`${ML}/*/read`, `${ML}/*/action`, `${ML}/*/delete`, `${ML}/*/write`],
+        [
+          `${ML}/delete`,
+          `${ML}/write`,
+          `${ML}/computes/*/write`,
+          `${ML}/computes/*/delete`,
+          `${ML}/computes/listKeys/action`,
+          `${ML}/listKeys/action`,
+          `${ML}/hubs/write`,
+          `${ML}/hubs/delete`,
+          `${ML}/featurestores/write`,
+          `${ML}/featurestores/delete`,
+        ],
+      ),
+      '2021-07-14T21:51:06.036Z',
+      '2023-06-01T15:29:07.409Z',
+    ),
+    builtIn(
+      AZUREML_CONNECTION_SECRETS_READER,
+      'Azure Machine Learning Workspace Connection Secrets Reader',
+      'Can list workspace connection secrets',
+      block([`${ML}/connections/listsecrets/action`, `${ML}/metadata/secrets/read`]),
+      '2023-05-11T15:34:05.162Z',
+      '2023-10-17T15:25:31.752Z',
+    ),
+  ];
+}

@@ -1,0 +1,331 @@
+import {builtInRoles, OWNER, READER, type RoleDefinition} from './roles';
+import {newClientSecret, newGuid, newKey, stableGuid} from './util';
+
+export type AuthMode = 'Key' | 'AMLToken' | 'AADToken';
+export type PrincipalType = 'User' | 'Group' | 'ServicePrincipal' | 'ForeignGroup';
+
+export interface Principal {
+  kind: 'user' | 'servicePrincipal';
+  /** UPN for users, display name for service principals. */
+  name: string;
+  displayName: string;
+  objectId: string;
+  /** Application (client) ID, service principals only. */
+  clientId?: string;
+  clientSecret?: string;
+}
+
+export interface Subscription {
+  subscriptionId: string;
+  displayName: string;
+  state: 'Enabled' | 'Warned' | 'PastDue' | 'Disabled' | 'Deleted';
+}
+
+export interface ResourceGroup {
+  subscriptionId: string;
+  name: string;
+  location: string;
+}
+
+export interface Workspace {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+  friendlyName: string;
+  description: string;
+  workspaceId: string;
+  identityPrincipalId: string;
+  createdAt: string;
+}
+
+export interface Deployment {
+  name: string;
+  /** Which deterministic model (see models.ts) answers for this deployment. */
+  model: string;
+  modelAsset: string;
+  instanceType: string;
+  instanceCount: number;
+  maxConcurrentRequestsPerInstance: number;
+  requestTimeoutMs: number;
+  createdAt: string;
+}
+
+export interface SystemData {
+  createdAt: string;
+  createdBy: string;
+  createdByType: 'User' | 'Application' | 'ManagedIdentity' | 'Key';
+  lastModifiedAt: string;
+  lastModifiedBy: string;
+  lastModifiedByType: 'User' | 'Application' | 'ManagedIdentity' | 'Key';
+}
+
+export type EndpointProvisioningState =
+  'Creating' | 'Deleting' | 'Succeeded' | 'Failed' | 'Updating' | 'Canceled';
+
+export interface Endpoint {
+  subscriptionId: string;
+  resourceGroup: string;
+  workspace: string;
+  name: string;
+  location: string;
+  /** Changes when an endpoint of the same name is created again: old AML tokens stop working. */
+  instanceId: string;
+  authMode: AuthMode;
+  description: string;
+  tags: Record<string, string>;
+  properties: Record<string, string>;
+  identityType: 'SystemAssigned' | 'UserAssigned' | 'SystemAssigned,UserAssigned' | 'None';
+  identityPrincipalId: string | null;
+  userAssignedIdentities: Record<string, {principalId: string; clientId: string}>;
+  publicNetworkAccess: 'Enabled' | 'Disabled';
+  traffic: Record<string, number>;
+  mirrorTraffic: Record<string, number>;
+  keys: {primaryKey: string; secondaryKey: string};
+  provisioningState: EndpointProvisioningState;
+  deployments: Deployment[];
+  systemData: SystemData;
+}
+
+export interface RoleAssignment {
+  name: string;
+  /** As given, e.g. `/subscriptions/…/resourceGroups/rg`. */
+  scope: string;
+  roleDefinitionGuid: string;
+  principalId: string;
+  principalType: PrincipalType;
+  description: string | null;
+  condition: string | null;
+  conditionVersion: string | null;
+  createdOn: string;
+  updatedOn: string;
+  createdBy: string | null;
+  updatedBy: string | null;
+}
+
+export interface Operation {
+  id: string;
+  kind: 'create' | 'update' | 'delete' | 'regenerateKeys';
+  location: string;
+  endpointKey: string;
+  startTime: number;
+  completeAt: number;
+  status: 'InProgress' | 'Succeeded' | 'Failed' | 'Canceled';
+  endTime?: number;
+  /** Applied once when the operation completes. */
+  onComplete?: (world: World) => void;
+}
+
+export interface World {
+  tenantId: string;
+  tenantDomain: string;
+  principals: Principal[];
+  subscriptions: Subscription[];
+  resourceGroups: ResourceGroup[];
+  workspaces: Workspace[];
+  endpoints: Endpoint[];
+  roleDefinitions: RoleDefinition[];
+  roleAssignments: RoleAssignment[];
+  operations: Map<string, Operation>;
+}
+
+export const TENANT_DOMAIN = 'contoso.sandbox';
+export const OWNER_UPN = `owner@${TENANT_DOMAIN}`;
+export const SCIENTIST_UPN = `scientist@${TENANT_DOMAIN}`;
+
+export const endpointKey = (
+  e: Pick<Endpoint, 'subscriptionId' | 'resourceGroup' | 'workspace' | 'name'>,
+) => `${e.subscriptionId}/${e.resourceGroup}/${e.workspace}/${e.name}`.toLowerCase();
+
+export function workspaceScope(
+  w: Pick<Workspace, 'subscriptionId' | 'resourceGroup' | 'name'>,
+): string {
+  return `/subscriptions/${w.subscriptionId}/resourceGroups/${w.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${w.name}`;
+}
+
+export function endpointScope(
+  e: Pick<Endpoint, 'subscriptionId' | 'resourceGroup' | 'workspace' | 'name'>,
+): string {
+  return `${workspaceScope({subscriptionId: e.subscriptionId, resourceGroup: e.resourceGroup, name: e.workspace})}/onlineEndpoints/${e.name}`;
+}
+
+const SEED_TIME = '2026-01-15T09:30:00.000Z';
+
+function deployment(
+  name: string,
+  model: string,
+  modelAsset: string,
+  overrides: Partial<Deployment> = {},
+): Deployment {
+  return {
+    name,
+    model,
+    modelAsset,
+    instanceType: 'Standard_DS3_v2',
+    instanceCount: 1,
+    maxConcurrentRequestsPerInstance: 1,
+    requestTimeoutMs: 5000,
+    createdAt: SEED_TIME,
+    ...overrides,
+  };
+}
+
+/** The seeded world: stable names and IDs that docs and tests rely on; fresh secrets every start. */
+export function seedWorld(): World {
+  const tenantId = stableGuid(`tenant:${TENANT_DOMAIN}`);
+  const user = (upn: string, displayName: string): Principal => ({
+    kind: 'user',
+    name: upn,
+    displayName,
+    objectId: stableGuid(`user:${upn}`),
+  });
+  const sp = (name: string): Principal => ({
+    kind: 'servicePrincipal',
+    name,
+    displayName: name,
+    objectId: stableGuid(`sp:${name}`),
+    clientId: stableGuid(`app:${name}`),
+    clientSecret: newClientSecret(),
+  });
+  const owner = user(OWNER_UPN, 'Sandbox Owner');
+  const scientist = user(SCIENTIST_UPN, 'Sandbox Scientist');
+  const ops = sp('ops-automation');
+  const scoring = sp('scoring-client');
+
+  const dev: Subscription = {
+    subscriptionId: stableGuid('subscription:Sandbox Dev'),
+    displayName: 'Sandbox Dev',
+    state: 'Enabled',
+  };
+  const prod: Subscription = {
+    subscriptionId: stableGuid('subscription:Sandbox Prod'),
+    displayName: 'Sandbox Prod',
+    state: 'Enabled',
+  };
+  const ws = (
+    sub: Subscription,
+    name: string,
+    location: string,
+    description: string,
+  ): Workspace => ({
+    subscriptionId: sub.subscriptionId,
+    resourceGroup: `rg-${name}`,
+    name,
+    location,
+    friendlyName: name,
+    description,
+    workspaceId: stableGuid(`workspace:${name}`),
+    identityPrincipalId: stableGuid(`workspace-identity:${name}`),
+    createdAt: SEED_TIME,
+  });
+  const wsDev = ws(dev, 'ws-dev', 'eastus', 'Development workspace');
+  const wsExp = ws(dev, 'ws-experiments', 'westus2', 'Experiments');
+  const wsProd = ws(prod, 'ws-prod', 'westeurope', 'Production workspace');
+  const workspaces = [wsDev, wsExp, wsProd];
+
+  const endpoint = (
+    name: string,
+    authMode: AuthMode,
+    deployments: Deployment[],
+    traffic: Record<string, number>,
+    description: string,
+  ): Endpoint => ({
+    subscriptionId: wsDev.subscriptionId,
+    resourceGroup: wsDev.resourceGroup,
+    workspace: wsDev.name,
+    name,
+    location: wsDev.location,
+    instanceId: newGuid(),
+    authMode,
+    description,
+    tags: {},
+    properties: {},
+    identityType: 'SystemAssigned',
+    identityPrincipalId: stableGuid(`endpoint-identity:${name}`),
+    userAssignedIdentities: {},
+    publicNetworkAccess: 'Enabled',
+    traffic,
+    mirrorTraffic: {},
+    keys: {primaryKey: newKey(), secondaryKey: newKey()},
+    provisioningState: 'Succeeded',
+    deployments,
+    systemData: {
+      createdAt: SEED_TIME,
+      createdBy: OWNER_UPN,
+      createdByType: 'User',
+      lastModifiedAt: SEED_TIME,
+      lastModifiedBy: OWNER_UPN,
+      lastModifiedByType: 'User',
+    },
+  });
+  const endpoints = [
+    endpoint(
+      'churn-scorer',
+      'Key',
+      [
+        deployment('blue', 'churn-blue', 'azureml:churn-model:3'),
+        deployment('green', 'churn-green', 'azureml:churn-model:4'),
+      ],
+      {blue: 90, green: 10},
+      'Customer churn probability (key auth)',
+    ),
+    endpoint(
+      'fraud-aad',
+      'AADToken',
+      [deployment('main', 'fraud-main', 'azureml:fraud-model:7')],
+      {main: 100},
+      'Transaction fraud labels (Microsoft Entra auth)',
+    ),
+    endpoint(
+      'loan-aml',
+      'AMLToken',
+      [
+        deployment('v1', 'loan-v1', 'azureml:loan-model:1'),
+        deployment('v2', 'loan-v2', 'azureml:loan-model:2'),
+      ],
+      {v1: 100, v2: 0},
+      'Loan approval (Azure ML token auth)',
+    ),
+  ];
+
+  const assignment = (
+    scope: string,
+    roleDefinitionGuid: string,
+    principal: Principal,
+  ): RoleAssignment => ({
+    name: stableGuid(`assignment:${scope}:${roleDefinitionGuid}:${principal.objectId}`),
+    scope,
+    roleDefinitionGuid,
+    principalId: principal.objectId,
+    principalType: principal.kind === 'user' ? 'User' : 'ServicePrincipal',
+    description: null,
+    condition: null,
+    conditionVersion: null,
+    createdOn: SEED_TIME,
+    updatedOn: SEED_TIME,
+    createdBy: null,
+    updatedBy: null,
+  });
+
+  return {
+    tenantId,
+    tenantDomain: TENANT_DOMAIN,
+    principals: [owner, scientist, ops, scoring],
+    subscriptions: [dev, prod],
+    resourceGroups: workspaces.map((w) => ({
+      subscriptionId: w.subscriptionId,
+      name: w.resourceGroup,
+      location: w.location,
+    })),
+    workspaces,
+    endpoints,
+    roleDefinitions: builtInRoles(),
+    roleAssignments: [
+      assignment(`/subscriptions/${dev.subscriptionId}`, OWNER, owner),
+      assignment(`/subscriptions/${prod.subscriptionId}`, OWNER, owner),
+      assignment(workspaceScope(wsDev), READER, scientist),
+      assignment(`/subscriptions/${dev.subscriptionId}`, OWNER, ops),
+    ],
+    operations: new Map(),
+  };
+}
