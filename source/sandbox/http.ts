@@ -16,7 +16,12 @@ export class Exchange {
     readonly res: ServerResponse,
     baseUrl: string,
   ) {
-    this.url = new URL(req.url ?? '/', baseUrl);
+    // SDKs that join `/{scope}` onto `/` send `//subscriptions/…`; ARM folds repeated slashes,
+    // and so must we, or the URL parser reads `//subscriptions` as a host name.
+    const raw = req.url ?? '/';
+    const q = raw.indexOf('?');
+    const pathPart = (q < 0 ? raw : raw.slice(0, q)).replace(/\/{2,}/g, '/');
+    this.url = new URL(pathPart + (q < 0 ? '' : raw.slice(q)), baseUrl);
   }
 
   get method(): string {

@@ -325,7 +325,9 @@ async function token(ctx: SandboxContext, ex: Exchange, tenantId: string) {
     );
   }
   switch (grantType) {
+    // The RFC 8628 name, and the short one MSAL sends; Entra accepts both.
     case 'urn:ietf:params:oauth:grant-type:device_code':
+    case 'device_code':
       return deviceCodeGrant(ctx, params, clientId);
     case 'client_credentials':
       return clientCredentialsGrant(ctx, params, clientId, tenantId);
