@@ -30,16 +30,20 @@ export default tseslint.config(
     },
   },
   {
-    // The UI, profiles and Azure layers never reach into the sandbox.
-    files: ['source/app/**', 'source/azure/**', 'source/profiles/**'],
+    // The UI and the profile store never reach Azure or the sandbox directly.
+    files: ['source/app/**', 'source/profiles/**'],
     rules: {
       'no-restricted-imports': ['error', {patterns: [azureOnlyInAzure, sandboxOnlyWhereAllowed]}],
     },
   },
   {
-    // source/azure is the one place that imports the Azure SDKs; tests drive the real SDKs
-    // against the sandbox to prove its fidelity.
-    files: ['source/azure/**', 'test/**'],
+    // source/azure is the one place that imports the Azure SDKs, and it has no sandbox paths.
+    files: ['source/azure/**'],
+    rules: {'no-restricted-imports': ['error', {patterns: [sandboxOnlyWhereAllowed]}]},
+  },
+  {
+    // Tests drive the real SDKs against the sandbox to prove its fidelity.
+    files: ['test/**'],
     rules: {'no-restricted-imports': 'off'},
   },
 );

@@ -345,7 +345,16 @@ async function token(ctx: SandboxContext, ex: Exchange, tenantId: string) {
 
 function deviceCodeGrant(ctx: SandboxContext, params: URLSearchParams, clientId: string) {
   const grant = ctx.deviceCodes.get(params.get('device_code') ?? '');
-  if (!grant || grant.clientId !== clientId || grant.status === 'redeemed') {
+  if (!grant) {
+    // The device-flow docs: a device_code the token endpoint does not recognise.
+    throw new OAuthError(
+      400,
+      'bad_verification_code',
+      70018,
+      "The provided value for the input parameter 'device_code' is not valid: the code was not recognized.",
+    );
+  }
+  if (grant.clientId !== clientId || grant.status === 'redeemed') {
     throw new OAuthError(
       400,
       'invalid_grant',

@@ -319,7 +319,11 @@ function sendFault(
 }
 
 function notFound(ex: Exchange): void {
-  ex.json(404, {error: {code: 'NotFound', message: `Nothing is served at '${ex.path}'.`}});
+  ex.json(
+    404,
+    {error: {code: 'NotFound', message: `Nothing is served at '${ex.path}'.`}},
+    {'x-ms-request-id': ex.requestId},
+  );
 }
 
 function internalError(ex: Exchange, surface: Surface, err: unknown): void {

@@ -1,12 +1,12 @@
 import {
-  createPublicKey,
   generateKeyPair,
+  randomBytes,
   sign as cryptoSign,
   verify as cryptoVerify,
   type KeyObject,
 } from 'node:crypto';
 import {promisify} from 'node:util';
-import {base64url, stableGuid} from './util';
+import {base64url} from './util';
 
 export type Claims = Record<string, unknown> & {exp?: number; nbf?: number; iat?: number};
 
@@ -58,11 +58,7 @@ export class TokenSigner {
 
   static async create(name: string): Promise<TokenSigner> {
     const {privateKey, publicKey} = await promisify(generateKeyPair)('rsa', {modulusLength: 2048});
-    return new TokenSigner(
-      `${name}-${stableGuid(String(Date.now())).slice(0, 8)}`,
-      privateKey,
-      publicKey,
-    );
+    return new TokenSigner(`${name}-${randomBytes(4).toString('hex')}`, privateKey, publicKey);
   }
 
   sign(claims: Claims): string {
@@ -99,7 +95,7 @@ export class TokenSigner {
   }
 
   jwk(): Record<string, unknown> {
-    const jwk = createPublicKey(this.publicKey).export({format: 'jwk'});
+    const jwk = this.publicKey.export({format: 'jwk'});
     return {...jwk, kid: this.kid, use: 'sig', alg: 'RS256', kty: 'RSA'};
   }
 }

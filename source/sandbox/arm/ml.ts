@@ -129,7 +129,6 @@ function workspaceJson(ctx: SandboxContext, w: Workspace) {
       hbiWorkspace: false,
       publicNetworkAccess: 'Enabled',
       provisioningState: 'Succeeded',
-      creationTime: w.createdAt,
     },
   };
 }
