@@ -1,0 +1,453 @@
+import fs from 'node:fs';
+import {join} from 'node:path';
+import Conf, {type Options as ConfOptions} from 'conf';
+import {ProfileError} from './errors';
+import {CONFIG_NAME, configDir, type LocationOptions} from './location';
+import {migrate, schemaVersionOf} from './migrations';
+import {
+  assertValidProfileName,
+  CURRENT_SCHEMA_VERSION,
+  fileProperties,
+  fileRootSchema,
+} from './schema';
+import {findSecrets} from './secrets';
+import type {Profile, ProfileFile, ProfileInput} from './types';
+
+export interface OpenProfileStoreOptions extends LocationOptions {
+  /** The clock for `createdAt`/`lastUsedAt` and backup names (tests pass a fake one). */
+  now?: () => Date;
+}
+
+/** A profile file that could not be used was moved aside; tell the user where it is. */
+export interface RecoveredFile {
+  kind: 'corrupt-json' | 'schema-violation' | 'unreadable';
+  /** One sentence for the user, naming the file and what was wrong with it. */
+  reason: string;
+  /** `<dir>/config.corrupt-<timestamp>.json`, holding the old content unchanged. */
+  backupPath: string;
+}
+
+/** An older file was upgraded in place; its original content was kept beside it. */
+export interface MigratedFile {
+  from: number;
+  to: number;
+  /** `<dir>/config.v<from>-<timestamp>.json`. */
+  backupPath: string;
+}
+
+export interface OpenedProfileStore {
+  store: ProfileStore;
+  /** The profile file, `<dir>/config.json`. */
+  path: string;
+  recovered?: RecoveredFile;
+  migrated?: MigratedFile;
+}
+
+export interface ProfileStore {
+  readonly path: string;
+  /** Most recently used first (ties by name). */
+  list(): Profile[];
+  has(name: string): boolean;
+  /** Throws `not-found`. */
+  get(name: string): Profile;
+  /**
+   * Inserts or replaces a profile. Keeps `createdAt` of an existing profile; `lastUsedAt` is now
+   * unless given. Throws `invalid-name`, `secret-refused`, `invalid` or `io`; nothing is written then.
+   */
+  save(input: ProfileInput): Profile;
+  /** Throws `not-found`, `exists` or `invalid-name`. */
+  rename(from: string, to: string): Profile;
+  /** Returns the removed profile. Throws `not-found`. */
+  remove(name: string): Profile;
+  /** Sets `lastUsedAt` to now. Throws `not-found`. */
+  touch(name: string): Profile;
+}
+
+const SCHEMA_VIOLATION = 'Config schema violation:';
+
+const freshFile = (): ProfileFile => ({schemaVersion: CURRENT_SCHEMA_VERSION, profiles: {}});
+
+const errnoCode = (error: unknown): string | undefined =>
+  typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+    ? error.code
+    : undefined;
+
+const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
+
+const schemaDetail = (error: unknown): string =>
+  messageOf(error).slice(SCHEMA_VIOLATION.length).trim().replace(/`/g, '');
+
+function corruption(error: unknown): RecoveredFile['kind'] | undefined {
+  if (error instanceof SyntaxError) return 'corrupt-json';
+  if (error instanceof Error && error.message.startsWith(SCHEMA_VIOLATION))
+    return 'schema-violation';
+  return undefined;
+}
+
+/** `2025-01-02T03-04-05-678Z`: an ISO time that is a valid file name everywhere. */
+const fileStamp = (at: Date): string => at.toISOString().replace(/[:.]/g, '-');
+
+function freePath(dir: string, stem: string): string {
+  for (let n = 0; ; n += 1) {
+    const candidate = join(dir, `${stem}${n === 0 ? '' : `-${n}`}.json`);
+    if (!fs.existsSync(candidate)) return candidate;
+  }
+}
+
+function prepareDir(dir: string, isDefault: boolean): void {
+  let created: string | undefined;
+  try {
+    created = fs.mkdirSync(dir, {recursive: true, mode: 0o700});
+    if (!fs.statSync(dir).isDirectory())
+      throw Object.assign(new Error('not a directory'), {code: 'ENOTDIR'});
+  } catch (error) {
+    throw new ProfileError('io', `Cannot use ${dir} for profiles: ${messageOf(error)}`, {
+      path: dir,
+      cause: error,
+    });
+  }
+  // conf creates folders 0755. Tighten the folder aml-auth owns (the platform default) or has just
+  // created; a folder the user chose and made is theirs to set.
+  if (isDefault || created !== undefined) {
+    try {
+      fs.chmodSync(dir, 0o700);
+    } catch {
+      // not the owner (or a file system without modes): the file itself is still 0600
+    }
+  }
+}
+
+type RawRead =
+  {kind: 'missing'} | {kind: 'text'; text: string} | {kind: 'unreadable'; error: unknown};
+
+function readRaw(file: string): RawRead {
+  try {
+    return {kind: 'text', text: fs.readFileSync(file, 'utf8')};
+  } catch (error) {
+    return errnoCode(error) === 'ENOENT' ? {kind: 'missing'} : {kind: 'unreadable', error};
+  }
+}
+
+function tightenFile(file: string): void {
+  try {
+    if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
+  } catch {
+    // best effort: conf writes 0600 on the next save anyway
+  }
+}
+
+function quarantine(
+  file: string,
+  dir: string,
+  kind: RecoveredFile['kind'],
+  detail: string,
+  at: Date,
+): RecoveredFile {
+  const backupPath = freePath(dir, `${CONFIG_NAME}.corrupt-${fileStamp(at)}`);
+  const what = {
+    'corrupt-json': 'is not valid JSON',
+    'schema-violation': 'does not match the profile schema',
+    unreadable: 'could not be read',
+  }[kind];
+  try {
+    fs.renameSync(file, backupPath);
+  } catch (error) {
+    throw new ProfileError(
+      'io',
+      `The profile file ${file} ${what} (${detail}) and could not be moved aside: ${messageOf(error)}`,
+      {path: file, cause: error},
+    );
+  }
+  return {
+    kind,
+    backupPath,
+    reason: `The profile file ${file} ${what} (${detail}); it was moved to ${backupPath} and a new, empty profile store was started.`,
+  };
+}
+
+function writeMigrationBackup(dir: string, from: number, text: string, at: Date): string {
+  const stem = `${CONFIG_NAME}.v${from}-${fileStamp(at)}`;
+  for (;;) {
+    const backupPath = freePath(dir, stem);
+    try {
+      fs.writeFileSync(backupPath, text, {mode: 0o600, flag: 'wx'});
+      return backupPath;
+    } catch (error) {
+      if (errnoCode(error) === 'EEXIST') continue;
+      throw new ProfileError(
+        'io',
+        `Could not keep a copy of the version ${from} profile file before upgrading it: ${messageOf(error)}`,
+        {path: backupPath, cause: error},
+      );
+    }
+  }
+}
+
+function createConf(dir: string, now: () => Date): Conf<ProfileFile> {
+  const options: ConfOptions<ProfileFile> = {
+    cwd: dir,
+    projectName: 'aml-auth',
+    projectSuffix: '',
+    configName: CONFIG_NAME,
+    fileExtension: 'json',
+    configFileMode: 0o600,
+    accessPropertiesByDotNotation: false,
+    clearInvalidConfig: false,
+    schema: fileProperties as unknown as ConfOptions<ProfileFile>['schema'],
+    rootSchema: fileRootSchema as unknown as ConfOptions<ProfileFile>['rootSchema'],
+    defaults: freshFile(),
+    // Every read is migrated before conf validates it, so the schema only ever sees the current shape.
+    deserialize: (text: string) =>
+      (text.trim() === '' ? freshFile() : migrate(JSON.parse(text), {now: now()})) as ProfileFile,
+    serialize: (value: ProfileFile) => `${JSON.stringify(value, undefined, 2)}\n`,
+  };
+  return new Conf<ProfileFile>(options);
+}
+
+/**
+ * Opens (creating if needed) the profile store in `configPath(options)`. A corrupt, invalid or
+ * unreadable file is moved aside and reported in `recovered`; an older file is migrated, its
+ * original kept, and reported in `migrated`. Throws `ProfileError` (`io`, `unsupported-version`)
+ * only when there is no usable store at all.
+ */
+export function openProfileStore(options: OpenProfileStoreOptions = {}): OpenedProfileStore {
+  const now = options.now ?? (() => new Date());
+  const {dir, isDefault} = configDir(options);
+  const file = join(dir, `${CONFIG_NAME}.json`);
+  prepareDir(dir, isDefault);
+
+  let recovered: RecoveredFile | undefined;
+  let original: {version: number; text: string} | undefined;
+  const raw = readRaw(file);
+  if (raw.kind === 'unreadable') {
+    recovered = quarantine(
+      file,
+      dir,
+      'unreadable',
+      errnoCode(raw.error) ?? messageOf(raw.error),
+      now(),
+    );
+  } else if (raw.kind === 'text' && raw.text.trim() !== '') {
+    let version: number | undefined;
+    try {
+      version = schemaVersionOf(JSON.parse(raw.text));
+    } catch (error) {
+      recovered = quarantine(file, dir, 'corrupt-json', messageOf(error), now());
+    }
+    if (version !== undefined) {
+      if (version > CURRENT_SCHEMA_VERSION) {
+        throw new ProfileError(
+          'unsupported-version',
+          `${file} was written by a newer aml-auth (profile schema ${version}; this one reads up to ${CURRENT_SCHEMA_VERSION}). It was left untouched.`,
+          {path: file},
+        );
+      }
+      original = {version, text: raw.text};
+      tightenFile(file);
+    }
+  }
+
+  let conf: Conf<ProfileFile>;
+  try {
+    conf = createConf(dir, now);
+  } catch (error) {
+    const kind = corruption(error);
+    if (error instanceof ProfileError || !kind) throw toStoreError(error, file);
+    const detail = kind === 'schema-violation' ? schemaDetail(error) : messageOf(error);
+    recovered = quarantine(file, dir, kind, detail, now());
+    original = undefined;
+    try {
+      conf = createConf(dir, now);
+    } catch (retryError) {
+      throw toStoreError(retryError, file);
+    }
+  }
+
+  let migrated: MigratedFile | undefined;
+  if (original && original.version < CURRENT_SCHEMA_VERSION) {
+    const backupPath = writeMigrationBackup(dir, original.version, original.text, now());
+    try {
+      const upgraded = conf.store; // read through `deserialize`, so already migrated and validated
+      conf.store = upgraded;
+    } catch (error) {
+      throw toStoreError(error, file);
+    }
+    migrated = {from: original.version, to: CURRENT_SCHEMA_VERSION, backupPath};
+  }
+
+  const store = new ConfProfileStore(conf, file, now);
+  return {
+    store,
+    path: file,
+    ...(recovered ? {recovered} : {}),
+    ...(migrated ? {migrated} : {}),
+  };
+}
+
+function toStoreError(error: unknown, file: string): ProfileError {
+  if (error instanceof ProfileError) return error;
+  const kind = corruption(error);
+  if (kind) {
+    return new ProfileError(
+      'io',
+      `The profile file ${file} changed underneath aml-auth and is no longer valid (${kind === 'schema-violation' ? schemaDetail(error) : messageOf(error)}).`,
+      {
+        path: file,
+        cause: error,
+        hint: 'Start aml-auth again: it moves a damaged profile file aside and tells you where.',
+      },
+    );
+  }
+  return new ProfileError('io', `Cannot use the profile file ${file}: ${messageOf(error)}`, {
+    path: file,
+    cause: error,
+  });
+}
+
+const byMostRecentUse = (a: Profile, b: Profile): number =>
+  Date.parse(b.lastUsedAt) - Date.parse(a.lastUsedAt) ||
+  (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+class ConfProfileStore implements ProfileStore {
+  readonly #conf: Conf<ProfileFile>;
+  readonly #now: () => Date;
+
+  constructor(
+    conf: Conf<ProfileFile>,
+    readonly path: string,
+    now: () => Date,
+  ) {
+    this.#conf = conf;
+    this.#now = now;
+  }
+
+  list(): Profile[] {
+    return [...this.#read().values()].sort(byMostRecentUse);
+  }
+
+  has(name: string): boolean {
+    return this.#read().has(name);
+  }
+
+  get(name: string): Profile {
+    return this.#require(this.#read(), name);
+  }
+
+  save(input: ProfileInput): Profile {
+    if (typeof input !== 'object' || input === null) {
+      throw new ProfileError('invalid', 'A profile must be an object.');
+    }
+    assertValidProfileName(input.name);
+    const secrets = findSecrets(input);
+    if (secrets.length > 0) {
+      const fields = [...new Set(secrets.map((s) => `${s.path} ${s.reason}`))].join('; ');
+      throw new ProfileError('secret-refused', `Profile "${input.name}" was not saved: ${fields}.`);
+    }
+    const record = input.signIn?.authenticationRecord;
+    if (record !== undefined && !isJsonObject(record)) {
+      throw new ProfileError(
+        'invalid',
+        `Profile "${input.name}" was not saved: signIn.authenticationRecord is not a serialized AuthenticationRecord (JSON object).`,
+      );
+    }
+    const profiles = this.#read();
+    const existing = profiles.get(input.name);
+    const nowIso = this.#now().toISOString();
+    // A JSON round trip drops `undefined` optionals and leaves only what a file can hold.
+    const profile = JSON.parse(
+      JSON.stringify({
+        ...input,
+        createdAt: existing?.createdAt ?? input.createdAt ?? nowIso,
+        lastUsedAt: input.lastUsedAt ?? nowIso,
+      }),
+    ) as Profile;
+    profiles.set(profile.name, profile);
+    this.#write(profiles, profile.name);
+    return profile;
+  }
+
+  rename(from: string, to: string): Profile {
+    const profiles = this.#read();
+    const profile = this.#require(profiles, from);
+    if (from === to) return profile;
+    assertValidProfileName(to);
+    if (profiles.has(to)) {
+      throw new ProfileError('exists', `A profile named "${to}" already exists.`);
+    }
+    const renamed = {...profile, name: to};
+    const next = new Map<string, Profile>();
+    for (const [name, value] of profiles)
+      next.set(name === from ? to : name, name === from ? renamed : value);
+    this.#write(next, to);
+    return renamed;
+  }
+
+  remove(name: string): Profile {
+    const profiles = this.#read();
+    const profile = this.#require(profiles, name);
+    profiles.delete(name);
+    this.#write(profiles, name);
+    return profile;
+  }
+
+  touch(name: string): Profile {
+    const profiles = this.#read();
+    const profile = {...this.#require(profiles, name), lastUsedAt: this.#now().toISOString()};
+    profiles.set(name, profile);
+    this.#write(profiles, name);
+    return profile;
+  }
+
+  #require(profiles: Map<string, Profile>, name: string): Profile {
+    const profile = profiles.get(name);
+    if (profile) return profile;
+    const names = [...profiles.keys()].sort();
+    throw new ProfileError('not-found', `No profile named "${name}".`, {
+      hint:
+        names.length === 0
+          ? 'No profiles are saved yet: finish a setup in the wizard (`aml-auth`) to save one.'
+          : `Saved profiles: ${names.join(', ')}.`,
+    });
+  }
+
+  #read(): Map<string, Profile> {
+    let data: ProfileFile;
+    try {
+      data = this.#conf.store;
+    } catch (error) {
+      throw toStoreError(error, this.path);
+    }
+    // The key is the name; a Map keeps names like "constructor" away from Object.prototype.
+    return new Map(
+      Object.entries(data.profiles).map(([name, profile]) => [name, {...profile, name}]),
+    );
+  }
+
+  #write(profiles: Map<string, Profile>, subject: string): void {
+    try {
+      this.#conf.store = {
+        schemaVersion: CURRENT_SCHEMA_VERSION,
+        profiles: Object.fromEntries(profiles),
+      };
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith(SCHEMA_VIOLATION)) {
+        throw new ProfileError(
+          'invalid',
+          `Profile "${subject}" was not saved: ${schemaDetail(error)}.`,
+          {cause: error},
+        );
+      }
+      throw toStoreError(error, this.path);
+    }
+  }
+}
+
+function isJsonObject(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
