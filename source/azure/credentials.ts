@@ -1,0 +1,206 @@
+/**
+ * One factory for every sign-in method, all pointed at the chosen cloud the same way: authority
+ * host, instance discovery off for custom authorities, the cloud's CA beside the system roots.
+ *
+ * Tokens are kept in memory (`tokenCache: 'memory'`). The persistent cache
+ * (@azure/identity-cache-persistence) is deliberately not used yet: on headless Linux it pulls
+ * keytar, and without a D-Bus session merely constructing a credential with
+ * `tokenCachePersistenceOptions` kills the process; a locked keyring fails at save; and
+ * `unsafeAllowUnencryptedStorage` writes a world-readable plaintext cache (see DESIGN.md,
+ * "Persistent token cache is a trap"). It may come back later behind a keyring probe. Meanwhile the
+ * AuthenticationRecord is still returned and stored, so that cache will work with saved profiles,
+ * and Azure CLI sign-in persists across runs through `az` itself.
+ */
+import {
+  AzureCliCredential,
+  ClientCertificateCredential,
+  ClientSecretCredential,
+  DefaultAzureCredential,
+  DeviceCodeCredential,
+  EnvironmentCredential,
+  InteractiveBrowserCredential,
+  ManagedIdentityCredential,
+  deserializeAuthenticationRecord,
+  serializeAuthenticationRecord,
+  type AuthenticationRecord,
+  type DeviceCodeInfo,
+  type TokenCredential,
+} from '@azure/identity';
+import {needsCustomAuthority, tlsOptionsFor} from './clouds';
+import {ServiceError} from './errors';
+import type {CloudConfig, SignInCallbacks, SignInMethod, SignInParams} from './types';
+
+export interface CreatedCredential {
+  credential: TokenCredential;
+  method: SignInMethod;
+  /**
+   * Interactive methods only (device code, browser): signs in — silently when the record and a
+   * cached account allow it — and returns the AuthenticationRecord to keep in a profile.
+   */
+  authenticate?: (scope: string, signal?: AbortSignal) => Promise<AuthenticationRecord | undefined>;
+  tokenCache: 'memory';
+}
+
+/**
+ * Continuous access evaluation: the ARM clients' bearer policy asks for CAE tokens, and MSAL keeps
+ * CAE and non-CAE accounts in separate caches. Every token request here asks the same way, so the
+ * account signIn() authenticates is the one every later request finds (no second device code).
+ */
+export const CAE = true;
+
+/** Entra's default device code lifetime, used when the response does not say (it always does). */
+const DEVICE_CODE_SECONDS = 900;
+
+/** The options every credential gets for this cloud. */
+export function credentialOptions(cloud: CloudConfig, tenantId?: string) {
+  const tls = tlsOptionsFor(cloud);
+  return {
+    authorityHost: cloud.authorityHost,
+    ...(needsCustomAuthority(cloud) ? {disableInstanceDiscovery: true} : {}),
+    ...(tls ? {tlsOptions: tls} : {}),
+    ...(tenantId ? {tenantId} : {}),
+  };
+}
+
+function missing(what: string, method: SignInMethod, envName: string): ServiceError {
+  return new ServiceError({
+    kind: 'invalid',
+    title: `Sign-in needs ${what}`,
+    detail: `The ${method} sign-in method needs ${what}; none was given.`,
+    nextSteps: [`Give ${what}, or set ${envName}.`],
+  });
+}
+
+function readRecord(serialized: string | undefined): AuthenticationRecord | undefined {
+  if (!serialized) return undefined;
+  try {
+    return deserializeAuthenticationRecord(serialized);
+  } catch {
+    // An unreadable record only costs a fresh interactive sign-in.
+    return undefined;
+  }
+}
+
+export function serializeRecord(record: AuthenticationRecord): string {
+  return serializeAuthenticationRecord(record);
+}
+
+/**
+ * A credential for the method. Secrets come from `params` (typed in a masked field) or the
+ * `AZURE_*` environment; they go to the credential's constructor and nowhere else.
+ */
+export function createCredential(
+  cloud: CloudConfig,
+  method: SignInMethod,
+  params: SignInParams,
+  callbacks: SignInCallbacks = {},
+  env: NodeJS.ProcessEnv = process.env,
+): CreatedCredential {
+  const record = readRecord(params.authenticationRecord);
+  const servicePrincipal =
+    method === 'service-principal' || method === 'service-principal-certificate';
+  const tenantId =
+    params.tenantId ||
+    cloud.tenantId ||
+    record?.tenantId ||
+    (servicePrincipal ? env.AZURE_TENANT_ID : undefined);
+  const common = credentialOptions(cloud, tenantId);
+  const done = (credential: TokenCredential): CreatedCredential => ({
+    credential,
+    method,
+    tokenCache: 'memory',
+  });
+
+  switch (method) {
+    case 'cli':
+      // `az` signs in against its own configured cloud (`az cloud set`); only the tenant applies.
+      return done(new AzureCliCredential(common));
+
+    case 'device-code': {
+      const credential = new DeviceCodeCredential({
+        ...common,
+        // Only signIn() may show a code: later token requests are silent or fail (sign in again).
+        disableAutomaticAuthentication: true,
+        ...(params.clientId ? {clientId: params.clientId} : {}),
+        ...(record ? {authenticationRecord: record} : {}),
+        // Always set: the default prompt writes to the console, over the UI.
+        userPromptCallback: (info: DeviceCodeInfo & {expiresIn?: number}) => {
+          callbacks.onDeviceCode?.({
+            userCode: info.userCode,
+            verificationUri: info.verificationUri,
+            message: info.message,
+            expiresOn: new Date(Date.now() + (info.expiresIn ?? DEVICE_CODE_SECONDS) * 1000),
+          });
+        },
+      });
+      return {
+        ...done(credential),
+        authenticate: (scope, signal) =>
+          credential.authenticate(scope, {abortSignal: signal, enableCae: CAE}),
+      };
+    }
+
+    case 'browser': {
+      const credential = new InteractiveBrowserCredential({
+        ...common,
+        disableAutomaticAuthentication: true,
+        ...(params.clientId ? {clientId: params.clientId} : {}),
+        ...(record ? {authenticationRecord: record, loginHint: record.username} : {}),
+      });
+      return {
+        ...done(credential),
+        authenticate: (scope, signal) =>
+          credential.authenticate(scope, {abortSignal: signal, enableCae: CAE}),
+      };
+    }
+
+    case 'service-principal': {
+      const clientId = params.clientId || env.AZURE_CLIENT_ID;
+      const secret = params.clientSecret || env.AZURE_CLIENT_SECRET;
+      if (!tenantId) throw missing('a tenant ID', method, 'AZURE_TENANT_ID');
+      if (!clientId) throw missing('a client ID', method, 'AZURE_CLIENT_ID');
+      if (!secret) throw missing('a client secret', method, 'AZURE_CLIENT_SECRET');
+      return done(new ClientSecretCredential(tenantId, clientId, secret, common));
+    }
+
+    case 'service-principal-certificate': {
+      const clientId = params.clientId || env.AZURE_CLIENT_ID;
+      const certificatePath = params.certificatePath || env.AZURE_CLIENT_CERTIFICATE_PATH;
+      if (!tenantId) throw missing('a tenant ID', method, 'AZURE_TENANT_ID');
+      if (!clientId) throw missing('a client ID', method, 'AZURE_CLIENT_ID');
+      if (!certificatePath) {
+        throw missing('a certificate file (PEM)', method, 'AZURE_CLIENT_CERTIFICATE_PATH');
+      }
+      return done(new ClientCertificateCredential(tenantId, clientId, {certificatePath}, common));
+    }
+
+    case 'managed-identity':
+      return done(
+        new ManagedIdentityCredential({
+          ...common,
+          ...(params.clientId ? {clientId: params.clientId} : {}),
+        }),
+      );
+
+    case 'environment':
+      return done(new EnvironmentCredential(common));
+
+    case 'default':
+      return done(
+        new DefaultAzureCredential({
+          ...common,
+          ...(params.clientId ? {managedIdentityClientId: params.clientId} : {}),
+        }),
+      );
+
+    default: {
+      const unknown: never = method;
+      throw new ServiceError({
+        kind: 'invalid',
+        title: 'Unknown sign-in method',
+        detail: `'${String(unknown)}' is not a sign-in method.`,
+        nextSteps: [],
+      });
+    }
+  }
+}

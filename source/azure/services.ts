@@ -1,0 +1,557 @@
+/**
+ * The real Services: @azure/identity credentials and the @azure/arm-* clients, pointed at one
+ * cloud. The SDK modules are imported on first use (`await import()`), so the CLI paints its first
+ * frame before they load. Every failure rejects with a ServiceError carrying an AppError.
+ *
+ * Part 2 (roles and permissions, endpoint keys and tokens, scoring) builds on `AzureContext`:
+ * add a module such as `access.ts` exporting `accessServices(ctx: AzureContext)` and spread its
+ * methods into the object `createServices` returns, next to `controlPlane(ctx)`.
+ */
+import type {
+  AzureMachineLearningWorkspaces,
+  OnlineDeploymentProperties,
+  OnlineEndpoint,
+} from '@azure/arm-machinelearning';
+import type {SubscriptionClient} from '@azure/arm-resources-subscriptions';
+import type {AccessToken, TokenCredential} from '@azure/identity';
+import {fromWireAuthMode, toWireAuthMode} from './auth-mode';
+import {tlsOptionsFor} from './clouds';
+import {diagnoseAuthority} from './diagnose';
+import {ServiceError, toAppError, type ErrorContext} from './errors';
+import {decodeJwt, identityFromClaims} from './token';
+import type {
+  AccessTokenInfo,
+  AuthMode,
+  CloudConfig,
+  CreateEndpointInput,
+  Deployment,
+  Endpoint,
+  EndpointRef,
+  OperationProgress,
+  ProvisioningState,
+  Services,
+  SignInMethod,
+  Subscription,
+  Workspace,
+} from './types';
+
+export interface ServicesOptions {
+  /** Between GETs while waiting for an endpoint; long-running operations follow Retry-After. */
+  pollIntervalMs?: number;
+  /** How often progress callbacks tick with the elapsed time. */
+  progressIntervalMs?: number;
+  /** Where `AZURE_*` values are read from (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** What the control plane and the part-2 services share: the cloud, the sign-in, the clients. */
+export interface AzureContext {
+  readonly cloud: CloudConfig;
+  readonly options: Required<Omit<ServicesOptions, 'env'>> & {env: NodeJS.ProcessEnv};
+  /** The signed-in credential; throws an `auth` ServiceError before sign-in. */
+  credential(): TokenCredential;
+  /**
+   * A token for any scope (e.g. the cloud's mlScope for aad_token scoring) from the signed-in
+   * credential, silently: requested as the ARM clients request theirs (CAE), so it shares the
+   * sign-in's cache.
+   */
+  token(scope: string, signal?: AbortSignal): Promise<AccessTokenInfo>;
+  /** Options every ARM client gets: endpoint, management scope, the cloud's CA. */
+  armClientOptions(): {
+    endpoint: string;
+    credentialScopes: string[];
+    tlsOptions?: {ca: string[]};
+    userAgentOptions: {userAgentPrefix: string};
+  };
+  ml(subscriptionId: string): Promise<AzureMachineLearningWorkspaces>;
+  subscriptions(): Promise<SubscriptionClient>;
+  /** Runs `fn`; any failure becomes a ServiceError explained for `context`. */
+  run<T>(context: ErrorContext, fn: () => Promise<T>): Promise<T>;
+}
+
+const USER_AGENT = 'aml-auth';
+
+function notSignedIn(): ServiceError {
+  return new ServiceError({
+    kind: 'auth',
+    title: 'Not signed in',
+    detail: 'This needs a signed-in identity.',
+    nextSteps: ['Sign in first.'],
+  });
+}
+
+function abortError(): Error {
+  const err = new Error('The operation was cancelled.');
+  err.name = 'AbortError';
+  return err;
+}
+
+/** Sleeps, or rejects with an AbortError as soon as the signal fires. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError());
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError());
+    };
+    signal?.addEventListener('abort', onAbort, {once: true});
+  });
+}
+
+/** Resolves with `p`, or rejects with an AbortError the moment the signal fires. */
+function abortable<T>(
+  p: Promise<T>,
+  signal: AbortSignal | undefined,
+  onAbort: () => void,
+): Promise<T> {
+  if (!signal) return p;
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => {
+      onAbort();
+      reject(abortError());
+    };
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, {once: true});
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', abort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', abort);
+        reject(e);
+      },
+    );
+  });
+}
+
+const tokenInfo = (t: AccessToken): AccessTokenInfo => ({
+  token: t.token,
+  expiresOn: t.expiresOnTimestamp,
+  ...(t.refreshAfterTimestamp ? {refreshAfter: t.refreshAfterTimestamp} : {}),
+});
+
+const ID_PARTS =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/workspaces\/([^/]+)(?:\/onlineEndpoints\/([^/]+))?/i;
+
+export function parseResourceId(id: string | undefined): Partial<EndpointRef> {
+  const m = id ? ID_PARTS.exec(id) : null;
+  if (!m) return {};
+  return {
+    subscriptionId: m[1]!,
+    resourceGroup: m[2]!,
+    workspace: m[3]!,
+    ...(m[4] ? {endpoint: m[4]} : {}),
+  };
+}
+
+export function endpointFromArm(e: OnlineEndpoint, fallback: Partial<EndpointRef> = {}): Endpoint {
+  const parts = {...fallback, ...parseResourceId(e.id)};
+  const out: Endpoint = {
+    subscriptionId: parts.subscriptionId ?? '',
+    resourceGroup: parts.resourceGroup ?? '',
+    workspace: parts.workspace ?? '',
+    endpoint: e.name ?? parts.endpoint ?? '',
+    id: e.id ?? '',
+    location: e.location,
+    authMode: fromWireAuthMode(e.properties.authMode),
+    provisioningState: e.properties.provisioningState ?? 'Succeeded',
+    traffic: {...(e.properties.traffic ?? {})},
+  };
+  if (e.properties.scoringUri) out.scoringUri = e.properties.scoringUri;
+  if (e.properties.description) out.description = e.properties.description;
+  if (e.identity?.type) out.identityType = e.identity.type;
+  if (e.kind) out.kind = e.kind;
+  return out;
+}
+
+const refScope = (ref: EndpointRef) =>
+  `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${ref.workspace}/onlineEndpoints/${ref.endpoint}`;
+
+/** The full PUT body that changes only the auth mode (PATCH cannot change it). */
+export function authModeBody(current: OnlineEndpoint, mode: AuthMode): OnlineEndpoint {
+  const p = current.properties;
+  const body: OnlineEndpoint = {
+    location: current.location,
+    properties: {
+      authMode: toWireAuthMode(mode),
+      ...(p.description !== undefined ? {description: p.description} : {}),
+      ...(p.properties ? {properties: p.properties} : {}),
+      ...(p.traffic ? {traffic: p.traffic} : {}),
+      ...(p.publicNetworkAccess ? {publicNetworkAccess: p.publicNetworkAccess} : {}),
+      ...(p.compute ? {compute: p.compute} : {}),
+    },
+  };
+  if (current.tags) body.tags = current.tags;
+  if (current.kind) body.kind = current.kind;
+  if (current.sku) body.sku = current.sku;
+  if (current.identity?.type) {
+    const uai = current.identity.userAssignedIdentities;
+    body.identity = {
+      type: current.identity.type,
+      ...(uai && Object.keys(uai).length
+        ? {userAssignedIdentities: Object.fromEntries(Object.keys(uai).map((k) => [k, {}]))}
+        : {}),
+    };
+  }
+  return body;
+}
+
+const isBusy = (state: ProvisioningState) => /^(creating|updating)$/i.test(state);
+
+export function createServices(cloud: CloudConfig, options: ServicesOptions = {}): Services {
+  let signedIn: {credential: TokenCredential; method: SignInMethod} | undefined;
+  let subscriptionClient: Promise<SubscriptionClient> | undefined;
+  const mlClients = new Map<string, Promise<AzureMachineLearningWorkspaces>>();
+
+  const ctx: AzureContext = {
+    cloud,
+    options: {
+      pollIntervalMs: options.pollIntervalMs ?? 2000,
+      progressIntervalMs: options.progressIntervalMs ?? 1000,
+      env: options.env ?? process.env,
+    },
+    credential() {
+      if (!signedIn) throw notSignedIn();
+      return signedIn.credential;
+    },
+    async token(scope, signal) {
+      const token = await ctx.credential().getToken(scope, {abortSignal: signal, enableCae: true});
+      if (!token) throw new Error('The credential returned no token.');
+      return tokenInfo(token);
+    },
+    armClientOptions() {
+      const tls = tlsOptionsFor(cloud);
+      return {
+        endpoint: cloud.resourceManagerEndpoint,
+        credentialScopes: [cloud.managementScope],
+        ...(tls ? {tlsOptions: tls} : {}),
+        userAgentOptions: {userAgentPrefix: USER_AGENT},
+      };
+    },
+    ml(subscriptionId) {
+      const credential = ctx.credential();
+      let client = mlClients.get(subscriptionId);
+      if (!client) {
+        client = import('@azure/arm-machinelearning').then(
+          (m) =>
+            new m.AzureMachineLearningWorkspaces(
+              credential,
+              subscriptionId,
+              ctx.armClientOptions(),
+            ),
+        );
+        mlClients.set(subscriptionId, client);
+      }
+      return client;
+    },
+    subscriptions() {
+      const credential = ctx.credential();
+      subscriptionClient ??= import('@azure/arm-resources-subscriptions').then(
+        (m) => new m.SubscriptionClient(credential, ctx.armClientOptions()),
+      );
+      return subscriptionClient;
+    },
+    async run(context, fn) {
+      try {
+        return await fn();
+      } catch (err) {
+        throw new ServiceError(toAppError(err, {...context, cloud}), {cause: err});
+      }
+    },
+  };
+
+  return {
+    cloud,
+
+    async signIn(method, params, callbacks, signal) {
+      const env = ctx.options.env;
+      const context: ErrorContext = {
+        operation: 'sign in',
+        method,
+        cloud,
+        secrets: [params.clientSecret, env.AZURE_CLIENT_SECRET].filter((s): s is string => !!s),
+      };
+      try {
+        const {createCredential, serializeRecord} = await import('./credentials');
+        const created = createCredential(cloud, method, params, callbacks, env);
+        const record = created.authenticate
+          ? await created.authenticate(cloud.managementScope, signal)
+          : undefined;
+        const token = await created.credential.getToken(cloud.managementScope, {
+          abortSignal: signal,
+          enableCae: true,
+        });
+        if (!token) throw new Error('The credential returned no token.');
+        const identity = identityFromClaims(decodeJwt(token.token).claims);
+        signedIn = {credential: created.credential, method};
+        subscriptionClient = undefined;
+        mlClients.clear();
+        return {
+          identity,
+          managementToken: tokenInfo(token),
+          ...(record ? {authenticationRecord: serializeRecord(record)} : {}),
+          tokenCache: created.tokenCache,
+        };
+      } catch (err) {
+        let appError = toAppError(err, context);
+        if (appError.code === 'endpoints_resolution_error' && !signal?.aborted) {
+          const tenant = params.tenantId || cloud.tenantId || env.AZURE_TENANT_ID;
+          appError = (await diagnoseAuthority(cloud, tenant, context, signal, env)) ?? appError;
+        }
+        throw new ServiceError(appError, {cause: err});
+      }
+    },
+
+    managementToken(signal) {
+      return ctx.run({operation: 'refresh the management token'}, () =>
+        ctx.token(cloud.managementScope, signal),
+      );
+    },
+
+    explainError(err, operation) {
+      return toAppError(err, {operation, cloud});
+    },
+
+    ...controlPlane(ctx),
+  };
+}
+
+/** Subscriptions, workspaces, online endpoints and deployments. */
+function controlPlane(
+  ctx: AzureContext,
+): Omit<Services, 'cloud' | 'signIn' | 'managementToken' | 'explainError'> {
+  const getArm = async (ref: EndpointRef, signal?: AbortSignal) =>
+    (await ctx.ml(ref.subscriptionId)).onlineEndpoints.get(
+      ref.resourceGroup,
+      ref.workspace,
+      ref.endpoint,
+      {abortSignal: signal},
+    );
+
+  /** A PUT of the endpoint through the LRO, reporting provisioning state and elapsed time. */
+  async function put(
+    ref: EndpointRef,
+    body: OnlineEndpoint,
+    initial: ProvisioningState,
+    onProgress: (p: OperationProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<Endpoint> {
+    const client = await ctx.ml(ref.subscriptionId);
+    const started = Date.now();
+    let state: ProvisioningState = initial;
+    const emit = () => onProgress({provisioningState: state, elapsedMs: Date.now() - started});
+    const ticker = setInterval(emit, ctx.options.progressIntervalMs);
+    ticker.unref?.();
+    try {
+      emit();
+      const poller = await client.onlineEndpoints.beginCreateOrUpdate(
+        ref.resourceGroup,
+        ref.workspace,
+        ref.endpoint,
+        body,
+        {
+          abortSignal: signal,
+          onResponse: (raw) => {
+            const parsed = raw.parsedBody as
+              {properties?: {provisioningState?: unknown}} | undefined;
+            const next = parsed?.properties?.provisioningState;
+            if (typeof next === 'string' && next !== state) {
+              state = next;
+              emit();
+            }
+          },
+        },
+      );
+      const done = poller.pollUntilDone({abortSignal: signal});
+      done.catch(() => undefined); // settled below, or abandoned after an abort
+      const result = await abortable(done, signal, () => poller.stopPolling());
+      const endpoint = endpointFromArm(result, ref);
+      state = endpoint.provisioningState;
+      emit();
+      if (/^(failed|canceled)$/i.test(state)) {
+        throw new ServiceError({
+          kind: 'unknown',
+          title: `Endpoint ${ref.endpoint} ended in state ${state}`,
+          detail: `The operation on ${ref.endpoint} finished with provisioning state ${state}.`,
+          nextSteps: ["Look at the endpoint's activity log in the Azure portal, then try again."],
+        });
+      }
+      return endpoint;
+    } finally {
+      clearInterval(ticker);
+    }
+  }
+
+  return {
+    listSubscriptions(signal) {
+      return ctx.run({operation: 'list subscriptions'}, async () => {
+        const client = await ctx.subscriptions();
+        const out: Subscription[] = [];
+        for await (const s of client.subscriptions.list({abortSignal: signal})) {
+          if (!s.subscriptionId) continue;
+          out.push({
+            subscriptionId: s.subscriptionId,
+            displayName: s.displayName ?? s.subscriptionId,
+            state: s.state ?? 'Unknown',
+            ...(s.tenantId ? {tenantId: s.tenantId} : {}),
+          });
+        }
+        return out;
+      });
+    },
+
+    listWorkspaces(subscriptionId, signal) {
+      return ctx.run(
+        {operation: 'list workspaces', scope: `/subscriptions/${subscriptionId}`},
+        async () => {
+          const client = await ctx.ml(subscriptionId);
+          const out: Workspace[] = [];
+          for await (const w of client.workspaces.listBySubscription({abortSignal: signal})) {
+            const parts = parseResourceId(w.id);
+            out.push({
+              id: w.id ?? '',
+              name: w.name ?? parts.workspace ?? '',
+              resourceGroup: parts.resourceGroup ?? '',
+              location: w.location ?? '',
+              subscriptionId: parts.subscriptionId ?? subscriptionId,
+              ...(w.friendlyName ? {friendlyName: w.friendlyName} : {}),
+            });
+          }
+          return out;
+        },
+      );
+    },
+
+    listEndpoints(workspace, signal) {
+      return ctx.run(
+        {operation: `list the endpoints of ${workspace.name}`, scope: workspace.id},
+        async () => {
+          const client = await ctx.ml(workspace.subscriptionId);
+          const out: Endpoint[] = [];
+          const fallback = {
+            subscriptionId: workspace.subscriptionId,
+            resourceGroup: workspace.resourceGroup,
+            workspace: workspace.name,
+          };
+          for await (const e of client.onlineEndpoints.list(
+            workspace.resourceGroup,
+            workspace.name,
+            {abortSignal: signal},
+          )) {
+            out.push(endpointFromArm(e, fallback));
+          }
+          return out;
+        },
+      );
+    },
+
+    getEndpoint(ref, signal) {
+      return ctx.run({operation: `get endpoint ${ref.endpoint}`, scope: refScope(ref)}, async () =>
+        endpointFromArm(await getArm(ref, signal), ref),
+      );
+    },
+
+    listDeployments(ref, signal) {
+      return ctx.run(
+        {operation: `list the deployments of ${ref.endpoint}`, scope: refScope(ref)},
+        async () => {
+          const client = await ctx.ml(ref.subscriptionId);
+          const list = async () => {
+            const all = [];
+            for await (const d of client.onlineDeployments.list(
+              ref.resourceGroup,
+              ref.workspace,
+              ref.endpoint,
+              {abortSignal: signal},
+            )) {
+              all.push(d);
+            }
+            return all;
+          };
+          const [endpoint, deployments] = await Promise.all([getArm(ref, signal), list()]);
+          const traffic = Object.entries(endpoint.properties.traffic ?? {});
+          return deployments.map((d): Deployment => {
+            const name = d.name ?? '';
+            const props = d.properties as OnlineDeploymentProperties;
+            const share = traffic.find(([k]) => k.toLowerCase() === name.toLowerCase());
+            return {
+              name,
+              trafficPercent: share ? share[1] : 0,
+              ...(props.provisioningState ? {provisioningState: props.provisioningState} : {}),
+              ...(props.model ? {model: props.model} : {}),
+              ...(props.instanceType ? {instanceType: props.instanceType} : {}),
+            };
+          });
+        },
+      );
+    },
+
+    createEndpoint(ref, input: CreateEndpointInput, onProgress, signal) {
+      return ctx.run(
+        {operation: `create endpoint ${ref.endpoint}`, scope: refScope(ref)},
+        async () => {
+          // A PUT to an existing name would silently replace that endpoint's settings.
+          const existing = await getArm(ref, signal).catch((err: {statusCode?: number}) => {
+            if (err?.statusCode === 404) return undefined;
+            throw err;
+          });
+          if (existing) {
+            throw new ServiceError({
+              kind: 'conflict',
+              title: `An endpoint named ${ref.endpoint} already exists`,
+              detail: `Workspace ${ref.workspace} already has an online endpoint named ${ref.endpoint}.`,
+              nextSteps: ['Choose it from the list, or pick another name.'],
+            });
+          }
+          const body: OnlineEndpoint = {
+            location: input.location,
+            identity: {type: input.identityType},
+            properties: {
+              authMode: toWireAuthMode(input.authMode),
+              ...(input.description ? {description: input.description} : {}),
+            },
+          };
+          return put(ref, body, 'Creating', onProgress, signal);
+        },
+      );
+    },
+
+    setAuthMode(endpoint, mode, onProgress, signal) {
+      return ctx.run(
+        {operation: `change the auth mode of ${endpoint.endpoint}`, scope: refScope(endpoint)},
+        async () => {
+          const current = await getArm(endpoint, signal);
+          if (fromWireAuthMode(current.properties.authMode) === mode) {
+            const same = endpointFromArm(current, endpoint);
+            onProgress({provisioningState: same.provisioningState, elapsedMs: 0});
+            return same;
+          }
+          return put(endpoint, authModeBody(current, mode), 'Updating', onProgress, signal);
+        },
+      );
+    },
+
+    waitForEndpoint(ref, onProgress, signal) {
+      return ctx.run(
+        {operation: `wait for endpoint ${ref.endpoint}`, scope: refScope(ref)},
+        async () => {
+          const started = Date.now();
+          for (;;) {
+            const endpoint = endpointFromArm(await getArm(ref, signal), ref);
+            onProgress({
+              provisioningState: endpoint.provisioningState,
+              elapsedMs: Date.now() - started,
+            });
+            if (!isBusy(endpoint.provisioningState)) return endpoint;
+            await sleep(ctx.options.pollIntervalMs, signal);
+          }
+        },
+      );
+    },
+  };
+}
