@@ -24,6 +24,10 @@ program
   .version(VERSION, '-V, --version')
   .option('--sandbox', 'run against an embedded sandbox cloud (no Azure needed)')
   .option(
+    '--sandbox-user <name>',
+    'with --sandbox: approve device codes as this user (owner, scientist)',
+  )
+  .option(
     '--cloud <name|file>',
     'AzureCloud (default), AzureChinaCloud, AzureUSGovernment or a cloud JSON file',
   )
@@ -35,21 +39,9 @@ program
   )
   .exitOverride()
   .configureOutput({outputError: (str, write) => write(str.replace(/^error:/, 'aml-auth:'))})
-  .action(async (opts: {sandbox?: boolean; debug?: boolean}) => {
-    if (opts.sandbox) {
-      // The wizard (issue #3) is not built yet: run the embedded sandbox cloud in the foreground.
-      const {runSandboxCommand} = await import('./source/commands/sandbox');
-      process.stderr.write(
-        'The interactive wizard is not available yet; running the sandbox cloud instead.\n\n',
-      );
-      await runSandboxCommand({port: '0', autoApprove: true});
-      return;
-    }
-    throw new CliError(
-      'the interactive wizard is not available yet',
-      ExitCode.usage,
-      'run `aml-auth sandbox` to start the sandbox cloud',
-    );
+  .action(async (opts: {sandbox?: boolean; sandboxUser?: string; cloud?: string}) => {
+    const {openWizard} = await import('./source/commands/wizard');
+    await openWizard(opts);
   });
 
 program

@@ -13,6 +13,9 @@ await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
+  // Prefer packages' ESM builds: a dynamic import() of a CommonJS build gives a namespace whose
+  // named exports sit under `default` in the bundle (e.g. the @azure/arm-* clients).
+  mainFields: ['module', 'main'],
   target: 'node20',
   sourcemap: 'linked',
   legalComments: 'none',

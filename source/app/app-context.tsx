@@ -1,0 +1,38 @@
+import {createContext, useContext, useEffect} from 'react';
+import type {Services} from '../azure/types';
+import type {ClipboardChannel} from '../lib/clipboard';
+import type {ProfilesPort} from './profiles-port';
+
+/** What the wizard needs from the outside world; tests pass fakes. */
+export interface AppEnvironment {
+  services: Services;
+  profiles: ProfilesPort;
+  /** How profiles name the current cloud: a built-in name, `sandbox`, or a cloud file path. */
+  cloudRef: string;
+  copy: (text: string) => Promise<ClipboardChannel>;
+  openUrl: (url: string) => Promise<boolean>;
+  /** A line about the cloud that every screen shows (e.g. "this is the sandbox"). */
+  banner?: string;
+  /** Notices for the first screen (e.g. where a corrupt profile file was moved). */
+  notices?: string[];
+}
+
+const EnvContext = createContext<AppEnvironment | undefined>(undefined);
+export const EnvProvider = EnvContext.Provider;
+
+export function useEnv(): AppEnvironment {
+  const env = useContext(EnvContext);
+  if (!env) throw new Error('useEnv outside the app');
+  return env;
+}
+
+/** Screens with a text field say so, so that `?` types a question mark instead of opening help. */
+export const TextEntryContext = createContext<(active: boolean) => void>(() => {});
+
+export function useTextEntry(active: boolean): void {
+  const set = useContext(TextEntryContext);
+  useEffect(() => {
+    set(active);
+    return () => set(false);
+  }, [active, set]);
+}

@@ -1,0 +1,40 @@
+import {Box, Text} from 'ink';
+import type {AppError} from '../../azure/types';
+import {theme} from '../theme';
+
+/** What failed, Azure's code and words, the request ID, and what to do next. */
+export function ErrorPanel({error}: {error: AppError}) {
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor={theme.border.error} paddingX={1}>
+      <Text color={theme.status.error} bold>
+        ✗ {error.title}
+      </Text>
+      <Text wrap="wrap">{error.detail}</Text>
+      {error.code || error.status ? (
+        <Text color={theme.text.muted}>
+          {[error.status ? `HTTP ${error.status}` : '', error.code ?? '']
+            .filter(Boolean)
+            .join(' · ')}
+          {error.requestId ? ` · request ${error.requestId}` : ''}
+        </Text>
+      ) : null}
+      {error.hint ? (
+        <Text wrap="wrap">
+          <Text color={theme.status.info}>hint </Text>
+          {error.hint}
+        </Text>
+      ) : null}
+      {error.nextSteps.length > 0 ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold>Next steps</Text>
+          {error.nextSteps.map((s) => (
+            <Text key={s} wrap="wrap">
+              {'  • '}
+              {s}
+            </Text>
+          ))}
+        </Box>
+      ) : null}
+    </Box>
+  );
+}

@@ -1,0 +1,60 @@
+import {Box, Text} from 'ink';
+import type {AccessTokenInfo, Endpoint, Identity, Subscription, Workspace} from '../../azure/types';
+import {theme} from '../theme';
+import {Countdown} from './countdown';
+
+export interface HeaderProps {
+  cloud: string;
+  step: string;
+  subscription?: Subscription;
+  workspace?: Workspace;
+  endpoint?: Endpoint;
+  identity?: Identity;
+  token?: AccessTokenInfo;
+  banner?: string;
+}
+
+/** Always visible: cloud › subscription › workspace › endpoint (auth mode), who, and token life. */
+export function Header({
+  cloud,
+  step,
+  subscription,
+  workspace,
+  endpoint,
+  identity,
+  token,
+  banner,
+}: HeaderProps) {
+  const crumbs = [
+    cloud,
+    subscription?.displayName,
+    workspace?.name,
+    endpoint ? `${endpoint.endpoint} (${endpoint.authMode})` : undefined,
+  ].filter(Boolean);
+  return (
+    <Box flexDirection="column" marginBottom={1}>
+      <Text wrap="truncate-end">
+        <Text bold color={theme.text.accent}>
+          aml-auth
+        </Text>
+        <Text color={theme.text.muted}> · {step} · </Text>
+        {crumbs.join(' › ')}
+      </Text>
+      {identity ? (
+        <Text wrap="truncate-end">
+          <Text color={theme.text.muted}>signed in as </Text>
+          {identity.name}
+          {token ? (
+            <>
+              <Text color={theme.text.muted}> · management token </Text>
+              <Countdown target={token.expiresOn} />
+            </>
+          ) : null}
+        </Text>
+      ) : (
+        <Text color={theme.text.muted}>not signed in</Text>
+      )}
+      {banner ? <Text color={theme.status.warning}>{banner}</Text> : null}
+    </Box>
+  );
+}

@@ -1,0 +1,192 @@
+import type {Key} from 'ink';
+
+/**
+ * Every shortcut of the app, in one place. Screens ask `matches(id, input, key)`; the footer and
+ * the `?` help are generated from this table, so help never drifts from behaviour.
+ */
+export interface Binding {
+  /** How the key is shown: `enter`, `esc`, `ctrl+c`, `r`. */
+  label: string;
+  /** One or two words for the footer. */
+  hint: string;
+  /** A sentence for the help screen. */
+  description: string;
+  /** Where it applies, for the help screen. */
+  scope: 'everywhere' | 'lists' | 'forms' | 'sign-in' | 'endpoints' | 'auth mode' | 'profiles';
+  match: (input: string, key: Key) => boolean;
+}
+
+const ch = (c: string) => (input: string, key: Key) => input === c && !key.ctrl && !key.meta;
+const ctrl = (c: string) => (input: string, key: Key) => key.ctrl && input === c;
+
+export const keymap = {
+  quit: {
+    label: 'ctrl+c',
+    hint: 'quit',
+    description: 'Quit at any moment; the terminal is restored.',
+    scope: 'everywhere',
+    match: ctrl('c'),
+  },
+  help: {
+    label: '?',
+    hint: 'help',
+    description: 'Show or hide this help.',
+    scope: 'everywhere',
+    match: ch('?'),
+  },
+  back: {
+    label: 'esc',
+    hint: 'back',
+    description: 'Go back one step (in a list with a filter: clear the filter first).',
+    scope: 'everywhere',
+    match: (_i, k) => k.escape,
+  },
+  select: {
+    label: 'enter',
+    hint: 'choose',
+    description: 'Choose the highlighted item.',
+    scope: 'lists',
+    match: (_i, k) => k.return,
+  },
+  move: {
+    label: '↑↓',
+    hint: 'move',
+    description: 'Move the highlight (pgup/pgdn move a page).',
+    scope: 'lists',
+    match: (_i, k) => k.upArrow || k.downArrow,
+  },
+  filter: {
+    label: 'type',
+    hint: 'filter',
+    description: 'Typing filters the list; backspace edits the filter.',
+    scope: 'lists',
+    match: () => false,
+  },
+  reload: {
+    label: 'ctrl+r',
+    hint: 'reload',
+    description: 'Load the list again from Azure.',
+    scope: 'lists',
+    match: ctrl('r'),
+  },
+  submit: {
+    label: 'enter',
+    hint: 'next',
+    description: 'Go to the next field, or submit on the last one.',
+    scope: 'forms',
+    match: (_i, k) => k.return,
+  },
+  nextField: {
+    label: 'tab',
+    hint: 'field',
+    description: 'Move between fields (shift+tab goes back).',
+    scope: 'forms',
+    match: (_i, k) => k.tab,
+  },
+  reveal: {
+    label: 'ctrl+v',
+    hint: 'show/mask',
+    description: 'Show or mask the secret you are typing.',
+    scope: 'forms',
+    match: ctrl('v'),
+  },
+  copyCode: {
+    label: 'c',
+    hint: 'copy code',
+    description:
+      'Copy the device code to the clipboard (OSC 52 where there is no system clipboard).',
+    scope: 'sign-in',
+    match: ch('c'),
+  },
+  openBrowser: {
+    label: 'o',
+    hint: 'open browser',
+    description: 'Open the sign-in page in a browser.',
+    scope: 'sign-in',
+    match: ch('o'),
+  },
+  inspect: {
+    label: 'i',
+    hint: 'inspect token',
+    description: 'Decode the management token locally (like jwt.ms) and check its audience.',
+    scope: 'sign-in',
+    match: ch('i'),
+  },
+  continue: {
+    label: 'enter',
+    hint: 'continue',
+    description: 'Continue to the next step.',
+    scope: 'everywhere',
+    match: (_i, k) => k.return,
+  },
+  create: {
+    label: 'ctrl+n',
+    hint: 'new endpoint',
+    description: 'Create a new online endpoint in this workspace.',
+    scope: 'endpoints',
+    match: ctrl('n'),
+  },
+  keep: {
+    label: 'k',
+    hint: 'keep mode',
+    description: 'Keep the current auth mode and continue.',
+    scope: 'auth mode',
+    match: ch('k'),
+  },
+  confirm: {
+    label: 'y',
+    hint: 'yes',
+    description: 'Confirm.',
+    scope: 'everywhere',
+    match: (i) => i === 'y' || i === 'Y',
+  },
+  deny: {
+    label: 'n',
+    hint: 'no',
+    description: 'Cancel.',
+    scope: 'everywhere',
+    match: (i) => i === 'n' || i === 'N',
+  },
+  rename: {
+    label: 'ctrl+e',
+    hint: 'rename',
+    description: 'Rename the highlighted profile.',
+    scope: 'profiles',
+    match: ctrl('e'),
+  },
+  remove: {
+    label: 'ctrl+d',
+    hint: 'delete',
+    description: 'Delete the highlighted profile (asks first).',
+    scope: 'profiles',
+    match: ctrl('d'),
+  },
+} satisfies Record<string, Binding>;
+
+export type BindingId = keyof typeof keymap;
+
+export function matches(id: BindingId, input: string, key: Key): boolean {
+  return keymap[id].match(input, key);
+}
+
+/** Footer hints for the keys a screen listens to. */
+export function hints(ids: BindingId[]): {label: string; hint: string}[] {
+  return ids.map((id) => ({label: keymap[id].label, hint: keymap[id].hint}));
+}
+
+/** The help screen: every binding, grouped by where it applies. */
+export function helpSections(): {scope: Binding['scope']; bindings: Binding[]}[] {
+  const order: Binding['scope'][] = [
+    'everywhere',
+    'lists',
+    'forms',
+    'sign-in',
+    'endpoints',
+    'auth mode',
+    'profiles',
+  ];
+  const all = Object.values(keymap) as Binding[];
+  return order
+    .map((scope) => ({scope, bindings: all.filter((b) => b.scope === scope)}))
+    .filter((s) => s.bindings.length > 0);
+}

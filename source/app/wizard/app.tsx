@@ -1,0 +1,163 @@
+import {Box, useApp, useInput} from 'ink';
+import {useCallback, useEffect, useReducer, useRef, useState} from 'react';
+import {TextEntryContext, useEnv} from '../app-context';
+import {Help} from '../components/help';
+import {Header} from '../components/header';
+import {matches} from '../keymap';
+import {initialState, reducer, STEP_TITLES, type WizardState} from './state';
+import {AuthModeStep} from './steps/auth-mode/view';
+import {CreateEndpointStep} from './steps/create-endpoint/view';
+import {DoneStep} from './steps/done/view';
+import {EndpointStep} from './steps/endpoint/view';
+import {ResumeStep} from './steps/resume/view';
+import {SaveStep} from './steps/save/view';
+import {SignInStep} from './steps/sign-in/view';
+import {StartStep} from './steps/start/view';
+import {SubscriptionStep} from './steps/subscription/view';
+import {WorkspaceStep} from './steps/workspace/view';
+
+export interface WizardProps {
+  /** For tests: start from a given state. */
+  initial?: WizardState;
+  /** Told when the user quits with ctrl+c (the CLI then exits 130). */
+  onInterrupt?: () => void;
+}
+
+/** The wizard's root: owns the flow state, the global keys and the one exit path. */
+export function Wizard({initial, onInterrupt}: WizardProps) {
+  const env = useEnv();
+  const {exit} = useApp();
+  const [state, dispatch] = useReducer(
+    reducer,
+    initial ?? initialState(env.profiles.list().length > 0),
+  );
+  const [textEntry, setTextEntry] = useState(false);
+  const setEntry = useCallback((active: boolean) => setTextEntry(active), []);
+
+  useInput((input, key) => {
+    if (matches('quit', input, key)) {
+      onInterrupt?.();
+      exit();
+    } else if (state.help && (key.escape || matches('help', input, key)))
+      dispatch({type: 'toggleHelp'});
+    else if (!textEntry && matches('help', input, key)) dispatch({type: 'toggleHelp'});
+  });
+
+  useManagementTokenRefresh(state, dispatch);
+
+  const active = !state.help;
+  const props = {dispatch, isActive: active};
+  let screen: React.ReactNode = null;
+  switch (state.step) {
+    case 'start':
+      screen = <StartStep {...props} />;
+      break;
+    case 'signIn':
+      screen = (
+        <SignInStep
+          key={state.resume?.profileName ?? 'new'}
+          {...props}
+          resume={state.resume}
+          defaultTenant={env.services.cloud.tenantId}
+        />
+      );
+      break;
+    case 'resume':
+      screen = state.resume ? <ResumeStep {...props} target={state.resume} /> : null;
+      break;
+    case 'subscription':
+      screen = (
+        <SubscriptionStep
+          {...props}
+          identity={state.session?.result.identity}
+          current={state.subscription}
+        />
+      );
+      break;
+    case 'workspace':
+      screen = state.subscription ? (
+        <WorkspaceStep {...props} subscription={state.subscription} current={state.workspace} />
+      ) : null;
+      break;
+    case 'endpoint':
+      screen = state.workspace ? (
+        <EndpointStep {...props} workspace={state.workspace} current={state.endpoint} />
+      ) : null;
+      break;
+    case 'createEndpoint':
+      screen = state.workspace ? (
+        <CreateEndpointStep {...props} workspace={state.workspace} />
+      ) : null;
+      break;
+    case 'authMode':
+      screen = state.endpoint ? (
+        <AuthModeStep key={state.endpoint.id} {...props} endpoint={state.endpoint} />
+      ) : null;
+      break;
+    case 'save':
+      screen = <SaveStep {...props} state={state} />;
+      break;
+    case 'done':
+      screen = <DoneStep {...props} state={state} />;
+      break;
+  }
+
+  return (
+    <TextEntryContext.Provider value={setEntry}>
+      <Box flexDirection="column">
+        {state.help ? null : (
+          <Header
+            cloud={env.services.cloud.name}
+            step={STEP_TITLES[state.step]}
+            subscription={state.subscription}
+            workspace={state.workspace}
+            endpoint={state.endpoint}
+            identity={state.session?.result.identity}
+            token={state.managementToken}
+            banner={env.banner}
+          />
+        )}
+        {state.help ? <Help /> : null}
+        <Box display={state.help ? 'none' : 'flex'} flexDirection="column">
+          {screen}
+        </Box>
+      </Box>
+    </TextEntryContext.Provider>
+  );
+}
+
+/**
+ * Keeps the header's management token fresh: when its refresh-after time (or five minutes before
+ * expiry) comes, ask the credential for a new one. MSAL serves it from its cache or refreshes it.
+ */
+function useManagementTokenRefresh(
+  state: WizardState,
+  dispatch: React.Dispatch<Parameters<typeof reducer>[1]>,
+) {
+  const {services} = useEnv();
+  const token = state.managementToken;
+  const signedIn = state.session !== undefined;
+  const inFlight = useRef(false);
+  useEffect(() => {
+    if (!signedIn || !token) return;
+    const due = token.refreshAfter ?? token.expiresOn - 5 * 60_000;
+    const delay = Math.max(1000, due - Date.now());
+    const timer = setTimeout(() => {
+      if (inFlight.current) return;
+      inFlight.current = true;
+      services
+        .managementToken()
+        .then((t) => {
+          if (t.expiresOn !== token.expiresOn) dispatch({type: 'tokenRefreshed', token: t});
+        })
+        .catch(() => {
+          // The header keeps counting down; the next Azure call shows the error panel if it matters.
+        })
+        .finally(() => {
+          inFlight.current = false;
+        });
+    }, delay);
+    timer.unref?.();
+    return () => clearTimeout(timer);
+  }, [services, signedIn, token, dispatch]);
+}

@@ -1,0 +1,161 @@
+import {Box, Text, useInput} from 'ink';
+import {useState} from 'react';
+import type {AuthMode, Endpoint, OperationProgress} from '../../../../azure/types';
+import {AUTH_MODES as MODES, describeAuthMode} from '../../../../azure/auth-mode';
+import {formatElapsed} from '../../../../lib/time';
+import {useEnv} from '../../../app-context';
+import {ErrorPanel} from '../../../components/error-panel';
+import {Footer} from '../../../components/footer';
+import {Spinner} from '../../../components/spinner';
+import {useTask} from '../../../hooks/use-task';
+import {matches} from '../../../keymap';
+import {theme} from '../../../theme';
+import type {Action} from '../../state';
+
+/** What callers lose when the mode changes: said before the user confirms. */
+function consequence(from: AuthMode, to: AuthMode): string {
+  const lose = {
+    key: 'clients that send a key will get 401',
+    aml_token: 'clients that send Azure ML tokens will get 401',
+    aad_token: 'clients that send Entra tokens will get 401',
+  }[from];
+  const need = {
+    key: 'callers will need one of the endpoint keys',
+    aml_token: 'callers will need Azure ML tokens (and refresh them)',
+    aad_token: 'callers will need Entra tokens for the ML audience and the score permission',
+  }[to];
+  return `${lose}; ${need}.`;
+}
+
+export function AuthModeStep({
+  dispatch,
+  isActive,
+  endpoint,
+}: {
+  dispatch: (a: Action) => void;
+  isActive: boolean;
+  endpoint: Endpoint;
+}) {
+  const {services} = useEnv();
+  const AUTH_MODES = MODES.map((mode) => ({
+    mode,
+    title: mode,
+    summary: describeAuthMode(mode, services.cloud).explanation,
+  }));
+  const [cursor, setCursor] = useState(() =>
+    AUTH_MODES.findIndex((m) => m.mode === endpoint.authMode),
+  );
+  const [confirming, setConfirming] = useState<AuthMode | undefined>();
+  const [progress, setProgress] = useState<OperationProgress | undefined>();
+  const change = useTask(
+    (signal, mode: AuthMode) => services.setAuthMode(endpoint, mode, setProgress, signal),
+    (err) => services.explainError(err, `Change the auth mode of ${endpoint.endpoint}`),
+  );
+  const managed = (endpoint.kind ?? 'Managed').toLowerCase() === 'managed';
+  const state = change.state;
+
+  useInput(
+    (input, key) => {
+      if (state.status === 'running') {
+        if (key.escape) change.cancel();
+        return;
+      }
+      if (state.status === 'error') {
+        if (key.return || key.escape) change.reset();
+        return;
+      }
+      if (confirming) {
+        if (matches('confirm', input, key)) {
+          const mode = confirming;
+          setConfirming(undefined);
+          void change
+            .run(mode)
+            .then(
+              (e: Endpoint | undefined) => e && dispatch({type: 'endpointUpdated', endpoint: e}),
+            );
+        } else if (matches('deny', input, key) || key.escape) setConfirming(undefined);
+        return;
+      }
+      if (key.escape) return dispatch({type: 'back'});
+      if (key.upArrow) return setCursor((c) => (c + AUTH_MODES.length - 1) % AUTH_MODES.length);
+      if (key.downArrow) return setCursor((c) => (c + 1) % AUTH_MODES.length);
+      if (matches('keep', input, key)) return dispatch({type: 'authModeDone'});
+      if (key.return) {
+        const chosen = AUTH_MODES[cursor]!.mode;
+        if (chosen === endpoint.authMode) return dispatch({type: 'authModeDone'});
+        if (chosen === 'aad_token' && !managed) return;
+        setConfirming(chosen);
+      }
+    },
+    {isActive},
+  );
+
+  return (
+    <Box flexDirection="column">
+      <Text bold>
+        Auth mode of {endpoint.endpoint}: <Text color={theme.text.accent}>{endpoint.authMode}</Text>
+      </Text>
+      <Text color={theme.text.muted}>How clients authenticate when they call the scoring URI.</Text>
+      <Box flexDirection="column" marginTop={1}>
+        {AUTH_MODES.map((m, i) => {
+          const selected = i === cursor;
+          const disabled = m.mode === 'aad_token' && !managed;
+          return (
+            <Box key={m.mode} flexDirection="column">
+              <Text
+                color={selected ? theme.focus.selected : disabled ? theme.text.muted : undefined}
+                bold={selected}
+              >
+                {selected ? '› ' : '  '}
+                {m.title.padEnd(10)}
+                {m.mode === endpoint.authMode ? ' (current)' : ''}
+                {disabled ? ' (Kubernetes endpoints cannot use it)' : ''}
+              </Text>
+              <Text color={theme.text.muted} wrap="wrap">
+                {'    '}
+                {m.summary}
+              </Text>
+            </Box>
+          );
+        })}
+      </Box>
+      {confirming ? (
+        <Box
+          borderStyle="round"
+          borderColor={theme.status.warning}
+          paddingX={1}
+          flexDirection="column"
+          marginTop={1}
+        >
+          <Text>
+            Switch {endpoint.endpoint} from <Text bold>{endpoint.authMode}</Text> to{' '}
+            <Text bold>{confirming}</Text>?
+          </Text>
+          <Text wrap="wrap">
+            This is a full update (PUT) of the endpoint:{' '}
+            {consequence(endpoint.authMode, confirming)}
+          </Text>
+          <Text color={theme.text.muted}>y switch · n keep</Text>
+        </Box>
+      ) : null}
+      {state.status === 'running' ? (
+        <Spinner
+          label={`Updating ${endpoint.endpoint}: ${progress?.provisioningState ?? 'Updating'} · ${formatElapsed(progress?.elapsedMs ?? 0)}`}
+        />
+      ) : null}
+      {state.status === 'done' ? (
+        <Text color={theme.status.success}>✓ Auth mode is now {state.value.authMode}.</Text>
+      ) : null}
+      {state.status === 'error' ? <ErrorPanel error={state.error} /> : null}
+      <Footer
+        keys={
+          confirming
+            ? ['confirm', 'deny']
+            : state.status === 'running'
+              ? ['back']
+              : ['continue', 'move', 'keep', 'back']
+        }
+      />
+    </Box>
+  );
+}

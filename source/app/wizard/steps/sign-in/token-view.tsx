@@ -1,0 +1,58 @@
+import {Box, Text} from 'ink';
+import {inspectToken, TokenDecodeError} from '../../../../azure/token';
+import {localTime} from '../../../../lib/time';
+import {theme} from '../../../theme';
+
+/** The claims people look at first, in jwt.ms order. */
+const KEY_CLAIMS = [
+  'aud',
+  'iss',
+  'oid',
+  'tid',
+  'upn',
+  'appid',
+  'scp',
+  'roles',
+  'iat',
+  'nbf',
+  'exp',
+];
+const TIMES = new Set(['iat', 'nbf', 'exp']);
+
+/** The management token decoded locally (nothing is sent anywhere), with an audience check. */
+export function TokenView({token, scope, now}: {token: string; scope: string; now: number}) {
+  let inspection;
+  try {
+    inspection = inspectToken(token, scope);
+  } catch (err) {
+    if (!(err instanceof TokenDecodeError)) throw err;
+    return (
+      <Text color={theme.status.warning}>This token cannot be decoded locally: {err.message}.</Text>
+    );
+  }
+  const claims = inspection.claims as Record<string, unknown>;
+  const show = (name: string): string | undefined => {
+    const v = claims[name];
+    if (v === undefined) return undefined;
+    if (TIMES.has(name) && typeof v === 'number') return `${v}  (${localTime(v * 1000, now)})`;
+    return Array.isArray(v) ? v.join(' ') || '[]' : String(v);
+  };
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor={theme.border.default} paddingX={1}>
+      <Text bold>Management token (decoded locally, signature not checked)</Text>
+      {KEY_CLAIMS.map((name) => {
+        const v = show(name);
+        return v === undefined ? null : (
+          <Text key={name} wrap="truncate-end">
+            <Text color={theme.text.muted}>{name.padEnd(6)}</Text> {v}
+          </Text>
+        );
+      })}
+      <Text color={inspection.audienceOk ? theme.status.success : theme.status.error}>
+        {inspection.audienceOk
+          ? `✓ aud is the management audience for ${scope}`
+          : `✗ aud ${String(inspection.audience)} is not the management audience for ${scope}: Resource Manager will refuse this token`}
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,91 @@
+import {CliError, ExitCode} from './exit-codes';
+
+export interface WizardOptions {
+  sandbox?: boolean;
+  sandboxUser?: string;
+  cloud?: string;
+}
+
+/**
+ * The default route: resolve the cloud (or start the embedded sandbox and use its cloud file,
+ * exactly as `--cloud FILE` would), open the profile store, and render the wizard. Everything
+ * heavy is imported here, after the argument parsing, so `--help` stays instant.
+ */
+export async function openWizard(opts: WizardOptions): Promise<void> {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw new CliError(
+      'the wizard needs an interactive terminal (stdin and stdout must be a TTY)',
+      ExitCode.usage,
+      'in scripts and CI use the scriptable commands: see `aml-auth --help` (e.g. `aml-auth sandbox --json`)',
+    );
+  }
+  if (opts.sandbox && opts.cloud) {
+    throw new CliError(
+      '--sandbox and --cloud cannot be used together',
+      ExitCode.usage,
+      'the sandbox is its own cloud',
+    );
+  }
+  const [{resolveCloud, CloudError}, {createServices}, {openProfileStore}, {runWizard}, clipboard] =
+    await Promise.all([
+      import('../azure/clouds'),
+      import('../azure/services'),
+      import('../profiles'),
+      import('../app'),
+      import('../lib/clipboard'),
+    ]);
+
+  let stopSandbox: (() => Promise<void>) | undefined;
+  let cloudRef: string;
+  let cloudArg: string | undefined;
+  let banner: string | undefined;
+  if (opts.sandbox) {
+    const {startSandboxFromCli} = await import('./sandbox');
+    const user = opts.sandboxUser ?? 'owner';
+    const sandbox = await startSandboxFromCli({autoApprove: user});
+    stopSandbox = () => sandbox.stop();
+    cloudArg = sandbox.descriptor.cloudFile;
+    cloudRef = 'sandbox';
+    banner = `Sandbox cloud at ${sandbox.url} — not Azure. Device codes are approved as ${user} after ~1 s unless you open the sign-in page first.`;
+  } else {
+    cloudArg = opts.cloud;
+    cloudRef = opts.cloud ?? 'AzureCloud';
+  }
+  try {
+    let cloud;
+    try {
+      cloud = await resolveCloud(cloudArg);
+    } catch (err) {
+      if (err instanceof CloudError)
+        throw new CliError(
+          err.message,
+          ExitCode.usage,
+          'use --cloud AzureCloud, AzureChinaCloud, AzureUSGovernment or a cloud JSON file',
+        );
+      throw err;
+    }
+    if (!opts.sandbox) cloudRef = cloud.file ?? cloud.name;
+    const opened = openProfileStore();
+    const notices: string[] = [];
+    if (opened.recovered)
+      notices.push(
+        `${opened.recovered.reason} It was moved to ${opened.recovered.backupPath}; starting with no profiles.`,
+      );
+    if (opened.migrated)
+      notices.push(
+        `Profiles were upgraded from version ${opened.migrated.from} to ${opened.migrated.to}; the old file is at ${opened.migrated.backupPath}.`,
+      );
+    const outcome = await runWizard({
+      services: createServices(cloud),
+      profiles: opened.store,
+      cloudRef,
+      banner,
+      notices,
+      copy: (text) => clipboard.copyToClipboard(text),
+      openUrl: clipboard.openUrl,
+    });
+    if (outcome === 'interrupted') process.exitCode = ExitCode.interrupted;
+  } finally {
+    await stopSandbox?.();
+  }
+}

@@ -1,0 +1,296 @@
+import {afterEach, describe, expect, it} from 'vitest';
+import {EnvProvider} from '../../source/app/app-context';
+import {Wizard} from '../../source/app/wizard/app';
+import type {Profile} from '../../source/app/profiles-port';
+import {endpoint, fakeServices, memoryProfiles, testEnv} from '../helpers/fake-services';
+import {keys, renderApp} from '../helpers/ink';
+import type {AppEnvironment} from '../../source/app/app-context';
+
+let cleanup: (() => void) | undefined;
+afterEach(() => cleanup?.());
+
+function start(env: AppEnvironment) {
+  const app = renderApp(
+    <EnvProvider value={env}>
+      <Wizard />
+    </EnvProvider>,
+  );
+  cleanup = app.unmount;
+  return app;
+}
+
+const savedProfile = (name: string, lastUsedAt: string): Profile => ({
+  name,
+  cloud: 'TestCloud',
+  tenantId: '22222222-2222-2222-2222-222222222222',
+  signIn: {method: 'device-code'},
+  subscription: {id: 'aaaaaaaa-0000-0000-0000-000000000001', name: 'Dev'},
+  resourceGroup: 'rg1',
+  workspace: 'ws-one',
+  endpoint: `${name}-ep`,
+  authMode: 'key',
+  createdAt: lastUsedAt,
+  lastUsedAt,
+});
+
+describe('the wizard, part 1, with fake services', () => {
+  it('walks sign-in → subscription → workspace → endpoint → auth mode → save', async () => {
+    const env = testEnv();
+    const app = start(env);
+    await app.waitForText('How do you want to sign in?');
+    // Device code is highlighted by default; it asks for an optional tenant.
+    await app.press(keys.enter);
+    await app.waitForText('Tenant:');
+    await app.press(keys.enter);
+    await app.waitForText('Signed in');
+    expect(app.frame()).toContain('ada@contoso.test');
+    await app.press('i');
+    await app.waitForText('aud is the management audience');
+    await app.press(keys.enter);
+    await app.waitForText('Choose a subscription');
+    await app.waitForText('Prod');
+    await app.type('pro');
+    await app.waitFor((f) => f.includes('filter: pro') && !f.includes('› Dev'), 'filtered list');
+    await app.press(keys.escape); // clears the filter
+    await app.waitFor((f) => !f.includes('filter:'), 'filter cleared');
+    await app.press(keys.enter);
+    await app.waitForText('Choose a workspace in Dev');
+    await app.waitForText('ws-two');
+    await app.press(keys.down, keys.enter);
+    await app.waitForText('Choose an online endpoint in ws-two');
+    await app.waitForText('churn');
+    await app.press(keys.enter);
+    await app.waitForText('Auth mode of churn');
+    await app.press(keys.enter); // the current mode: keep it
+    await app.waitForText('Save this setup as a profile');
+    await app.press(keys.enter);
+    await app.waitForText('Saved profile churn');
+    const profiles = env.profiles as ReturnType<typeof memoryProfiles>;
+    expect(profiles.saved.map((p) => [p.name, p.endpoint, p.authMode, p.workspace])).toEqual([
+      ['churn', 'churn', 'key', 'ws-two'],
+    ]);
+    expect(JSON.stringify(profiles.saved)).not.toContain('eyJ'); // no token in a profile
+  });
+
+  it('explains an empty subscription list, and Esc goes back to sign in', async () => {
+    const services = fakeServices({
+      listSubscriptions: async () => [],
+    });
+    const app = start(testEnv({services}));
+    await app.waitForText('How do you want to sign in?');
+    await app.press(keys.enter, keys.enter);
+    await app.waitForText('Signed in');
+    await app.press(keys.enter);
+    await app.waitForText('No subscriptions for ada@contoso.test in tenant 22222222');
+    // Esc goes back to sign-in, to try another tenant.
+    await app.press(keys.escape);
+    await app.waitForText('How do you want to sign in?');
+  });
+
+  it('shows the error panel when listing fails, and ctrl+r retries', async () => {
+    let attempts = 0;
+    const services = fakeServices({
+      listWorkspaces: async () => {
+        attempts += 1;
+        if (attempts === 1) throw new Error('denied by policy');
+        return [];
+      },
+    });
+    const app = start(testEnv({services}));
+    await app.waitForText('How do you want to sign in?');
+    await app.press(keys.enter, keys.enter);
+    await app.waitForText('Signed in');
+    await app.press(keys.enter);
+    await app.waitForText('Choose a subscription');
+    await app.waitForText('Dev');
+    await app.press(keys.enter);
+    await app.waitForText('denied by policy');
+    await app.press(keys.ctrl('r'));
+    await app.waitForText('No Azure ML workspaces you can read in Dev');
+    expect(attempts).toBe(2);
+  });
+
+  it('creates an endpoint with live name validation, then switches its auth mode after confirming', async () => {
+    const services = fakeServices();
+    const app = start(testEnv({services}));
+    await app.waitForText('How do you want to sign in?');
+    await app.press(keys.enter, keys.enter);
+    await app.waitForText('Signed in');
+    await app.press(keys.enter);
+    await app.waitForText('Dev');
+    await app.press(keys.enter);
+    await app.waitForText('ws-one');
+    await app.press(keys.enter);
+    await app.waitForText('churn');
+    await app.press(keys.ctrl('n'));
+    await app.waitForText('New online endpoint in ws-one');
+    await app.type('9x');
+    await app.waitForText('Must start with a letter.');
+    await app.press(keys.backspace, keys.backspace);
+    await app.type('my-ep-');
+    await app.waitForText('Must not end with a hyphen.');
+    await app.press(keys.backspace);
+    await app.press(keys.enter); // to auth mode
+    await app.press(keys.down); // key → aml_token
+    await app.waitForText('[aml_token]');
+    await app.press(keys.enter, keys.enter); // identity, then submit
+    await app.waitForText('Create my-ep in ws-one');
+    await app.press('y');
+    await app.waitForText('Auth mode of my-ep');
+    expect(services.calls.createEndpoint?.[0]?.[1]).toMatchObject({
+      authMode: 'aml_token',
+      identityType: 'SystemAssigned',
+      location: 'eastus',
+    });
+    // Switch to aad_token: asks first, says what callers lose.
+    await app.press(keys.down, keys.enter);
+    await app.waitForText('Switch my-ep from aml_token to aad_token?');
+    expect(app.frame()).toContain('clients that send Azure ML tokens will get 401');
+    await app.press('y');
+    await app.waitForText('Auth mode is now aad_token');
+    expect(services.calls.setAuthMode).toEqual([['my-ep', 'aad_token']]);
+  });
+
+  it('resumes the most recent profile first and lands on its endpoint', async () => {
+    const profiles = memoryProfiles([
+      savedProfile('older', '2026-01-01T00:00:00.000Z'),
+      savedProfile('newer', '2026-02-01T00:00:00.000Z'),
+    ]);
+    const services = fakeServices();
+    const app = start(testEnv({profiles, services}));
+    await app.waitForText('Resume a saved setup');
+    const f = app.frame();
+    expect(f.indexOf('Resume newer')).toBeLessThan(f.indexOf('Resume older'));
+    expect(f).toContain('newer-ep · key · TestCloud');
+    await app.press(keys.enter);
+    await app.waitForText('Auth mode of newer-ep');
+    expect(services.calls.signIn?.[0]?.[0]).toBe('device-code');
+    expect(app.frame()).toContain('Dev › ws-one › newer-ep (key)');
+  });
+
+  it('renames and deletes profiles from the start screen', async () => {
+    const profiles = memoryProfiles([savedProfile('alpha', '2026-01-01T00:00:00.000Z')]);
+    const app = start(testEnv({profiles}));
+    await app.waitForText('Resume alpha');
+    await app.press(keys.ctrl('e'));
+    await app.waitForText('Rename alpha to');
+    await app.type('-2');
+    await app.press(keys.enter);
+    await app.waitForText('Renamed alpha to alpha-2');
+    expect(profiles.list().map((p) => p.name)).toEqual(['alpha-2']);
+    await app.press(keys.ctrl('d'));
+    await app.waitForText('Delete profile alpha-2?');
+    await app.press('y');
+    await app.waitForText('Deleted profile alpha-2');
+    expect(profiles.list()).toEqual([]);
+  });
+
+  it('? opens help generated from the keymap, except while typing', async () => {
+    const app = start(testEnv());
+    await app.waitForText('How do you want to sign in?');
+    await app.press('?');
+    await app.waitForText('Copy the device code to the clipboard');
+    await app.press(keys.escape);
+    await app.waitFor((f) => !f.includes('Copy the device code'), 'help closed');
+    await app.press(keys.enter);
+    await app.waitForText('Tenant:');
+    await app.press('?');
+    await app.waitForText('Tenant: ?');
+    expect(app.frame()).not.toContain('Copy the device code');
+  });
+
+  it('shows the device code inside the UI and copies it', async () => {
+    let release: () => void = () => {};
+    const services = fakeServices({
+      signIn: async (_m, _p, callbacks) => {
+        callbacks.onDeviceCode?.({
+          userCode: 'ABCD12345',
+          verificationUri: 'https://login.test/device',
+          message: 'x',
+          expiresOn: new Date(Date.now() + 900_000),
+        });
+        await new Promise<void>((r) => (release = r));
+        const {signInResult} = await import('../helpers/fake-services');
+        return signInResult();
+      },
+    });
+    const env = testEnv({services});
+    const app = start(env);
+    await app.waitForText('How do you want to sign in?');
+    await app.press(keys.enter, keys.enter);
+    await app.waitForText('ABCD12345');
+    expect(app.frame()).toContain('https://login.test/device');
+    await app.press('c');
+    await app.waitForText('OSC 52');
+    expect(env.copied).toEqual(['ABCD12345']);
+    release();
+    await app.waitForText('Signed in');
+  });
+
+  it('masks a client secret and keeps it out of the saved profile', async () => {
+    const env = testEnv();
+    const app = start(env);
+    await app.waitForText('How do you want to sign in?');
+    await app.type('secret');
+    await app.waitForText('Service principal (secret)');
+    await app.press(keys.enter);
+    await app.waitForText('Client secret:');
+    await app.type('contoso.test');
+    await app.press(keys.enter);
+    await app.type('33333333-3333-3333-3333-333333333333');
+    await app.press(keys.enter);
+    await app.type('hunter2-very-secret');
+    await app.waitForText('•••••••••••••••••••');
+    expect(app.frame()).not.toContain('hunter2');
+    await app.press(keys.enter);
+    await app.waitForText('Signed in');
+    const call = (env.services as ReturnType<typeof fakeServices>).calls.signIn?.[0];
+    expect(call?.[0]).toBe('service-principal');
+    expect(call?.[1]).toMatchObject({
+      tenantId: 'contoso.test',
+      clientId: '33333333-3333-3333-3333-333333333333',
+      clientSecret: 'hunter2-very-secret',
+    });
+    await app.press(keys.enter);
+    await app.waitForText('Dev');
+    await app.press(keys.enter);
+    await app.waitForText('ws-one');
+    await app.press(keys.enter);
+    await app.waitForText('churn');
+    await app.press(keys.enter);
+    await app.waitForText('Auth mode of churn');
+    await app.press('k');
+    await app.waitForText('Save this setup');
+    await app.press(keys.enter);
+    await app.waitForText('Saved profile');
+    const saved = (env.profiles as ReturnType<typeof memoryProfiles>).saved;
+    expect(JSON.stringify(saved)).not.toContain('hunter2');
+    expect(saved[0]?.signIn).toEqual({
+      method: 'service-principal',
+      clientId: '33333333-3333-3333-3333-333333333333',
+    });
+  });
+
+  it('waits for an endpoint that is still Creating before choosing it', async () => {
+    const services = fakeServices({
+      listEndpoints: async () => [endpoint('slow', {provisioningState: 'Creating'})],
+      waitForEndpoint: async (ref, onProgress) => {
+        onProgress({provisioningState: 'Creating', elapsedMs: 4000});
+        await new Promise((r) => setTimeout(r, 100));
+        return endpoint(ref.endpoint);
+      },
+    });
+    const app = start(testEnv({services}));
+    await app.waitForText('How do you want to sign in?');
+    await app.press(keys.enter, keys.enter);
+    await app.waitForText('Signed in');
+    await app.press(keys.enter);
+    await app.waitForText('Dev');
+    await app.press(keys.enter);
+    await app.waitForText('ws-one');
+    await app.press(keys.enter);
+    await app.waitForText('slow');
+    await app.press(keys.enter);
+    await app.waitForText('Auth mode of slow');
+  });
+});

@@ -1,0 +1,49 @@
+import {render} from 'ink-testing-library';
+import type {ReactElement} from 'react';
+
+export const keys = {
+  enter: '\r',
+  escape: '\u001B',
+  up: '\u001B[A',
+  down: '\u001B[B',
+  tab: '\t',
+  backspace: '\u007F',
+  ctrl: (c: string) => String.fromCharCode(c.toUpperCase().charCodeAt(0) - 64),
+};
+
+/** Renders a tree and gives helpers that wait for a frame before each key press. */
+export function renderApp(tree: ReactElement) {
+  const app = render(tree);
+  const frame = () => app.lastFrame() ?? '';
+  async function waitFor(
+    predicate: (frame: string) => boolean,
+    what: string,
+    timeoutMs = 3000,
+  ): Promise<string> {
+    const start = Date.now();
+    for (;;) {
+      const f = frame();
+      if (predicate(f)) return f;
+      if (Date.now() - start > timeoutMs)
+        throw new Error(`timed out waiting for ${what}; last frame:\n${f}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+  const waitForText = (text: string | RegExp, timeoutMs?: number) =>
+    waitFor(
+      (f) => (typeof text === 'string' ? f.includes(text) : text.test(f)),
+      String(text),
+      timeoutMs,
+    );
+  async function press(...input: string[]) {
+    for (const k of input) {
+      app.stdin.write(k);
+      // Let Ink parse the key (escape sequences need a tick) and React commit the update.
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+  async function type(text: string) {
+    for (const ch of text) await press(ch);
+  }
+  return {...app, frame, waitFor, waitForText, press, type};
+}

@@ -1,0 +1,98 @@
+import xterm from '@xterm/headless';
+import * as pty from 'node-pty';
+import {existsSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
+
+const {Terminal} = xterm;
+export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+export const KEY = {
+  enter: '\r',
+  escape: '\u001B',
+  up: '\u001B[A',
+  down: '\u001B[B',
+  tab: '\t',
+  backspace: '\u007F',
+  ctrl: (c: string) => String.fromCharCode(c.toUpperCase().charCodeAt(0) - 64),
+};
+
+export interface PtyApp {
+  /** The visible screen, one string per row, trailing spaces trimmed. */
+  screen(): string;
+  waitForText(text: string | RegExp, timeoutMs?: number): Promise<string>;
+  press(...keys: string[]): Promise<void>;
+  type(text: string): Promise<void>;
+  exited: Promise<{exitCode: number; signal?: number}>;
+  kill(signal?: string): void;
+  /** Everything the program wrote, raw (escape sequences included). */
+  raw(): string;
+}
+
+/**
+ * The built CLI in a real pseudo-terminal, read through a headless terminal emulator. CI sets
+ * CI=true, which makes Ink render nothing until exit, so the child never sees it.
+ */
+export function spawnCli(
+  args: string[],
+  opts: {env?: Record<string, string>; cols?: number; rows?: number} = {},
+): PtyApp {
+  if (!existsSync(CLI))
+    throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does).`);
+  const cols = opts.cols ?? 100;
+  const rows = opts.rows ?? 32;
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && k !== 'CI' && k !== 'CONTINUOUS_INTEGRATION') env[k] = v;
+  }
+  Object.assign(env, {TERM: 'xterm-256color', FORCE_COLOR: '0'}, opts.env ?? {});
+  const term = new Terminal({cols, rows, allowProposedApi: true});
+  const child = pty.spawn(process.execPath, [CLI, ...args], {
+    name: 'xterm-256color',
+    cols,
+    rows,
+    env,
+    cwd: process.cwd(),
+  });
+  let raw = '';
+  let pending: Promise<void> = Promise.resolve();
+  child.onData((data) => {
+    raw += data;
+    pending = pending.then(() => new Promise<void>((r) => term.write(data, r)));
+  });
+  const exited = new Promise<{exitCode: number; signal?: number}>((resolve) =>
+    child.onExit((e) => resolve(e)),
+  );
+  const screen = () => {
+    const buf = term.buffer.active;
+    const lines: string[] = [];
+    for (let i = 0; i < buf.length; i++) lines.push(buf.getLine(i)?.translateToString(true) ?? '');
+    return lines.join('\n');
+  };
+  const app: PtyApp = {
+    screen,
+    raw: () => raw,
+    async waitForText(text, timeoutMs = 10_000) {
+      const start = Date.now();
+      for (;;) {
+        await pending;
+        const s = screen();
+        if (typeof text === 'string' ? s.includes(text) : text.test(s)) return s;
+        if (Date.now() - start > timeoutMs)
+          throw new Error(`timed out waiting for ${String(text)}; screen:\n${s}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    async press(...keys) {
+      for (const k of keys) {
+        child.write(k);
+        await new Promise((r) => setTimeout(r, 60));
+      }
+    },
+    async type(text) {
+      for (const ch of text) await app.press(ch);
+    },
+    exited,
+    kill: (signal = 'SIGTERM') => child.kill(signal),
+  };
+  return app;
+}
