@@ -13,6 +13,8 @@ export interface AppEnvironment {
   openUrl: (url: string) => Promise<boolean>;
   /** A line about the cloud that every screen shows (e.g. "this is the sandbox"). */
   banner?: string;
+  /** The request file the invoke step offers first (the bundled assets/sample-request.json). */
+  sampleRequest?: string;
   /** Notices for the first screen (e.g. where a corrupt profile file was moved). */
   notices?: string[];
 }

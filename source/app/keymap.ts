@@ -12,7 +12,18 @@ export interface Binding {
   /** A sentence for the help screen. */
   description: string;
   /** Where it applies, for the help screen. */
-  scope: 'everywhere' | 'lists' | 'forms' | 'sign-in' | 'endpoints' | 'auth mode' | 'profiles';
+  scope:
+    | 'everywhere'
+    | 'lists'
+    | 'forms'
+    | 'sign-in'
+    | 'endpoints'
+    | 'auth mode'
+    | 'home'
+    | 'roles'
+    | 'credentials'
+    | 'invoke'
+    | 'profiles';
   match: (input: string, key: Key) => boolean;
 }
 
@@ -146,6 +157,133 @@ export const keymap = {
     description: 'Cancel.',
     scope: 'everywhere',
     match: (i) => i === 'n' || i === 'N',
+  },
+  leave: {
+    label: 'q',
+    hint: 'quit',
+    description: 'Quit (from the endpoint home).',
+    scope: 'home',
+    match: ch('q'),
+  },
+  recheck: {
+    label: 'r',
+    hint: 're-check',
+    description: 'Run the permission preflight again.',
+    scope: 'roles',
+    match: ch('r'),
+  },
+  assign: {
+    label: 'a',
+    hint: 'assign role',
+    description: 'Assign a role (built-in, docs custom roles, or least-privilege score-only).',
+    scope: 'roles',
+    match: ch('a'),
+  },
+  principal: {
+    label: 'p',
+    hint: 'principal',
+    description: 'Check another principal by object ID (User, Group or ServicePrincipal).',
+    scope: 'roles',
+    match: ch('p'),
+  },
+  assignments: {
+    label: 'l',
+    hint: 'assignments',
+    description: 'List the role assignments at this scope (like az role assignment list).',
+    scope: 'roles',
+    match: ch('l'),
+  },
+  reveal2: {
+    label: 'v',
+    hint: 'reveal',
+    description: 'Reveal or mask the credential.',
+    scope: 'credentials',
+    match: ch('v'),
+  },
+  copy: {
+    label: 'c',
+    hint: 'copy',
+    description: 'Copy the credential (system clipboard, or OSC 52 over SSH).',
+    scope: 'credentials',
+    match: ch('c'),
+  },
+  copyUri: {
+    label: 'u',
+    hint: 'copy URI',
+    description: 'Copy the scoring URI.',
+    scope: 'credentials',
+    match: ch('u'),
+  },
+  regenerate: {
+    label: 'g',
+    hint: 'regenerate',
+    description: 'Regenerate the highlighted key (asks first).',
+    scope: 'credentials',
+    match: ch('g'),
+  },
+  refresh: {
+    label: 'r',
+    hint: 'refresh',
+    description: 'Fetch a fresh token now.',
+    scope: 'credentials',
+    match: ch('r'),
+  },
+  autoRefresh: {
+    label: 'a',
+    hint: 'auto-refresh',
+    description: 'Turn automatic refresh at refresh-after on or off.',
+    scope: 'credentials',
+    match: ch('a'),
+  },
+  exportView: {
+    label: 'e',
+    hint: 'export',
+    description: 'Show export lines for SCORING_URI and DATA_PLANE_TOKEN.',
+    scope: 'credentials',
+    match: ch('e'),
+  },
+  send: {
+    label: 'enter',
+    hint: 'send',
+    description: 'Validate the request file and send it.',
+    scope: 'invoke',
+    match: (_i, k) => k.return,
+  },
+  target: {
+    label: 't',
+    hint: 'target',
+    description: 'Choose the deployment: traffic-routed or one by name.',
+    scope: 'invoke',
+    match: ch('t'),
+  },
+  repeat: {
+    label: 'n',
+    hint: 'send N',
+    description: 'Send the request N times: p50/p95 latency and share per deployment.',
+    scope: 'invoke',
+    match: ch('n'),
+  },
+  curl: {
+    label: 'k',
+    hint: 'copy curl',
+    description:
+      'Copy the request as curl with $DATA_PLANE_TOKEN (K: with the secret, asks first).',
+    scope: 'invoke',
+    match: (i) => i === 'k' || i === 'K',
+  },
+  scroll: {
+    label: 'pgup/dn',
+    hint: 'scroll',
+    description: 'Scroll a long response.',
+    scope: 'invoke',
+    match: (_i, k) => k.pageUp || k.pageDown,
+  },
+  file: {
+    label: 'f',
+    hint: 'file',
+    description: 'Edit the request file path (enter keeps it).',
+    scope: 'invoke',
+    match: ch('f'),
   },
   rename: {
     label: 'ctrl+e',

@@ -1,4 +1,18 @@
+import {existsSync} from 'node:fs';
+import {dirname, join, relative} from 'node:path';
 import {CliError, ExitCode} from './exit-codes';
+
+/** assets/sample-request.json beside the installed CLI (dist/cli.js → ../assets), else in the cwd. */
+function sampleRequestPath(): string | undefined {
+  const candidates = [
+    join(dirname(process.argv[1] ?? '.'), '..', 'assets', 'sample-request.json'),
+    join(process.cwd(), 'assets', 'sample-request.json'),
+  ];
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) return undefined;
+  const rel = relative(process.cwd(), found);
+  return rel.startsWith('..') ? found : rel;
+}
 
 export interface WizardOptions {
   sandbox?: boolean;
@@ -83,6 +97,7 @@ export async function openWizard(opts: WizardOptions): Promise<void> {
       notices,
       copy: (text) => clipboard.copyToClipboard(text),
       openUrl: clipboard.openUrl,
+      sampleRequest: sampleRequestPath(),
     });
     if (outcome === 'interrupted') process.exitCode = ExitCode.interrupted;
   } finally {

@@ -1,30 +1,9 @@
+import {actionMatches, blockAllows} from '../lib/permissions';
 import type {PermissionBlock, RoleDefinition} from './roles';
 import type {Principal, RoleAssignment, World} from './world';
 import {scopeContains} from './util';
 
-const patternCache = new Map<string, RegExp>();
-
-/** Azure action patterns: case-insensitive, `*` matches any run of characters (slashes included). */
-export function actionMatches(pattern: string, action: string): boolean {
-  let re = patternCache.get(pattern);
-  if (!re) {
-    const body = pattern
-      .split('*')
-      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*');
-    re = new RegExp(`^${body}$`, 'i');
-    patternCache.set(pattern, re);
-  }
-  return re.test(action);
-}
-
-/** A block grants an action when one of its actions matches and none of its notActions does. */
-export function blockAllows(block: PermissionBlock, action: string, data = false): boolean {
-  const [allow, deny] = data
-    ? [block.dataActions, block.notDataActions]
-    : [block.actions, block.notActions];
-  return allow.some((p) => actionMatches(p, action)) && !deny.some((p) => actionMatches(p, action));
-}
+export {actionMatches, blockAllows};
 
 export function roleById(world: World, guid: string): RoleDefinition | undefined {
   const g = guid.toLowerCase();

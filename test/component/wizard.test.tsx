@@ -163,7 +163,8 @@ describe('the wizard, part 1, with fake services', () => {
     expect(f.indexOf('Resume newer')).toBeLessThan(f.indexOf('Resume older'));
     expect(f).toContain('newer-ep · key · TestCloud');
     await app.press(keys.enter);
-    await app.waitForText('Auth mode of newer-ep');
+    await app.waitForText('Credentials');
+    expect(app.frame()).toContain('newer-ep in ws-one');
     expect(services.calls.signIn?.[0]?.[0]).toBe('device-code');
     expect(app.frame()).toContain('Dev › ws-one › newer-ep (key)');
   });

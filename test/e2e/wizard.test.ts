@@ -65,7 +65,7 @@ describe('the wizard in a real terminal against the sandbox', () => {
     await app.waitForText('Save this setup as a profile');
     await app.press(KEY.enter);
     await app.waitForText('Saved profile e2e-endpoint');
-    await app.press(KEY.enter);
+    await app.press('q');
     expect((await app.exited).exitCode).toBe(0);
 
     // The profile file holds no secret of any kind.
@@ -82,7 +82,7 @@ describe('the wizard in a real terminal against the sandbox', () => {
     await again.waitForText('Resume e2e-endpoint');
     expect(again.screen()).toContain('e2e-endpoint · aad_token');
     await again.press(KEY.enter);
-    await again.waitForText('Auth mode of e2e-endpoint', 15_000);
+    await again.waitForText('Credentials', 15_000);
     expect(again.screen()).toContain('Sandbox Dev › ws-dev › e2e-endpoint (aad_token)');
     await again.press(KEY.ctrl('c'));
     const exit = await again.exited;

@@ -7,7 +7,10 @@ import {matches} from '../keymap';
 import {initialState, reducer, STEP_TITLES, type WizardState} from './state';
 import {AuthModeStep} from './steps/auth-mode/view';
 import {CreateEndpointStep} from './steps/create-endpoint/view';
-import {DoneStep} from './steps/done/view';
+import {CredentialsStep} from './steps/credentials/view';
+import {HomeStep} from './steps/home/view';
+import {InvokeStep} from './steps/invoke/view';
+import {RolesStep} from './steps/roles/view';
 import {EndpointStep} from './steps/endpoint/view';
 import {ResumeStep} from './steps/resume/view';
 import {SaveStep} from './steps/save/view';
@@ -97,8 +100,39 @@ export function Wizard({initial, onInterrupt}: WizardProps) {
     case 'save':
       screen = <SaveStep {...props} state={state} />;
       break;
-    case 'done':
-      screen = <DoneStep {...props} state={state} />;
+    case 'home':
+      screen = <HomeStep {...props} state={state} />;
+      break;
+    case 'roles':
+      screen =
+        state.endpoint && state.workspace && state.session ? (
+          <RolesStep
+            {...props}
+            endpoint={state.endpoint}
+            workspace={state.workspace}
+            identity={state.session.result.identity}
+          />
+        ) : null;
+      break;
+    case 'credentials':
+      screen = state.endpoint ? (
+        <CredentialsStep
+          key={state.endpoint.authMode}
+          {...props}
+          endpoint={state.endpoint}
+          cached={state.credential}
+        />
+      ) : null;
+      break;
+    case 'invoke':
+      screen = state.endpoint ? (
+        <InvokeStep
+          {...props}
+          endpoint={state.endpoint}
+          cached={state.credential}
+          permissions={state.permissions}
+        />
+      ) : null;
       break;
   }
 

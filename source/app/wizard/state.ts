@@ -1,4 +1,6 @@
 import type {
+  PermissionBlock,
+  ScoringCredential,
   Endpoint,
   SignInMethod,
   SignInParams,
@@ -29,7 +31,10 @@ export type Step =
   | 'createEndpoint'
   | 'authMode'
   | 'save'
-  | 'done';
+  | 'home'
+  | 'roles'
+  | 'credentials'
+  | 'invoke';
 
 export interface Session {
   method: SignInMethod;
@@ -49,8 +54,17 @@ export interface WizardState {
   endpoint?: Endpoint;
   resume?: ResumeTarget;
   savedProfile?: string;
+  /** The data-plane credential of the credentials step, reused by invoke while valid (memory only). */
+  credential?: ScoringCredential;
+  /** The signed-in identity's effective permissions at the endpoint, from the roles step. */
+  permissions?: PermissionBlock[];
+  /** The home entry opened last, highlighted again on return. */
+  lastOpened?: HomeTarget;
   help: boolean;
 }
+
+/** The screens reachable from the endpoint's home. */
+export type HomeTarget = 'roles' | 'credentials' | 'invoke' | 'authMode' | 'save';
 
 export type Action =
   | {type: 'newSetup'}
@@ -66,6 +80,9 @@ export type Action =
   | {type: 'endpointUpdated'; endpoint: Endpoint}
   | {type: 'authModeDone'}
   | {type: 'profileSaved'; name: string}
+  | {type: 'open'; step: HomeTarget}
+  | {type: 'credentialFetched'; credential: ScoringCredential}
+  | {type: 'permissionsChecked'; permissions: PermissionBlock[]}
   | {type: 'back'}
   | {type: 'toggleHelp'};
 
@@ -107,7 +124,9 @@ export function reducer(state: WizardState, action: Action): WizardState {
         workspace: action.workspace,
         endpoint: action.endpoint,
         savedProfile: state.resume?.profileName,
-        step: 'authMode',
+        credential: undefined,
+        permissions: undefined,
+        step: 'home',
         history: ['endpoint'],
       };
     case 'subscriptionChosen':
@@ -119,28 +138,51 @@ export function reducer(state: WizardState, action: Action): WizardState {
     case 'workspaceChosen':
       return go(state, 'endpoint', {workspace: action.workspace, endpoint: undefined});
     case 'endpointChosen':
-      return go(state, 'authMode', {endpoint: action.endpoint});
+      return go(state, 'authMode', {
+        endpoint: action.endpoint,
+        credential: undefined,
+        permissions: undefined,
+      });
     case 'createEndpoint':
       return go(state, 'createEndpoint');
     case 'endpointCreated':
       // Esc from the auth-mode step returns to the endpoint list, not to the finished form.
-      return {...state, endpoint: action.endpoint, step: 'authMode', history: [...state.history]};
+      return {
+        ...state,
+        endpoint: action.endpoint,
+        credential: undefined,
+        permissions: undefined,
+        step: 'authMode',
+        history: [...state.history],
+      };
     case 'endpointUpdated':
-      return {...state, endpoint: action.endpoint};
+      // A new auth mode makes the old credential useless.
+      return {...state, endpoint: action.endpoint, credential: undefined};
     case 'authModeDone':
-      return go(state, 'save');
+      // From home (part 2) the auth-mode screen returns there; in part 1 it leads on to saving.
+      return state.history.at(-1) === 'home' ? back(state) : go(state, 'save');
     case 'profileSaved':
-      return go(state, 'done', {savedProfile: action.name});
-    case 'back': {
-      if (state.help) return {...state, help: false};
-      const history = [...state.history];
-      let previous = history.pop();
-      // Never step back into a screen that only makes sense once (resuming, a finished sign-in wait).
-      while (previous === 'resume') previous = history.pop();
-      if (!previous) return state;
-      return {...state, step: previous, history};
-    }
+      return state.history.at(-1) === 'home'
+        ? {...back(state), savedProfile: action.name}
+        : go(state, 'home', {savedProfile: action.name});
+    case 'open':
+      return go(state, action.step, {lastOpened: action.step});
+    case 'credentialFetched':
+      return {...state, credential: action.credential};
+    case 'permissionsChecked':
+      return {...state, permissions: action.permissions};
+    case 'back':
+      return state.help ? {...state, help: false} : back(state);
   }
+}
+
+function back(state: WizardState): WizardState {
+  const history = [...state.history];
+  let previous = history.pop();
+  // Never step back into a screen that only makes sense once (resuming).
+  while (previous === 'resume') previous = history.pop();
+  if (!previous) return state;
+  return {...state, step: previous, history};
 }
 
 /** Steps shown as "step n of m" in the header. */
@@ -154,5 +196,8 @@ export const STEP_TITLES: Record<Step, string> = {
   createEndpoint: 'New endpoint',
   authMode: 'Auth mode',
   save: 'Save profile',
-  done: 'Done',
+  home: 'Home',
+  roles: 'Roles',
+  credentials: 'Credentials',
+  invoke: 'Invoke',
 };

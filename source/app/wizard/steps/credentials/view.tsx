@@ -1,0 +1,337 @@
+import {Box, Text, useInput} from 'ink';
+import {useEffect, useState} from 'react';
+import {inspectToken} from '../../../../azure/token';
+import type {Endpoint, EndpointKeys, ScoringCredential} from '../../../../azure/types';
+import {exportLines, isUsable, mask, refreshDueAt} from '../../../../lib/credentials';
+import {formatElapsed, localTime} from '../../../../lib/time';
+import {useEnv} from '../../../app-context';
+import {Countdown} from '../../../components/countdown';
+import {ErrorPanel} from '../../../components/error-panel';
+import {Footer} from '../../../components/footer';
+import {Spinner} from '../../../components/spinner';
+import {useNow} from '../../../hooks/use-now';
+import {useTask} from '../../../hooks/use-task';
+import {matches} from '../../../keymap';
+import {theme} from '../../../theme';
+import type {Action} from '../../state';
+
+type Which = 'primary' | 'secondary';
+
+export function CredentialsStep({
+  dispatch,
+  isActive,
+  endpoint,
+  cached,
+}: {
+  dispatch: (a: Action) => void;
+  isActive: boolean;
+  endpoint: Endpoint;
+  cached?: ScoringCredential;
+}) {
+  const {services, copy} = useEnv();
+  const now = useNow();
+  const [revealed, setRevealed] = useState(false);
+  const [which, setWhich] = useState<Which>('primary');
+  const [confirmRegen, setConfirmRegen] = useState(false);
+  const [changed, setChanged] = useState<Which | undefined>();
+  const [autoRefresh, setAutoRefresh] = useState(true);
+  const [showExport, setShowExport] = useState(false);
+  const [note, setNote] = useState<string | undefined>();
+  const [issuedAt, setIssuedAt] = useState<number | undefined>();
+
+  const keys = useTask(
+    (signal) => services.listKeys(endpoint, signal),
+    (err) => services.explainError(err, 'List keys'),
+  );
+  const token = useTask(
+    (signal) =>
+      endpoint.authMode === 'aml_token'
+        ? services.amlToken(endpoint, signal)
+        : services.aadToken(signal),
+    (err) =>
+      services.explainError(
+        err,
+        endpoint.authMode === 'aml_token' ? 'Get an Azure ML token' : 'Get an Entra token',
+      ),
+  );
+  const [regenProgress, setRegenProgress] = useState(0);
+  const regen = useTask(
+    (signal, w: Which) =>
+      services.regenerateKey(endpoint, w, (p) => setRegenProgress(p.elapsedMs), signal),
+    (err) => services.explainError(err, 'Regenerate the key'),
+  );
+
+  const fetchToken = (reason?: string) =>
+    token.run().then((c) => {
+      if (!c) return;
+      if (reason) setNote(reason);
+      setIssuedAt(Date.now());
+      dispatch({type: 'credentialFetched', credential: c});
+    });
+
+  useEffect(() => {
+    if (endpoint.authMode === 'key') {
+      void keys.run().then(
+        (k: EndpointKeys | undefined) =>
+          k &&
+          dispatch({
+            type: 'credentialFetched',
+            credential: {kind: 'key', value: k.primaryKey, which: 'primary'},
+          }),
+      );
+    } else if (isUsable(cached, Date.now()) && cached.kind === endpoint.authMode) {
+      // Reuse the credential already fetched in this session; the countdown shows what is left.
+    } else void fetchToken();
+    // Fetch once when the screen opens.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const current: ScoringCredential | undefined =
+    endpoint.authMode === 'key'
+      ? keys.state.status === 'done'
+        ? {
+            kind: 'key',
+            value:
+              which === 'primary' ? keys.state.value.primaryKey : keys.state.value.secondaryKey,
+            which,
+          }
+        : undefined
+      : token.state.status === 'done'
+        ? token.state.value
+        : cached?.kind === endpoint.authMode
+          ? cached
+          : undefined;
+
+  // Automatic refresh when refresh-after passes (the shared ticker drives `now`).
+  const due = current ? refreshDueAt(current, issuedAt) : undefined;
+  useEffect(() => {
+    if (autoRefresh && due !== undefined && now >= due && token.state.status !== 'running') {
+      void fetchToken(
+        `Refreshed automatically at ${localTime(Date.now(), Date.now())} (refresh-after passed).`,
+      );
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [autoRefresh, due, now >= (due ?? Infinity)]);
+
+  useInput(
+    (input, key) => {
+      if (confirmRegen) {
+        if (matches('confirm', input, key)) {
+          setConfirmRegen(false);
+          void regen.run(which).then(() =>
+            keys.run().then((k) => {
+              if (!k) return;
+              setChanged(which);
+              dispatch({
+                type: 'credentialFetched',
+                credential: {
+                  kind: 'key',
+                  value: which === 'primary' ? k.primaryKey : k.secondaryKey,
+                  which,
+                },
+              });
+            }),
+          );
+        } else if (matches('deny', input, key) || key.escape) setConfirmRegen(false);
+        return;
+      }
+      if (key.escape) return dispatch({type: 'back'});
+      if (matches('reveal2', input, key)) return setRevealed((r) => !r);
+      if (matches('exportView', input, key)) return setShowExport((x) => !x);
+      if (matches('copy', input, key) && current) {
+        void copy(current.value).then((ch) =>
+          setNote(
+            ch === 'system'
+              ? 'Copied to the clipboard.'
+              : 'Sent to your terminal clipboard (OSC 52) — works over SSH.',
+          ),
+        );
+        return;
+      }
+      if (matches('copyUri', input, key) && endpoint.scoringUri) {
+        void copy(endpoint.scoringUri).then((ch) =>
+          setNote(
+            ch === 'system'
+              ? 'Scoring URI copied.'
+              : 'Scoring URI sent to your terminal clipboard (OSC 52).',
+          ),
+        );
+        return;
+      }
+      if (endpoint.authMode === 'key') {
+        if (key.upArrow || key.downArrow) {
+          const next = which === 'primary' ? 'secondary' : 'primary';
+          setWhich(next);
+          if (keys.state.status === 'done') {
+            dispatch({
+              type: 'credentialFetched',
+              credential: {
+                kind: 'key',
+                value:
+                  next === 'primary' ? keys.state.value.primaryKey : keys.state.value.secondaryKey,
+                which: next,
+              },
+            });
+          }
+        }
+        if (matches('regenerate', input, key)) setConfirmRegen(true);
+        return;
+      }
+      if (matches('refresh', input, key)) void fetchToken('Refreshed.');
+      if (matches('autoRefresh', input, key)) setAutoRefresh((a) => !a);
+    },
+    {isActive},
+  );
+
+  const show = (secret: string) => (revealed ? secret : mask(secret));
+  const failed = endpoint.authMode === 'key' ? keys.state : token.state;
+  return (
+    <Box flexDirection="column">
+      <Text bold>
+        Credentials for {endpoint.endpoint}{' '}
+        <Text color={theme.text.muted}>({endpoint.authMode})</Text>
+      </Text>
+      {failed.status === 'running' && !current ? <Spinner label="Fetching…" /> : null}
+      {failed.status === 'error' ? <ErrorPanel error={failed.error} /> : null}
+      {endpoint.authMode === 'key' && keys.state.status === 'done'
+        ? (['primary', 'secondary'] as const).map((w) => {
+            const value =
+              w === 'primary'
+                ? keys.state.status === 'done' && keys.state.value.primaryKey
+                : keys.state.status === 'done' && keys.state.value.secondaryKey;
+            return (
+              <Text key={w}>
+                <Text color={which === w ? theme.focus.selected : undefined} bold={which === w}>
+                  {which === w ? '› ' : '  '}
+                  {w.padEnd(10)}
+                </Text>
+                {show(value || '')}
+                {changed === w ? <Text color={theme.status.success}> (new)</Text> : null}
+              </Text>
+            );
+          })
+        : null}
+      {endpoint.authMode === 'key' ? (
+        <Text color={theme.text.muted}>
+          Keys never expire. To rotate: move clients to the other key, regenerate this one, move
+          them back.
+        </Text>
+      ) : null}
+      {regen.state.status === 'running' ? (
+        <Spinner label={`Regenerating the ${which} key… ${formatElapsed(regenProgress)}`} />
+      ) : null}
+      {regen.state.status === 'error' ? <ErrorPanel error={regen.state.error} /> : null}
+      {confirmRegen ? (
+        <Box
+          borderStyle="round"
+          borderColor={theme.status.warning}
+          paddingX={1}
+          flexDirection="column"
+        >
+          <Text>
+            Regenerate the {which} key of {endpoint.endpoint}?
+          </Text>
+          <Text wrap="wrap">
+            Clients still sending it will get 401 at once. Rotation: move clients to the{' '}
+            {which === 'primary' ? 'secondary' : 'primary'} key first.
+          </Text>
+          <Text color={theme.text.muted}>y regenerate · n keep</Text>
+        </Box>
+      ) : null}
+      {current && current.kind !== 'key' ? (
+        <TokenDetails
+          credential={current}
+          now={now}
+          reveal={revealed}
+          mlScope={services.cloud.mlScope}
+          autoRefresh={autoRefresh}
+        />
+      ) : null}
+      {showExport && current && endpoint.scoringUri ? (
+        <Box flexDirection="column" marginTop={1}>
+          {exportLines(endpoint.scoringUri, revealed ? current.value : mask(current.value)).map(
+            (l) => (
+              <Text key={l} wrap="truncate-end">
+                {l}
+              </Text>
+            ),
+          )}
+          {revealed ? null : <Text color={theme.text.muted}>(masked: v reveals)</Text>}
+        </Box>
+      ) : null}
+      {note ? <Text color={theme.status.info}>{note}</Text> : null}
+      <Footer
+        keys={
+          confirmRegen
+            ? ['confirm', 'deny']
+            : endpoint.authMode === 'key'
+              ? ['move', 'reveal2', 'copy', 'copyUri', 'regenerate', 'exportView', 'back']
+              : ['reveal2', 'copy', 'copyUri', 'refresh', 'autoRefresh', 'exportView', 'back']
+        }
+      />
+    </Box>
+  );
+}
+
+function TokenDetails({
+  credential,
+  now,
+  reveal,
+  mlScope,
+  autoRefresh,
+}: {
+  credential: ScoringCredential;
+  now: number;
+  reveal: boolean;
+  mlScope: string;
+  autoRefresh: boolean;
+}) {
+  let audience: string | undefined;
+  let audienceOk: boolean | undefined;
+  if (credential.kind === 'aad_token') {
+    try {
+      const inspection = inspectToken(credential.value, mlScope);
+      audience = String(inspection.audience);
+      audienceOk = inspection.audienceOk;
+    } catch {
+      audienceOk = undefined;
+    }
+  }
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">
+        <Text color={theme.text.muted}>token </Text>
+        {reveal ? credential.value : mask(credential.value)}
+      </Text>
+      {credential.expiresOn ? (
+        <Text>
+          <Text color={theme.text.muted}>expires </Text>
+          {localTime(credential.expiresOn, now)} · <Countdown target={credential.expiresOn} />
+        </Text>
+      ) : null}
+      {credential.refreshAfter ? (
+        <Text>
+          <Text color={theme.text.muted}>refresh after </Text>
+          {localTime(credential.refreshAfter, now)} · <Countdown target={credential.refreshAfter} />{' '}
+          <Text color={theme.text.muted}>(auto-refresh {autoRefresh ? 'on' : 'off'})</Text>
+        </Text>
+      ) : (
+        <Text color={theme.text.muted}>
+          auto-refresh {autoRefresh ? 'on' : 'off'} (5 minutes before expiry)
+        </Text>
+      )}
+      {credential.kind === 'aad_token' ? (
+        audienceOk ? (
+          <Text color={theme.status.success}>
+            ✓ aud {audience} is the ML audience ({mlScope})
+          </Text>
+        ) : (
+          <Text color={theme.status.error}>
+            ✗ aud {audience ?? '(unreadable)'} is not the ML audience: scoring will answer 401. A
+            management token must not be used here.
+          </Text>
+        )
+      ) : null}
+    </Box>
+  );
+}

@@ -1,0 +1,76 @@
+import {Box, Text, useApp, useInput} from 'ink';
+import {describeAuthMode} from '../../../../azure/auth-mode';
+import {useEnv} from '../../../app-context';
+import {FilterList} from '../../../components/filter-list';
+import {Footer} from '../../../components/footer';
+import {matches} from '../../../keymap';
+import {theme} from '../../../theme';
+import type {Action, HomeTarget, WizardState} from '../../state';
+import {trafficText} from '../endpoint/view';
+
+const ENTRIES: {step: HomeTarget; label: string; detail: string}[] = [
+  {step: 'roles', label: 'Roles', detail: 'can this identity do what it needs? check, assign'},
+  {
+    step: 'credentials',
+    label: 'Credentials',
+    detail: 'keys or tokens, with live expiry; copy, export, rotate',
+  },
+  {step: 'invoke', label: 'Invoke', detail: 'send a test request and explain the answer'},
+  {step: 'authMode', label: 'Auth mode', detail: 'how callers authenticate; change it'},
+  {step: 'save', label: 'Save profile', detail: 'remember this setup (no secrets)'},
+];
+
+/** The endpoint's home: where a resumed profile lands, and the way into part 2. */
+export function HomeStep({
+  dispatch,
+  isActive,
+  state,
+}: {
+  dispatch: (a: Action) => void;
+  isActive: boolean;
+  state: WizardState;
+}) {
+  const {services} = useEnv();
+  const {exit} = useApp();
+  useInput(
+    (input, key) => {
+      if (matches('leave', input, key)) exit();
+    },
+    {isActive},
+  );
+  const e = state.endpoint;
+  if (!e) return null;
+  return (
+    <Box flexDirection="column">
+      {state.savedProfile ? (
+        <Text color={theme.status.success}>✓ Saved profile {state.savedProfile}</Text>
+      ) : null}
+      <Text>
+        <Text bold>{e.endpoint}</Text> in {state.workspace?.name} ·{' '}
+        <Text color={theme.text.accent}>{e.authMode}</Text> · {trafficText(e.traffic)}
+      </Text>
+      <Text color={theme.text.muted} wrap="truncate-end">
+        {e.scoringUri ?? 'no scoring URI yet'}
+      </Text>
+      <Text color={theme.text.muted} wrap="wrap">
+        {describeAuthMode(e.authMode, services.cloud).explanation}
+      </Text>
+      <Box marginTop={1} flexDirection="column">
+        <FilterList
+          isActive={isActive}
+          initialKey={state.lastOpened}
+          items={ENTRIES.map((x) => ({
+            key: x.step,
+            label: x.label,
+            detail: x.detail,
+            value: x.step,
+          }))}
+          onSelect={(item) => dispatch({type: 'open', step: item.value})}
+          onBack={() => dispatch({type: 'back'})}
+          onKey={(input, key) => matches('leave', input, key)}
+        />
+      </Box>
+      <Footer keys={['select', 'move', 'leave', 'back']} />
+    </Box>
+  );
+}
