@@ -23,7 +23,12 @@ export function renderApp(tree: ReactElement) {
     const start = Date.now();
     for (;;) {
       const f = frame();
-      if (predicate(f)) return f;
+      if (predicate(f)) {
+        // A frame is written on commit; the screen's input handler for that state is attached in
+        // an effect just after. Give it a moment, as a person would, before the next key.
+        await new Promise((r) => setTimeout(r, 60));
+        return frame();
+      }
       if (Date.now() - start > timeoutMs)
         throw new Error(`timed out waiting for ${what}; last frame:\n${f}`);
       await new Promise((r) => setTimeout(r, 10));

@@ -76,7 +76,11 @@ export function spawnCli(
       for (;;) {
         await pending;
         const s = screen();
-        if (typeof text === 'string' ? s.includes(text) : text.test(s)) return s;
+        if (typeof text === 'string' ? s.includes(text) : text.test(s)) {
+          // Let the screen attach its input handler for this state before the next key.
+          await new Promise((r) => setTimeout(r, 80));
+          return s;
+        }
         if (Date.now() - start > timeoutMs)
           throw new Error(`timed out waiting for ${String(text)}; screen:\n${s}`);
         await new Promise((r) => setTimeout(r, 25));

@@ -1,4 +1,5 @@
-import {Box, Text, useInput, type Key} from 'ink';
+import {Box, Text, type Key} from 'ink';
+import {useKeys} from '../hooks/use-keys';
 import {type ReactNode, useEffect, useMemo, useState} from 'react';
 import {matches} from '../keymap';
 import {theme} from '../theme';
@@ -65,7 +66,7 @@ export function FilterList<T>({
 
   const move = (next: number) => setCursor(Math.max(0, Math.min(visible.length - 1, next)));
 
-  useInput(
+  useKeys(
     (input, key) => {
       if (onKey?.(input, key, highlighted)) return;
       if (matches('select', input, key)) {

@@ -1,4 +1,5 @@
-import {Box, Text, useInput, type Key} from 'ink';
+import {Box, Text, type Key} from 'ink';
+import {useKeys} from '../hooks/use-keys';
 import {type ReactNode, useEffect} from 'react';
 import type {AppError} from '../../azure/types';
 import {type TaskState} from '../hooks/use-task';
@@ -33,7 +34,7 @@ export function RemoteList<T, V>(props: RemoteListProps<T, V>) {
     void run();
   }, [run]);
   const state = task.state;
-  useInput(
+  useKeys(
     (input, key) => {
       if (matches('reload', input, key)) void run();
       else if (key.escape) props.onBack();

@@ -1,4 +1,5 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
+import {useKeys} from '../hooks/use-keys';
 import {useState} from 'react';
 import {matches} from '../keymap';
 import {theme} from '../theme';
@@ -28,7 +29,7 @@ export function TextField({
   help,
 }: TextFieldProps) {
   const [revealed, setRevealed] = useState(false);
-  useInput(
+  useKeys(
     (input, key) => {
       if (secret && matches('reveal', input, key)) {
         setRevealed((r) => !r);

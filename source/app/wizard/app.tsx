@@ -1,4 +1,5 @@
-import {Box, useApp, useInput} from 'ink';
+import {Box, useApp} from 'ink';
+import {useKeys} from '../hooks/use-keys';
 import {useCallback, useEffect, useReducer, useRef, useState} from 'react';
 import {TextEntryContext, useEnv} from '../app-context';
 import {Help} from '../components/help';
@@ -37,7 +38,7 @@ export function Wizard({initial, onInterrupt}: WizardProps) {
   const [textEntry, setTextEntry] = useState(false);
   const setEntry = useCallback((active: boolean) => setTextEntry(active), []);
 
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (matches('quit', input, key)) {
       onInterrupt?.();
       exit();

@@ -1,4 +1,5 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
+import {useKeys} from '../../../hooks/use-keys';
 import {useState} from 'react';
 import type {AuthMode, Endpoint, OperationProgress} from '../../../../azure/types';
 import {AUTH_MODES as MODES, describeAuthMode} from '../../../../azure/auth-mode';
@@ -54,7 +55,7 @@ export function AuthModeStep({
   const managed = (endpoint.kind ?? 'Managed').toLowerCase() === 'managed';
   const state = change.state;
 
-  useInput(
+  useKeys(
     (input, key) => {
       if (state.status === 'running') {
         if (key.escape) change.cancel();

@@ -1,4 +1,5 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
+import {useKeys} from '../../../hooks/use-keys';
 import {useState} from 'react';
 import type {
   AuthMode,
@@ -65,7 +66,7 @@ export function CreateEndpointStep({
   const editing = state.status === 'idle' && !confirming;
   useTextEntry(isActive && editing && focus === 'name');
 
-  useInput(
+  useKeys(
     (input, key) => {
       if (state.status === 'running') {
         if (key.escape) create.cancel();

@@ -1,4 +1,5 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
+import {useKeys} from '../../../hooks/use-keys';
 import {useEffect, useState} from 'react';
 import {inspectToken} from '../../../../azure/token';
 import type {Endpoint, EndpointKeys, ScoringCredential} from '../../../../azure/types';
@@ -113,7 +114,7 @@ export function CredentialsStep({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [autoRefresh, due, now >= (due ?? Infinity)]);
 
-  useInput(
+  useKeys(
     (input, key) => {
       if (confirmRegen) {
         if (matches('confirm', input, key)) {

@@ -1,4 +1,5 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
+import {useKeys} from '../../../hooks/use-keys';
 import {useState} from 'react';
 import type {Endpoint, OperationProgress, Workspace} from '../../../../azure/types';
 import {formatElapsed} from '../../../../lib/time';
@@ -57,7 +58,7 @@ export function EndpointStep({
   };
 
   const waiting = wait.state.status === 'running' || wait.state.status === 'error';
-  useInput(
+  useKeys(
     (_input, key) => {
       if (key.escape || (key.return && wait.state.status === 'error')) wait.reset();
     },

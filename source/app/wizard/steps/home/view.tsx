@@ -1,4 +1,5 @@
-import {Box, Text, useApp, useInput} from 'ink';
+import {Box, Text, useApp} from 'ink';
+import {useKeys} from '../../../hooks/use-keys';
 import {describeAuthMode} from '../../../../azure/auth-mode';
 import {useEnv} from '../../../app-context';
 import {FilterList} from '../../../components/filter-list';
@@ -32,7 +33,7 @@ export function HomeStep({
 }) {
   const {services} = useEnv();
   const {exit} = useApp();
-  useInput(
+  useKeys(
     (input, key) => {
       if (matches('leave', input, key)) exit();
     },

@@ -1,4 +1,5 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
+import {useKeys} from '../../../hooks/use-keys';
 import {useEffect, useState} from 'react';
 import {decodeJwt} from '../../../../azure/token';
 import type {
@@ -142,7 +143,7 @@ export function InvokeStep({
   };
 
   useTextEntry(isActive && (mode === 'file' || mode === 'count'));
-  useInput(
+  useKeys(
     (input, key) => {
       if (mode === 'file' || mode === 'count') {
         if (key.escape || key.return) {

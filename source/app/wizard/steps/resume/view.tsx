@@ -1,4 +1,5 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
+import {useKeys} from '../../../hooks/use-keys';
 import {useEffect} from 'react';
 import {useEnv} from '../../../app-context';
 import {ErrorPanel} from '../../../components/error-panel';
@@ -67,7 +68,7 @@ export function ResumeStep({
       });
     });
   }, [run, dispatch, profiles, target]);
-  useInput(
+  useKeys(
     (_input, key) => {
       if (key.escape || key.return) dispatch({type: 'newSetup'});
     },

@@ -1,4 +1,5 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
+import {useKeys} from '../../../hooks/use-keys';
 import {useEffect, useState} from 'react';
 import type {
   Endpoint,
@@ -136,7 +137,7 @@ export function RolesStep({
 
   useTextEntry(isActive && mode === 'principal');
 
-  useInput(
+  useKeys(
     (input, key) => {
       if (mode === 'checklist') {
         if (key.escape) return dispatch({type: 'back'});

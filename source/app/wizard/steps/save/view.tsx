@@ -1,4 +1,5 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
+import {useKeys} from '../../../hooks/use-keys';
 import {useState} from 'react';
 import {useEnv, useTextEntry} from '../../../app-context';
 import {Footer} from '../../../components/footer';
@@ -60,7 +61,7 @@ export function SaveStep({
     }
   };
 
-  useInput(
+  useKeys(
     (input, key) => {
       if (overwrite) {
         if (matches('confirm', input, key)) {

@@ -1,4 +1,5 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
+import {useKeys} from '../../../hooks/use-keys';
 import {useEffect, useMemo, useState} from 'react';
 import type {DeviceCodePrompt, SignInMethod, SignInResult} from '../../../../azure/types';
 import {formatRemaining} from '../../../../lib/time';
@@ -114,7 +115,7 @@ export function SignInStep({
 
   useTextEntry(isActive && phase === 'form');
 
-  useInput(
+  useKeys(
     (input, key) => {
       if (phase === 'form') {
         if (key.escape) {

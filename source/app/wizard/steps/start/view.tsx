@@ -1,4 +1,5 @@
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
+import {useKeys} from '../../../hooks/use-keys';
 import {useState} from 'react';
 import {relative} from '../../../../lib/time';
 import {useEnv, useTextEntry} from '../../../app-context';
@@ -67,7 +68,7 @@ export function StartStep({
     }
   };
 
-  useInput(
+  useKeys(
     (input, key) => {
       if (renaming) {
         if (key.escape) setRenaming(undefined);
