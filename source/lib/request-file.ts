@@ -14,19 +14,98 @@ export function lineColumn(text: string, offset: number): {line: number; column:
   return {line, column: offset - before.lastIndexOf('\n')};
 }
 
-/** The offset V8 names in a JSON.parse error ("… at position 12" or "(line 2 column 5)"). */
-function errorOffset(message: string, text: string): number | undefined {
-  const pos = /at position (\d+)/.exec(message);
-  if (pos) return Number(pos[1]);
-  const lc = /line (\d+) column (\d+)/.exec(message);
-  if (lc) {
-    const lines = text.split('\n');
-    return (
-      lines.slice(0, Number(lc[1]) - 1).reduce((n, l) => n + l.length + 1, 0) + Number(lc[2]) - 1
-    );
+/**
+ * Where JSON first goes wrong, and what was expected there. V8's own messages only sometimes
+ * carry a position ("Unexpected token ']', ..." does not), so the text is scanned here.
+ */
+export function jsonErrorAt(text: string): {offset: number; expected: string} | undefined {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const fail = (expected: string): never => {
+    throw {offset: i, expected};
+  };
+  const literal = (word: string) => {
+    if (text.startsWith(word, i)) i += word.length;
+    else fail(`a value (found ${JSON.stringify(text[i] ?? 'end of input')})`);
+  };
+  const string = () => {
+    i++; // opening quote
+    while (i < text.length && text[i] !== '"') {
+      if (text[i] === '\\') i++;
+      else if (text.charCodeAt(i) < 0x20) fail('a closing quote (strings cannot span lines)');
+      i++;
+    }
+    if (i >= text.length) fail('a closing quote');
+    i++;
+  };
+  const number = () => {
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+    if (!m) fail('a number');
+    i += m![0].length;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"')
+          fail(
+            text[i] === '}' ? 'another key (no trailing comma before })' : 'a key in double quotes',
+          );
+        string();
+        ws();
+        if (text[i] !== ':') fail("':' after the key");
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') return void i++;
+        fail("',' or '}'");
+      }
+    }
+    if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        ws();
+        if (text[i] === ']') fail('another value (no trailing comma before ])');
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') return void i++;
+        fail("',' or ']'");
+      }
+    }
+    if (c === '"') return string();
+    if (c === 't') return literal('true');
+    if (c === 'f') return literal('false');
+    if (c === 'n') return literal('null');
+    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return number();
+    fail(`a value (found ${c === undefined ? 'end of input' : JSON.stringify(c)})`);
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail('end of input (extra text after the JSON)');
+    return undefined;
+  } catch (err) {
+    if (typeof err === 'object' && err && 'offset' in err)
+      return err as {offset: number; expected: string};
+    throw err;
   }
-  if (/Unexpected end of JSON input/.test(message)) return text.length;
-  return undefined;
 }
 
 /** Checks a request body before anything is sent: valid JSON (with line and column), size. */
@@ -38,19 +117,23 @@ export function validateRequestText(text: string, source: string): RequestFileRe
       problem: `${source} is empty`,
       hint: 'a scoring request is a JSON object, e.g. {"input_data": …}',
     };
+  const error = jsonErrorAt(text);
+  if (error) {
+    const {line, column} = lineColumn(text, error.offset);
+    return {
+      ok: false,
+      problem: `${source} is not valid JSON at line ${line}, column ${column}: expected ${error.expected}`,
+      hint: 'fix the JSON (a trailing comma or a missing quote is the usual cause)',
+    };
+  }
   try {
     JSON.parse(text);
   } catch (err) {
-    const message = (err as Error).message;
-    const offset = errorOffset(message, text);
-    const where =
-      offset === undefined
-        ? ''
-        : (({line, column}) => ` at line ${line}, column ${column}`)(lineColumn(text, offset));
+    // Something the scanner let through (an invalid escape, say): V8's words are all we have.
     return {
       ok: false,
-      problem: `${source} is not valid JSON${where}: ${message.replace(/^JSON\.parse: /, '').replace(/ in JSON at position \d+.*$/, '')}`,
-      hint: 'fix the JSON (a trailing comma or a missing quote is the usual cause)',
+      problem: `${source} is not valid JSON: ${(err as Error).message}`,
+      hint: 'fix the JSON',
     };
   }
   const warning =
