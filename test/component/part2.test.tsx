@@ -125,11 +125,11 @@ describe('credentials', () => {
     const env = testEnv();
     const app = start(env, home(endpoint('churn')));
     await open(app, 'Credentials');
-    let f = await app.waitForText('primary');
+    const f = await app.waitForText('primary');
     expect(f).toContain('••••0001');
     expect(f).not.toContain('pk-0000000000000000000000000000000000000001');
     await app.press('v');
-    f = await app.waitForText('pk-0000000000000000000000000000000000000001');
+    await app.waitForText('pk-0000000000000000000000000000000000000001');
     await app.press('v', 'c');
     await app.waitForText('OSC 52');
     expect(env.copied).toEqual(['pk-0000000000000000000000000000000000000001']);
