@@ -530,6 +530,25 @@ function permissionDenied(
   const at = assignmentScope(scope);
   const who = client ? client[1]! : 'you';
   const objectId = client?.[2];
+  const rbacWrite = /^microsoft\.authorization\/(roleassignments|roledefinitions)\/write$/i.exec(
+    action,
+  );
+  if (rbacWrite) {
+    const assigning = rbacWrite[1]!.toLowerCase() === 'roleassignments';
+    return make(
+      'permission',
+      assigning ? "You can't assign roles here" : "You can't create custom roles here",
+      message,
+      {
+        ...base,
+        hint: `${assigning ? 'Assigning roles' : 'Creating custom roles'} at ${scope} needs '${action}' (Owner or User Access Administrator); ${who} does not have it there.`,
+        nextSteps: [
+          `Hand the commands shown to an admin (an Owner or User Access Administrator of ${at}) to run.`,
+          'Or ask them to make you User Access Administrator there, then sign in again.',
+        ],
+      },
+    );
+  }
   return make('permission', `${what}: missing permission`, message, {
     ...base,
     hint: `${who} lacks '${action}' at ${scope}. Roles that grant it: ${roles.join(', ')}.`,
@@ -543,6 +562,63 @@ function permissionDenied(
       'If access was granted in the last few minutes, sign in again so your token carries it.',
     ],
   });
+}
+
+/** Microsoft.Authorization failures that have a clearer reading than their HTTP status. */
+function roleError(
+  code: string,
+  message: string,
+  detail: string,
+  base: Partial<AppError>,
+): AppError | undefined {
+  switch (code) {
+    case 'PrincipalNotFound':
+      return make('notFound', 'No principal with that object ID in this directory', detail, {
+        ...base,
+        hint: "Role assignments take the principal's object ID. For an app that is its service principal's object ID, not the application (client) ID. A principal created moments ago may not have replicated yet.",
+        nextSteps: [
+          'Check the object ID: `az ad user show --id <upn> --query id`, `az ad sp show --id <appId> --query id` or `az ad group show --group <name> --query id`.',
+          'If the principal was just created, wait a minute and try again.',
+        ],
+      });
+    case 'UnmatchedPrincipalType': {
+      const m = /has type '([^']+)'.*specified \w+ '([^']+)'/i.exec(message);
+      return make(
+        'invalid',
+        m ? `That principal is a ${m[1]}, not a ${m[2]}` : 'The principal type does not match',
+        detail,
+        {
+          ...base,
+          nextSteps: [
+            m
+              ? `Choose the principal type ${m[1]} and assign again.`
+              : 'Choose the principal type that matches the object ID (User, Group or ServicePrincipal).',
+          ],
+        },
+      );
+    }
+    case 'RoleAssignmentExists':
+      return make('conflict', 'This role assignment already exists', detail, {
+        ...base,
+        nextSteps: ['Nothing to do: the principal already has this role at this scope.'],
+      });
+    case 'RoleDefinitionWithSameNameExists':
+      return make('conflict', 'A custom role with this name already exists', detail, {
+        ...base,
+        hint: 'Role names are unique in a directory; the existing role may be assignable only elsewhere.',
+        nextSteps: [
+          'Reuse the existing role (add this scope to its assignable scopes), or choose another name.',
+        ],
+      });
+    case 'RoleDefinitionDoesNotExist':
+      return make('notFound', 'That role is not available at this scope', detail, {
+        ...base,
+        hint: 'A custom role can be assigned only at or below its assignable scopes.',
+        nextSteps: ["Choose another scope, or add this scope to the role's assignable scopes."],
+      });
+    default:
+      return undefined;
+  }
 }
 
 function arm(err: Obj, ctx: ErrorContext | undefined): AppError {
@@ -565,6 +641,8 @@ function arm(err: Obj, ctx: ErrorContext | undefined): AppError {
     : [];
   const detail = [message, ...subDetails].join(' ');
 
+  const rbac = code ? roleError(code, message, detail, base) : undefined;
+  if (rbac) return rbac;
   if (status === 401) {
     if (code === 'ExpiredAuthenticationToken') {
       return make('auth', 'Your sign-in has expired', detail, {

@@ -3,23 +3,27 @@
  * cloud. The SDK modules are imported on first use (`await import()`), so the CLI paints its first
  * frame before they load. Every failure rejects with a ServiceError carrying an AppError.
  *
- * Part 2 (roles and permissions, endpoint keys and tokens, scoring) builds on `AzureContext`:
- * add a module such as `access.ts` exporting `accessServices(ctx: AzureContext)` and spread its
- * methods into the object `createServices` returns, next to `controlPlane(ctx)`.
+ * Part 2 (roles and permissions, endpoint keys and tokens, scoring) is `accessServices(ctx)` in
+ * access.ts, built on the same `AzureContext` and spread in next to `controlPlane(ctx)`.
  */
 import type {
   AzureMachineLearningWorkspaces,
   OnlineDeploymentProperties,
   OnlineEndpoint,
 } from '@azure/arm-machinelearning';
+import type {AuthorizationManagementClient} from '@azure/arm-authorization';
 import type {SubscriptionClient} from '@azure/arm-resources-subscriptions';
 import type {AccessToken, TokenCredential} from '@azure/identity';
+import {accessServices} from './access';
+import {abortable, sleep} from './async';
 import {fromWireAuthMode, toWireAuthMode} from './auth-mode';
 import {tlsOptionsFor} from './clouds';
 import {diagnoseAuthority} from './diagnose';
 import {ServiceError, toAppError, type ErrorContext} from './errors';
+import {endpointScope} from './scopes';
 import {decodeJwt, identityFromClaims} from './token';
 import type {
+  AccessServices,
   AccessTokenInfo,
   AuthMode,
   CloudConfig,
@@ -64,6 +68,8 @@ export interface AzureContext {
     userAgentOptions: {userAgentPrefix: string};
   };
   ml(subscriptionId: string): Promise<AzureMachineLearningWorkspaces>;
+  /** Roles, role assignments and permissions (Microsoft.Authorization) in one subscription. */
+  authorization(subscriptionId: string): Promise<AuthorizationManagementClient>;
   subscriptions(): Promise<SubscriptionClient>;
   /** Runs `fn`; any failure becomes a ServiceError explained for `context`. */
   run<T>(context: ErrorContext, fn: () => Promise<T>): Promise<T>;
@@ -80,53 +86,14 @@ function notSignedIn(): ServiceError {
   });
 }
 
-function abortError(): Error {
-  const err = new Error('The operation was cancelled.');
-  err.name = 'AbortError';
-  return err;
-}
-
-/** Sleeps, or rejects with an AbortError as soon as the signal fires. */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError());
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError());
-    };
-    signal?.addEventListener('abort', onAbort, {once: true});
-  });
-}
-
-/** Resolves with `p`, or rejects with an AbortError the moment the signal fires. */
-function abortable<T>(
-  p: Promise<T>,
-  signal: AbortSignal | undefined,
-  onAbort: () => void,
-): Promise<T> {
-  if (!signal) return p;
-  return new Promise<T>((resolve, reject) => {
-    const abort = () => {
-      onAbort();
-      reject(abortError());
-    };
-    if (signal.aborted) return abort();
-    signal.addEventListener('abort', abort, {once: true});
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', abort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', abort);
-        reject(e);
-      },
-    );
-  });
+/**
+ * A RestError keeps the request it failed on, bearer token included (only its util.inspect output
+ * is sanitised). The error is kept as a cause for --debug, so the header goes.
+ */
+function scrubRequest(err: unknown): void {
+  const request = (err as {request?: {headers?: {delete?: (name: string) => void}}} | null)
+    ?.request;
+  if (typeof request?.headers?.delete === 'function') request.headers.delete('authorization');
 }
 
 const tokenInfo = (t: AccessToken): AccessTokenInfo => ({
@@ -169,8 +136,7 @@ export function endpointFromArm(e: OnlineEndpoint, fallback: Partial<EndpointRef
   return out;
 }
 
-const refScope = (ref: EndpointRef) =>
-  `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${ref.workspace}/onlineEndpoints/${ref.endpoint}`;
+const refScope = endpointScope;
 
 /** The full PUT body that changes only the auth mode (PATCH cannot change it). */
 export function authModeBody(current: OnlineEndpoint, mode: AuthMode): OnlineEndpoint {
@@ -207,6 +173,7 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
   let signedIn: {credential: TokenCredential; method: SignInMethod} | undefined;
   let subscriptionClient: Promise<SubscriptionClient> | undefined;
   const mlClients = new Map<string, Promise<AzureMachineLearningWorkspaces>>();
+  const authorizationClients = new Map<string, Promise<AuthorizationManagementClient>>();
 
   const ctx: AzureContext = {
     cloud,
@@ -249,6 +216,18 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
       }
       return client;
     },
+    authorization(subscriptionId) {
+      const credential = ctx.credential();
+      let client = authorizationClients.get(subscriptionId);
+      if (!client) {
+        client = import('@azure/arm-authorization').then(
+          (m) =>
+            new m.AuthorizationManagementClient(credential, subscriptionId, ctx.armClientOptions()),
+        );
+        authorizationClients.set(subscriptionId, client);
+      }
+      return client;
+    },
     subscriptions() {
       const credential = ctx.credential();
       subscriptionClient ??= import('@azure/arm-resources-subscriptions').then(
@@ -260,6 +239,7 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
       try {
         return await fn();
       } catch (err) {
+        scrubRequest(err);
         throw new ServiceError(toAppError(err, {...context, cloud}), {cause: err});
       }
     },
@@ -291,6 +271,7 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
         signedIn = {credential: created.credential, method};
         subscriptionClient = undefined;
         mlClients.clear();
+        authorizationClients.clear();
         return {
           identity,
           managementToken: tokenInfo(token),
@@ -318,13 +299,14 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
     },
 
     ...controlPlane(ctx),
+    ...accessServices(ctx),
   };
 }
 
 /** Subscriptions, workspaces, online endpoints and deployments. */
 function controlPlane(
   ctx: AzureContext,
-): Omit<Services, 'cloud' | 'signIn' | 'managementToken' | 'explainError'> {
+): Omit<Services, 'cloud' | 'signIn' | 'managementToken' | 'explainError' | keyof AccessServices> {
   const getArm = async (ref: EndpointRef, signal?: AbortSignal) =>
     (await ctx.ml(ref.subscriptionId)).onlineEndpoints.get(
       ref.resourceGroup,

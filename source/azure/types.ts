@@ -173,7 +173,7 @@ export interface AppError {
 }
 
 /** Everything the wizard and the commands ask of Azure. Every call takes an AbortSignal. */
-export interface Services {
+export interface Services extends AccessServices {
   readonly cloud: CloudConfig;
   signIn(
     method: SignInMethod,
@@ -210,4 +210,149 @@ export interface Services {
     onProgress: (p: OperationProgress) => void,
     signal?: AbortSignal,
   ): Promise<Endpoint>;
+}
+
+// ---------------------------------------------------------------- part 2: access, credentials, scoring
+
+/** One block of a role's permissions, as Azure's permissions API returns them. */
+export interface PermissionBlock {
+  actions: string[];
+  notActions: string[];
+  dataActions: string[];
+  notDataActions: string[];
+}
+
+export type PrincipalType = 'User' | 'Group' | 'ServicePrincipal';
+
+/** Whose access we look at or grant: the signed-in identity, or another principal by object ID. */
+export interface PrincipalRef {
+  objectId: string;
+  type: PrincipalType;
+  /** UPN or name, when known, for display. */
+  label?: string;
+}
+
+export interface RoleAssignmentInfo {
+  /** The assignment's full ARM ID. */
+  id: string;
+  /** The assignment GUID. */
+  name: string;
+  scope: string;
+  roleDefinitionId: string;
+  /** Resolved from the definition; the GUID when it cannot be read. */
+  roleName: string;
+  principalId: string;
+  principalType: string;
+  /** True when made at a scope above the one asked about. */
+  inherited: boolean;
+}
+
+/** A role to create (custom) or use (built-in): the templates in assets/roles and Azure's built-ins. */
+export interface RoleTemplate {
+  roleName: string;
+  description: string;
+  /** Built-in roles carry their well-known GUID; custom templates have none. */
+  builtInId?: string;
+  permissions: PermissionBlock[];
+}
+
+export interface RoleDefinitionResult {
+  /** Full role definition ID to put in an assignment. */
+  id: string;
+  roleName: string;
+  /** False when a custom role of the same name already existed and was reused. */
+  created: boolean;
+}
+
+export interface AssignRoleResult {
+  assignment: RoleAssignmentInfo;
+  /** True when an identical assignment already existed (nothing was created). */
+  existed: boolean;
+}
+
+export interface EndpointKeys {
+  primaryKey: string;
+  secondaryKey: string;
+}
+
+/** A data-plane credential with its lifetime (epoch ms). Keys have no expiry. */
+export interface ScoringCredential {
+  kind: 'key' | 'aml_token' | 'aad_token';
+  value: string;
+  expiresOn?: number;
+  refreshAfter?: number;
+  /** For keys: which one. */
+  which?: 'primary' | 'secondary';
+}
+
+export interface InvokeRequest {
+  scoringUri: string;
+  /** The key or token sent as `Authorization: Bearer …`. */
+  credential: string;
+  body: string | Buffer;
+  /** Sent as `azureml-model-deployment` to target one deployment. */
+  deployment?: string;
+  timeoutMs?: number;
+}
+
+export interface InvokeResult {
+  status: number;
+  latencyMs: number;
+  /** The deployment that answered (`azureml-model-deployment`). */
+  deployment?: string;
+  requestId?: string;
+  contentType?: string;
+  body: string;
+  /** Response headers, lower-cased, with nothing secret in them. */
+  headers: Record<string, string>;
+  /** From `ms-azureml-model-error-statuscode` / `-reason` (424). */
+  modelError?: {statusCode?: string; reason?: string};
+  /** Seconds from `Retry-After` (429, 503). */
+  retryAfterSeconds?: number;
+  /** From `WWW-Authenticate` on 401: the server's reason. */
+  authError?: string;
+}
+
+/** Part 2 of the Services: roles and permissions, credentials, scoring. */
+export interface AccessServices {
+  /** The signed-in identity's effective permissions at the endpoint (Azure's permissions API). */
+  myPermissions(ref: EndpointRef, signal?: AbortSignal): Promise<PermissionBlock[]>;
+  /**
+   * Another principal's permissions at the endpoint, computed from the role assignments that
+   * apply there (at or above the endpoint) and their role definitions. Needs roleAssignments/read.
+   */
+  principalPermissions(
+    principal: PrincipalRef,
+    ref: EndpointRef,
+    signal?: AbortSignal,
+  ): Promise<PermissionBlock[]>;
+  /** Role assignments at the scope and above it (inherited), like `az role assignment list --scope S --include-inherited`. */
+  listRoleAssignments(scope: string, signal?: AbortSignal): Promise<RoleAssignmentInfo[]>;
+  /** A built-in role's ID at the scope, or a custom role created (or reused by name) with the given assignable scope. */
+  ensureRoleDefinition(
+    template: RoleTemplate,
+    assignableScope: string,
+    signal?: AbortSignal,
+  ): Promise<RoleDefinitionResult>;
+  /** Assigns a role; an identical existing assignment is reported, not duplicated. */
+  assignRole(
+    roleDefinitionId: string,
+    principal: PrincipalRef,
+    scope: string,
+    signal?: AbortSignal,
+  ): Promise<AssignRoleResult>;
+  listKeys(ref: EndpointRef, signal?: AbortSignal): Promise<EndpointKeys>;
+  /** Long-running; resolves when the new key is in place. */
+  regenerateKey(
+    ref: EndpointRef,
+    which: 'primary' | 'secondary',
+    onProgress: (p: OperationProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<void>;
+  /** An Azure ML token from the endpoint's token operation (aml_token endpoints). */
+  amlToken(ref: EndpointRef, signal?: AbortSignal): Promise<ScoringCredential>;
+  /** An Entra token for the cloud's ML scope from the signed-in credential (aad_token endpoints). */
+  aadToken(signal?: AbortSignal): Promise<ScoringCredential>;
+  /** POSTs the request to the scoring URI; resolves with any HTTP status, rejects on transport errors. */
+  invoke(request: InvokeRequest, signal?: AbortSignal): Promise<InvokeResult>;
 }

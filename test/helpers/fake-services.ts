@@ -2,7 +2,11 @@ import type {
   AppError,
   CloudConfig,
   Endpoint,
+  EndpointKeys,
   Identity,
+  InvokeResult,
+  PermissionBlock,
+  RoleAssignmentInfo,
   Services,
   SignInResult,
   Subscription,
@@ -83,6 +87,56 @@ export const signInResult = (expiresInMs = 3_600_000): SignInResult => ({
   tokenCache: 'memory',
 });
 
+const block = (actions: string[], notActions: string[] = []): PermissionBlock => ({
+  actions,
+  notActions,
+  dataActions: [],
+  notDataActions: [],
+});
+
+/** Owner: everything (the default for the signed-in identity). */
+export const ownerPermissions: PermissionBlock[] = [block(['*'])];
+/** Reader: read only (the default for another principal). */
+export const readerPermissions: PermissionBlock[] = [block(['*/read'])];
+/** AzureML Data Scientist, as Azure defines it. */
+export const dataScientistPermissions: PermissionBlock[] = [
+  block(
+    [
+      'Microsoft.MachineLearningServices/workspaces/*/read',
+      'Microsoft.MachineLearningServices/workspaces/*/action',
+      'Microsoft.MachineLearningServices/workspaces/*/delete',
+      'Microsoft.MachineLearningServices/workspaces/*/write',
+    ],
+    [
+      'Microsoft.MachineLearningServices/workspaces/delete',
+      'Microsoft.MachineLearningServices/workspaces/write',
+      'Microsoft.MachineLearningServices/workspaces/listKeys/action',
+    ],
+  ),
+];
+
+export const OWNER_ROLE_ID = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
+
+export const initialKeys = (): EndpointKeys => ({
+  primaryKey: 'pk-0000000000000000000000000000000000000001',
+  secondaryKey: 'sk-0000000000000000000000000000000000000001',
+});
+
+export const okInvokeResult = (patch: Partial<InvokeResult> = {}): InvokeResult => ({
+  status: 200,
+  latencyMs: 42,
+  deployment: 'blue',
+  requestId: '33333333-3333-3333-3333-333333333333',
+  contentType: 'application/json',
+  body: '[0.12, 0.87]',
+  headers: {
+    'content-type': 'application/json',
+    'azureml-model-deployment': 'blue',
+    'x-request-id': '33333333-3333-3333-3333-333333333333',
+  },
+  ...patch,
+});
+
 export interface Calls {
   [name: string]: unknown[][];
 }
@@ -93,6 +147,14 @@ export function fakeServices(overrides: Partial<Services> = {}): Services & {cal
   const record = (name: string, args: unknown[]) => {
     (calls[name] ??= []).push(args);
   };
+  const subOf = (scope: string) => /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1] ?? 's';
+  const roleId = (scope: string, guid: string) =>
+    `/subscriptions/${subOf(scope)}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+  // State the fakes share, so a second call sees what the first did (reuse, existing, regenerate).
+  const customRoles = new Map<string, string>();
+  const assignments: RoleAssignmentInfo[] = [];
+  const keys = initialKeys();
+  let generation = 1;
   const base: Services = {
     cloud,
     signIn: async (...args) => {
@@ -125,6 +187,132 @@ export function fakeServices(overrides: Partial<Services> = {}): Services & {cal
       return {...e, authMode: mode};
     },
     waitForEndpoint: async (ref) => endpoint(ref.endpoint),
+    myPermissions: async (...args) => {
+      record('myPermissions', args);
+      return ownerPermissions;
+    },
+    principalPermissions: async (...args) => {
+      record('principalPermissions', args);
+      return readerPermissions;
+    },
+    listRoleAssignments: async (...args) => {
+      record('listRoleAssignments', args);
+      const [scope] = args;
+      const sub = `/subscriptions/${subOf(scope)}`;
+      const owner: RoleAssignmentInfo = {
+        id: `${sub}/providers/Microsoft.Authorization/roleAssignments/44444444-4444-4444-4444-444444444444`,
+        name: '44444444-4444-4444-4444-444444444444',
+        scope: sub,
+        roleDefinitionId: roleId(scope, OWNER_ROLE_ID),
+        roleName: 'Owner',
+        principalId: identity.objectId,
+        principalType: 'User',
+        inherited: sub.toLowerCase() !== scope.toLowerCase(),
+      };
+      const here = assignments.filter((a) => scope.toLowerCase().startsWith(a.scope.toLowerCase()));
+      return [
+        ...here.map((a) => ({...a, inherited: a.scope.toLowerCase() !== scope.toLowerCase()})),
+        owner,
+      ];
+    },
+    ensureRoleDefinition: async (...args) => {
+      record('ensureRoleDefinition', args);
+      const [template, scope] = args;
+      if (template.builtInId) {
+        return {id: roleId(scope, template.builtInId), roleName: template.roleName, created: false};
+      }
+      const existing = customRoles.get(template.roleName);
+      if (existing) return {id: existing, roleName: template.roleName, created: false};
+      const id = roleId(
+        scope,
+        `55555555-5555-5555-5555-${String(customRoles.size).padStart(12, '0')}`,
+      );
+      customRoles.set(template.roleName, id);
+      return {id, roleName: template.roleName, created: true};
+    },
+    assignRole: async (...args) => {
+      record('assignRole', args);
+      const [roleDefinitionId, principal, scope] = args;
+      const guid = roleDefinitionId.split('/').pop()!.toLowerCase();
+      const same = assignments.find(
+        (a) =>
+          a.principalId === principal.objectId &&
+          a.scope.toLowerCase() === scope.toLowerCase() &&
+          a.roleDefinitionId.split('/').pop()!.toLowerCase() === guid,
+      );
+      if (same) return {assignment: same, existed: true};
+      const name = `66666666-6666-6666-6666-${String(assignments.length).padStart(12, '0')}`;
+      const assignment: RoleAssignmentInfo = {
+        id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
+        name,
+        scope,
+        roleDefinitionId,
+        roleName:
+          [...customRoles].find(([, id]) => id === roleDefinitionId)?.[0] ??
+          (guid === 'f6c7c914-8db3-469d-8ca1-694a8f32e121' ? 'AzureML Data Scientist' : guid),
+        principalId: principal.objectId,
+        principalType: principal.type,
+        inherited: false,
+      };
+      assignments.push(assignment);
+      return {assignment, existed: false};
+    },
+    listKeys: async (...args) => {
+      record('listKeys', args);
+      return {...keys};
+    },
+    regenerateKey: async (ref, which, onProgress) => {
+      record('regenerateKey', [ref, which]);
+      onProgress({provisioningState: 'Updating', elapsedMs: 0});
+      generation += 1;
+      const value = `${which === 'primary' ? 'pk' : 'sk'}-${String(generation).padStart(40, '0')}`;
+      if (which === 'primary') keys.primaryKey = value;
+      else keys.secondaryKey = value;
+      onProgress({provisioningState: 'Succeeded', elapsedMs: 300});
+    },
+    amlToken: async (...args) => {
+      record('amlToken', args);
+      const now = Date.now();
+      return {
+        kind: 'aml_token',
+        value: fakeJwt({
+          aud: 'https://churn.eastus.inference.ml.azure.com',
+          exp: Math.floor(now / 1000) + 3600,
+        }),
+        expiresOn: now + 3_600_000,
+        refreshAfter: now + 1_800_000,
+      };
+    },
+    aadToken: async (...args) => {
+      record('aadToken', args);
+      const now = Date.now();
+      return {
+        kind: 'aad_token',
+        value: fakeJwt({
+          aud: 'https://ml.azure.com',
+          oid: identity.objectId,
+          tid: identity.tenantId,
+          exp: Math.floor(now / 1000) + 3600,
+        }),
+        expiresOn: now + 3_600_000,
+        refreshAfter: now + 1_800_000,
+      };
+    },
+    invoke: async (...args) => {
+      record('invoke', args);
+      const [request] = args;
+      return okInvokeResult(
+        request.deployment
+          ? {
+              deployment: request.deployment,
+              headers: {
+                ...okInvokeResult().headers,
+                'azureml-model-deployment': request.deployment,
+              },
+            }
+          : {},
+      );
+    },
     explainError: (err: unknown): AppError => ({
       title: 'Failed',
       detail: err instanceof Error ? err.message : String(err),

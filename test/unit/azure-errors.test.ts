@@ -171,6 +171,87 @@ describe('Resource Manager errors', () => {
   });
 });
 
+describe('role assignment and role definition errors', () => {
+  const AUTHZ = 'Microsoft.Authorization';
+
+  it("403 on roleAssignments/write: you can't assign roles here, hand the commands to an admin", () => {
+    const e = toAppError(
+      armError(
+        403,
+        'AuthorizationFailed',
+        authorizationFailed(`${AUTHZ}/roleAssignments/write`, WS),
+      ),
+      {operation: 'assign the role to bob', scope: WS},
+    );
+    expect(e).toMatchObject({
+      kind: 'permission',
+      code: 'AuthorizationFailed',
+      status: 403,
+      title: "You can't assign roles here",
+    });
+    expect(e.hint).toContain(`${AUTHZ}/roleAssignments/write`);
+    expect(e.nextSteps[0]).toBe(
+      `Hand the commands shown to an admin (an Owner or User Access Administrator of ${WS}) to run.`,
+    );
+  });
+
+  it("403 on roleDefinitions/write: you can't create custom roles here", () => {
+    const e = toAppError(
+      armError(
+        403,
+        'AuthorizationFailed',
+        authorizationFailed(`${AUTHZ}/roleDefinitions/write`, WS),
+      ),
+    );
+    expect(e.title).toBe("You can't create custom roles here");
+    expect(e.kind).toBe('permission');
+  });
+
+  it('PrincipalNotFound explains object IDs and replication delay', () => {
+    const e = toAppError(
+      armError(
+        400,
+        'PrincipalNotFound',
+        'Principal 1234 does not exist in the directory t. Check that you have the correct principal ID.',
+      ),
+    );
+    expect(e).toMatchObject({kind: 'notFound', code: 'PrincipalNotFound', status: 400});
+    expect(e.hint).toContain('not the application (client) ID');
+    expect(e.nextSteps.join(' ')).toContain('wait a minute');
+  });
+
+  it('UnmatchedPrincipalType names both types', () => {
+    const e = toAppError(
+      armError(
+        400,
+        'UnmatchedPrincipalType',
+        "The PrincipalId 'abc' has type 'ServicePrincipal' , which is different from specified PrinciaplType 'User'.",
+      ),
+    );
+    expect(e).toMatchObject({
+      kind: 'invalid',
+      title: 'That principal is a ServicePrincipal, not a User',
+      nextSteps: ['Choose the principal type ServicePrincipal and assign again.'],
+    });
+  });
+
+  it('RoleAssignmentExists, RoleDefinitionWithSameNameExists and RoleDefinitionDoesNotExist', () => {
+    expect(toAppError(armError(409, 'RoleAssignmentExists', 'exists')).title).toBe(
+      'This role assignment already exists',
+    );
+    const same = toAppError(armError(409, 'RoleDefinitionWithSameNameExists', 'same name'));
+    expect(same).toMatchObject({
+      kind: 'conflict',
+      title: 'A custom role with this name already exists',
+    });
+    const missing = toAppError(armError(400, 'RoleDefinitionDoesNotExist', 'no such role'));
+    expect(missing).toMatchObject({
+      kind: 'notFound',
+      title: 'That role is not available at this scope',
+    });
+  });
+});
+
 describe('transport errors', () => {
   it('a DNS failure inside a RestError names the host', () => {
     const request = createPipelineRequest({
