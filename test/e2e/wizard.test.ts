@@ -66,7 +66,7 @@ describe('the wizard in a real terminal against the sandbox', () => {
     await app.press(KEY.enter);
     await app.waitForText('Saved profile e2e-endpoint');
     await app.press('q');
-    expect((await app.exited).exitCode).toBe(0);
+    expect((await app.exited()).exitCode).toBe(0);
 
     // The profile file holds no secret of any kind.
     const file = readFileSync(join(configDir, 'config.json'), 'utf8');
@@ -85,7 +85,7 @@ describe('the wizard in a real terminal against the sandbox', () => {
     await again.waitForText('Credentials', 15_000);
     expect(again.screen()).toContain('Sandbox Dev › ws-dev › e2e-endpoint (aad_token)');
     await again.press(KEY.ctrl('c'));
-    const exit = await again.exited;
+    const exit = await again.exited();
     expect(exit.exitCode).toBe(130);
     // The terminal is restored: the cursor is shown again on the way out.
     expect(again.raw()).toContain('\u001B[?25h');
@@ -125,7 +125,7 @@ describe('the wizard in a real terminal against the sandbox', () => {
     expect(error).toContain('onlineEndpoints/write');
     expect(error).toMatch(/AzureML Data Scientist|Contributor/);
     await app.press(KEY.ctrl('c'));
-    expect((await app.exited).exitCode).toBe(130);
+    expect((await app.exited()).exitCode).toBe(130);
   }, 60_000);
 });
 

@@ -22,7 +22,8 @@ export interface PtyApp {
   waitForText(text: string | RegExp, timeoutMs?: number): Promise<string>;
   press(...keys: string[]): Promise<void>;
   type(text: string): Promise<void>;
-  exited: Promise<{exitCode: number; signal?: number}>;
+  /** Resolves when the app exits; rejects with the screen if it does not within the time. */
+  exited: (timeoutMs?: number) => Promise<{exitCode: number; signal?: number}>;
   kill(signal?: string): void;
   /** Everything the program wrote, raw (escape sequences included). */
   raw(): string;
@@ -59,7 +60,7 @@ export function spawnCli(
     raw += data;
     pending = pending.then(() => new Promise<void>((r) => term.write(data, r)));
   });
-  const exited = new Promise<{exitCode: number; signal?: number}>((resolve) =>
+  const exitedRaw = new Promise<{exitCode: number; signal?: number}>((resolve) =>
     child.onExit((e) => resolve(e)),
   );
   const screen = () => {
@@ -68,6 +69,18 @@ export function spawnCli(
     for (let i = 0; i < buf.length; i++) lines.push(buf.getLine(i)?.translateToString(true) ?? '');
     return lines.join('\n');
   };
+  // A test waiting for an exit that never comes fails with the screen, not a bare timeout.
+  const exited = (timeoutMs = 10_000) =>
+    Promise.race([
+      exitedRaw,
+      new Promise<never>((_, reject) =>
+        setTimeout(
+          () =>
+            reject(new Error(`the app did not exit within ${timeoutMs} ms; screen:\n${screen()}`)),
+          timeoutMs,
+        ).unref(),
+      ),
+    ]);
   const app: PtyApp = {
     screen,
     raw: () => raw,

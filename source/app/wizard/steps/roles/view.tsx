@@ -72,6 +72,8 @@ export function RolesStep({
   const [assignable, setAssignable] = useState(parentScope(workspace.id, 5));
   const [note, setNote] = useState<string | undefined>();
   const [attempt, setAttempt] = useState(0);
+  /** Whether the principal form was opened to check someone or while choosing whom to assign. */
+  const [principalFor, setPrincipalFor] = useState<'check' | 'assign'>('check');
 
   const isMe = (p: PrincipalRef) => p.objectId.toLowerCase() === me.objectId.toLowerCase();
   const check = useTask(
@@ -142,7 +144,10 @@ export function RolesStep({
       if (mode === 'checklist') {
         if (key.escape) return dispatch({type: 'back'});
         if (matches('recheck', input, key)) return void runCheck(subject);
-        if (matches('principal', input, key)) return setMode('principal');
+        if (matches('principal', input, key)) {
+          setPrincipalFor('check');
+          return setMode('principal');
+        }
         if (matches('assign', input, key)) return setMode('role');
         if (matches('assignments', input, key)) {
           setMode('assignments');
@@ -169,7 +174,7 @@ export function RolesStep({
         return;
       }
       if (mode === 'principal') {
-        if (key.escape) return setMode('checklist');
+        if (key.escape) return setMode(principalFor === 'assign' ? 'assignee' : 'checklist');
         if (key.tab || key.upArrow || key.downArrow) {
           const i = TYPES.indexOf(draft.type);
           setDraft({
@@ -180,8 +185,9 @@ export function RolesStep({
         }
         if (key.return && !guidProblem(draft.objectId.trim(), 'object ID')) {
           const who = {objectId: draft.objectId.trim(), type: draft.type};
-          setSubject(who);
           setAssignee(who);
+          if (principalFor === 'assign') return setMode('scope');
+          setSubject(who);
           setMode('checklist');
           void runCheck(who);
           if (mine.state.status === 'idle') void mine.run();
@@ -298,6 +304,7 @@ export function RolesStep({
       ],
       (p) => {
         if (!p) {
+          setPrincipalFor('assign');
           setMode('principal');
           return;
         }
