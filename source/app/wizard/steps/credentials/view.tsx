@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import {useKeys} from '../../../hooks/use-keys';
 import {useEffect, useState} from 'react';
 import {inspectToken} from '../../../../azure/token';
+import {TokenView} from '../sign-in/token-view';
 import type {Endpoint, EndpointKeys, ScoringCredential} from '../../../../azure/types';
 import {exportLines, isUsable, mask, refreshDueAt} from '../../../../lib/credentials';
 import {formatElapsed, localTime} from '../../../../lib/time';
@@ -322,16 +323,20 @@ function TokenDetails({
         </Text>
       )}
       {credential.kind === 'aad_token' ? (
-        audienceOk ? (
-          <Text color={theme.status.success}>
-            ✓ aud {audience} is the ML audience ({mlScope})
-          </Text>
-        ) : (
-          <Text color={theme.status.error}>
-            ✗ aud {audience ?? '(unreadable)'} is not the ML audience: scoring will answer 401. A
-            management token must not be used here.
-          </Text>
-        )
+        <TokenView
+          token={credential.value}
+          scope={mlScope}
+          now={now}
+          title="Entra token for scoring"
+          audienceName="ML"
+        />
+      ) : null}
+      {credential.kind === 'aad_token' &&
+      audienceOk === false &&
+      /management/.test(audience ?? '') ? (
+        <Text color={theme.status.error}>
+          A management-audience token must not be used for scoring: the endpoint answers 401.
+        </Text>
       ) : null}
     </Box>
   );

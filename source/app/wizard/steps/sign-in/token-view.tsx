@@ -20,7 +20,19 @@ const KEY_CLAIMS = [
 const TIMES = new Set(['iat', 'nbf', 'exp']);
 
 /** The management token decoded locally (nothing is sent anywhere), with an audience check. */
-export function TokenView({token, scope, now}: {token: string; scope: string; now: number}) {
+export function TokenView({
+  token,
+  scope,
+  now,
+  title = 'Management token',
+  audienceName = 'management',
+}: {
+  token: string;
+  scope: string;
+  now: number;
+  title?: string;
+  audienceName?: string;
+}) {
   let inspection;
   try {
     inspection = inspectToken(token, scope);
@@ -39,7 +51,7 @@ export function TokenView({token, scope, now}: {token: string; scope: string; no
   };
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={theme.border.default} paddingX={1}>
-      <Text bold>Management token (decoded locally, signature not checked)</Text>
+      <Text bold>{title} (decoded locally, signature not checked)</Text>
       {KEY_CLAIMS.map((name) => {
         const v = show(name);
         return v === undefined ? null : (
@@ -50,8 +62,8 @@ export function TokenView({token, scope, now}: {token: string; scope: string; no
       })}
       <Text color={inspection.audienceOk ? theme.status.success : theme.status.error}>
         {inspection.audienceOk
-          ? `✓ aud is the management audience for ${scope}`
-          : `✗ aud ${String(inspection.audience)} is not the management audience for ${scope}: Resource Manager will refuse this token`}
+          ? `✓ aud is the ${audienceName} audience for ${scope}`
+          : `✗ aud ${String(inspection.audience)} is not the ${audienceName} audience for ${scope}: the service will refuse this token`}
       </Text>
     </Box>
   );
