@@ -1,0 +1,214 @@
+// Renders the wizard's main screens from the real app, in a pseudo-terminal against the sandbox,
+// into SVG images under assets/screenshots/. Run: npm run build && npm run screenshots
+import {spawn} from 'node:child_process';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import xterm from '@xterm/headless';
+import * as pty from 'node-pty';
+
+const COLS = 88;
+const ROWS = 26;
+const CLI = new URL('../dist/cli.js', import.meta.url).pathname;
+const OUT = new URL('../assets/screenshots/', import.meta.url).pathname;
+const PALETTE = [
+  '#1e1e1e',
+  '#f44747',
+  '#6a9955',
+  '#d7ba7d',
+  '#569cd6',
+  '#c586c0',
+  '#4ec9b0',
+  '#d4d4d4',
+  '#808080',
+  '#f44747',
+  '#b5cea8',
+  '#dcdcaa',
+  '#9cdcfe',
+  '#d670d6',
+  '#4ec9b0',
+  '#ffffff',
+];
+
+function xterm256(n) {
+  if (n < 16) return PALETTE[n];
+  if (n >= 232) {
+    const v = 8 + (n - 232) * 10;
+    return `rgb(${v},${v},${v})`;
+  }
+  const i = n - 16;
+  const c = (x) => (x === 0 ? 0 : 55 + x * 40);
+  return `rgb(${c(Math.floor(i / 36))},${c(Math.floor(i / 6) % 6)},${c(i % 6)})`;
+}
+
+const escapeXml = (s) => s.replace(/[&<>]/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;'})[c]);
+
+function toSvg(term, title) {
+  const cw = 8.4;
+  const lh = 18;
+  const pad = 14;
+  const top = 30;
+  const width = Math.ceil(COLS * cw + pad * 2);
+  const height = ROWS * lh + top + pad;
+  const buf = term.buffer.active;
+  const rows = [];
+  for (let y = 0; y < ROWS; y++) {
+    const line = buf.getLine(buf.viewportY + y);
+    if (!line) continue;
+    let runs = '';
+    let x = 0;
+    while (x < COLS) {
+      const cell = line.getCell(x);
+      if (!cell) break;
+      const style = {
+        fg: cell.isFgDefault()
+          ? '#d4d4d4'
+          : cell.isFgRGB()
+            ? `#${cell.getFgColor().toString(16).padStart(6, '0')}`
+            : xterm256(cell.getFgColor()),
+        bold: cell.isBold() !== 0,
+        dim: cell.isDim() !== 0,
+        inverse: cell.isInverse() !== 0,
+      };
+      let text = '';
+      const start = x;
+      while (x < COLS) {
+        const c = line.getCell(x);
+        if (!c) break;
+        const same =
+          (c.isFgDefault()
+            ? '#d4d4d4'
+            : c.isFgRGB()
+              ? `#${c.getFgColor().toString(16).padStart(6, '0')}`
+              : xterm256(c.getFgColor())) === style.fg &&
+          (c.isBold() !== 0) === style.bold &&
+          (c.isInverse() !== 0) === style.inverse;
+        if (!same) break;
+        text += c.getChars() || ' ';
+        x += Math.max(1, c.getWidth());
+      }
+      if (style.inverse)
+        runs += `<rect x="${pad + start * cw}" y="${top + y * lh + 3}" width="${text.length * cw}" height="${lh}" fill="${style.fg}"/>`;
+      if (text.trim()) {
+        runs += `<text x="${pad + start * cw}" y="${top + (y + 1) * lh}" fill="${style.inverse ? '#1e1e1e' : style.fg}"${style.bold ? ' font-weight="bold"' : ''}${style.dim ? ' opacity="0.6"' : ''} xml:space="preserve">${escapeXml(text)}</text>`;
+      }
+    }
+    rows.push(runs);
+  }
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="14">
+<rect width="100%" height="100%" rx="8" fill="#1e1e1e"/>
+<circle cx="18" cy="15" r="5" fill="#ff5f56"/><circle cx="36" cy="15" r="5" fill="#ffbd2e"/><circle cx="54" cy="15" r="5" fill="#27c93f"/>
+<text x="${width / 2}" y="19" fill="#808080" font-size="12" text-anchor="middle">${escapeXml(title)}</text>
+${rows.join('\n')}
+</svg>
+`;
+}
+
+async function main() {
+  const configDir = mkdtempSync(join(tmpdir(), 'aml-auth-shots-'));
+  const sandbox = spawn(
+    process.execPath,
+    [CLI, 'sandbox', '--json', '--auto-approve', '--provisioning-delay', '1s'],
+    {stdio: ['ignore', 'pipe', 'inherit']},
+  );
+  const descriptor = await new Promise((resolve, reject) => {
+    let out = '';
+    sandbox.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]));
+    });
+    sandbox.on('exit', (code) => reject(new Error(`sandbox exited ${code}`)));
+  });
+  const env = {
+    ...process.env,
+    AML_AUTH_CONFIG_DIR: configDir,
+    TERM: 'xterm-256color',
+    FORCE_COLOR: '1',
+  };
+  delete env.CI;
+  delete env.CONTINUOUS_INTEGRATION;
+  delete env.NO_COLOR;
+  const term = new xterm.Terminal({cols: COLS, rows: ROWS, allowProposedApi: true});
+  const child = pty.spawn(process.execPath, [CLI, '--cloud', descriptor.cloudFile], {
+    name: 'xterm-256color',
+    cols: COLS,
+    rows: ROWS,
+    env,
+  });
+  let pending = Promise.resolve();
+  child.onData((d) => (pending = pending.then(() => new Promise((r) => term.write(d, r)))));
+  const screen = () => {
+    const b = term.buffer.active;
+    return Array.from(
+      {length: b.length},
+      (_, i) => b.getLine(i)?.translateToString(true) ?? '',
+    ).join('\n');
+  };
+  const waitFor = async (text, ms = 15000) => {
+    const t0 = Date.now();
+    for (;;) {
+      await pending;
+      if (screen().includes(text)) return new Promise((r) => setTimeout(r, 300));
+      if (Date.now() - t0 > ms) throw new Error(`no "${text}" on screen:\n${screen()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const press = async (...keys) => {
+    for (const k of keys) {
+      child.write(k);
+      await new Promise((r) => setTimeout(r, 120));
+    }
+  };
+  const shot = async (name, title) => {
+    await pending;
+    writeFileSync(join(OUT, `${name}.svg`), toSvg(term, title));
+    console.log(`assets/screenshots/${name}.svg`);
+  };
+  const ENTER = '\r';
+  const DOWN = '\u001B[B';
+  const ESC = '\u001B';
+  try {
+    await waitFor('How do you want to sign in?');
+    await shot('01-sign-in', 'aml-auth — sign in');
+    await press(ENTER, ENTER);
+    await waitFor('Signed in');
+    await press('i');
+    await waitFor('aud is the management audience');
+    await shot('02-signed-in', 'aml-auth — signed in, management token inspected');
+    await press(ENTER);
+    await waitFor('Sandbox Prod');
+    await press(ENTER);
+    await waitFor('ws-experiments');
+    await press(ENTER);
+    await waitFor('loan-aml');
+    await shot('03-endpoints', 'aml-auth — choose an endpoint');
+    await press(ENTER);
+    await waitFor('Auth mode of churn-scorer');
+    await shot('04-auth-mode', 'aml-auth — auth mode');
+    await press('k');
+    await waitFor('Save this setup');
+    await press(ENTER);
+    await waitFor('Saved profile');
+    await press(ENTER);
+    await waitFor('list keys');
+    await shot('05-roles', 'aml-auth — roles: the permission preflight');
+    await press(ESC);
+    await waitFor('Save profile');
+    await press(DOWN, ENTER);
+    await waitFor('secondary');
+    await shot('06-credentials', 'aml-auth — credentials (masked)');
+    await press(ESC);
+    await waitFor('Save profile');
+    await press(DOWN, ENTER);
+    await waitFor('traffic-routed');
+    await press(ENTER);
+    await waitFor('x-request-id');
+    await shot('07-invoke', 'aml-auth — invoke');
+  } finally {
+    child.kill();
+    sandbox.kill('SIGTERM');
+    rmSync(configDir, {recursive: true, force: true});
+  }
+}
+
+await main();
