@@ -1,4 +1,8 @@
 import type {RoleTemplate} from '../azure/types';
+import {
+  AZUREML_CONNECTION_SECRETS_READER as SECRETS_READER,
+  AZUREML_DATA_SCIENTIST as DS,
+} from './builtin-roles';
 import controlPlane from '../../assets/roles/online-endpoint-control-plane.json';
 import scoreOnly from '../../assets/roles/online-endpoint-score-only.json';
 import scoring from '../../assets/roles/online-endpoint-scoring.json';
@@ -14,8 +18,6 @@ export interface RoleChoice {
   recommendedFor?: string;
 }
 
-const ML = 'Microsoft.MachineLearningServices/workspaces';
-
 /** What the roles step offers, each explained in one line. Custom ones come from assets/roles. */
 export const ROLE_CHOICES: RoleChoice[] = [
   {
@@ -27,28 +29,10 @@ export const ROLE_CHOICES: RoleChoice[] = [
   {
     id: 'data-scientist',
     template: {
-      roleName: 'AzureML Data Scientist',
-      builtInId: 'f6c7c914-8db3-469d-8ca1-694a8f32e121',
+      roleName: DS.roleName,
+      builtInId: DS.id,
       description: 'Built-in: everything in the workspace except compute and the workspace itself.',
-      permissions: [
-        {
-          actions: [`${ML}/*/read`, `${ML}/*/action`, `${ML}/*/delete`, `${ML}/*/write`],
-          notActions: [
-            `${ML}/delete`,
-            `${ML}/write`,
-            `${ML}/computes/*/write`,
-            `${ML}/computes/*/delete`,
-            `${ML}/computes/listKeys/action`,
-            `${ML}/listKeys/action`,
-            `${ML}/hubs/write`,
-            `${ML}/hubs/delete`,
-            `${ML}/featurestores/write`,
-            `${ML}/featurestores/delete`,
-          ],
-          dataActions: [],
-          notDataActions: [],
-        },
-      ],
+      permissions: DS.permissions,
     },
     summary:
       'built-in: manage endpoints, keys and tokens, and score — for people working in the workspace.',
@@ -67,17 +51,10 @@ export const ROLE_CHOICES: RoleChoice[] = [
   {
     id: 'secrets-reader',
     template: {
-      roleName: 'Azure Machine Learning Workspace Connection Secrets Reader',
-      builtInId: 'ea01e6af-a1c1-4350-9563-ad00f8c72ec5',
+      roleName: SECRETS_READER.roleName,
+      builtInId: SECRETS_READER.id,
       description: 'Built-in: list workspace connection secrets.',
-      permissions: [
-        {
-          actions: [`${ML}/connections/listsecrets/action`, `${ML}/metadata/secrets/read`],
-          notActions: [],
-          dataActions: [],
-          notDataActions: [],
-        },
-      ],
+      permissions: SECRETS_READER.permissions,
     },
     summary: 'built-in, optional: read workspace connection secrets (not needed to score).',
   },

@@ -1,3 +1,7 @@
+import {
+  AZUREML_CONNECTION_SECRETS_READER as SECRETS_READER,
+  AZUREML_DATA_SCIENTIST as DS,
+} from '../lib/builtin-roles';
 export interface PermissionBlock {
   actions: string[];
   notActions: string[];
@@ -50,10 +54,8 @@ export const OWNER = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
 export const CONTRIBUTOR = 'b24988ac-6180-42a0-ab88-20f7382dd24c';
 export const READER = 'acdd72a7-3385-48ef-bd42-f606fba81ae7';
 export const USER_ACCESS_ADMINISTRATOR = '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9';
-export const AZUREML_DATA_SCIENTIST = 'f6c7c914-8db3-469d-8ca1-694a8f32e121';
-export const AZUREML_CONNECTION_SECRETS_READER = 'ea01e6af-a1c1-4350-9563-ad00f8c72ec5';
-
-const ML = 'Microsoft.MachineLearningServices/workspaces';
+export const AZUREML_DATA_SCIENTIST = DS.id;
+export const AZUREML_CONNECTION_SECRETS_READER = SECRETS_READER.id;
 
 /** Azure's built-in roles that matter for online endpoints, with their real GUIDs and permissions. */
 export function builtInRoles(): RoleDefinition[] {
@@ -107,31 +109,17 @@ export function builtInRoles(): RoleDefinition[] {
     ),
     builtIn(
       AZUREML_DATA_SCIENTIST,
-      'AzureML Data Scientist',
-      'Can perform all actions within an Azure Machine Learning workspace, except for creating or deleting compute resources and modifying the workspace itself.',
-      block(
-        [`${ML}/*/read`, `${ML}/*/action`, `${ML}/*/delete`, `${ML}/*/write`],
-        [
-          `${ML}/delete`,
-          `${ML}/write`,
-          `${ML}/computes/*/write`,
-          `${ML}/computes/*/delete`,
-          `${ML}/computes/listKeys/action`,
-          `${ML}/listKeys/action`,
-          `${ML}/hubs/write`,
-          `${ML}/hubs/delete`,
-          `${ML}/featurestores/write`,
-          `${ML}/featurestores/delete`,
-        ],
-      ),
+      DS.roleName,
+      DS.description,
+      DS.permissions[0]!,
       '2021-07-14T21:51:06.036Z',
       '2023-06-01T15:29:07.409Z',
     ),
     builtIn(
       AZUREML_CONNECTION_SECRETS_READER,
-      'Azure Machine Learning Workspace Connection Secrets Reader',
-      'Can list workspace connection secrets',
-      block([`${ML}/connections/listsecrets/action`, `${ML}/metadata/secrets/read`]),
+      SECRETS_READER.roleName,
+      SECRETS_READER.description,
+      SECRETS_READER.permissions[0]!,
       '2023-05-11T15:34:05.162Z',
       '2023-10-17T15:25:31.752Z',
     ),

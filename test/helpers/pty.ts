@@ -6,15 +6,7 @@ import {fileURLToPath} from 'node:url';
 const {Terminal} = xterm;
 export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
-export const KEY = {
-  enter: '\r',
-  escape: '\u001B',
-  up: '\u001B[A',
-  down: '\u001B[B',
-  tab: '\t',
-  backspace: '\u007F',
-  ctrl: (c: string) => String.fromCharCode(c.toUpperCase().charCodeAt(0) - 64),
-};
+export {keys as KEY} from './ink';
 
 export interface PtyApp {
   /** The visible screen, one string per row, trailing spaces trimmed. */

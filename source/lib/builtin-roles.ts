@@ -1,0 +1,45 @@
+import type {PermissionBlock} from '../azure/types';
+
+/**
+ * Azure's built-in roles for Azure ML, as Azure publishes them: one definition that the wizard's
+ * role choices and the sandbox cloud both use.
+ */
+const ML = 'Microsoft.MachineLearningServices/workspaces';
+
+const block = (actions: string[], notActions: string[] = []): PermissionBlock => ({
+  actions,
+  notActions,
+  dataActions: [],
+  notDataActions: [],
+});
+
+export const AZUREML_DATA_SCIENTIST = {
+  id: 'f6c7c914-8db3-469d-8ca1-694a8f32e121',
+  roleName: 'AzureML Data Scientist',
+  description:
+    'Can perform all actions within an Azure Machine Learning workspace, except for creating or deleting compute resources and modifying the workspace itself.',
+  permissions: [
+    block(
+      [`${ML}/*/read`, `${ML}/*/action`, `${ML}/*/delete`, `${ML}/*/write`],
+      [
+        `${ML}/delete`,
+        `${ML}/write`,
+        `${ML}/computes/*/write`,
+        `${ML}/computes/*/delete`,
+        `${ML}/computes/listKeys/action`,
+        `${ML}/listKeys/action`,
+        `${ML}/hubs/write`,
+        `${ML}/hubs/delete`,
+        `${ML}/featurestores/write`,
+        `${ML}/featurestores/delete`,
+      ],
+    ),
+  ],
+};
+
+export const AZUREML_CONNECTION_SECRETS_READER = {
+  id: 'ea01e6af-a1c1-4350-9563-ad00f8c72ec5',
+  roleName: 'Azure Machine Learning Workspace Connection Secrets Reader',
+  description: 'Can list workspace connection secrets',
+  permissions: [block([`${ML}/connections/listsecrets/action`, `${ML}/metadata/secrets/read`])],
+};
