@@ -1,7 +1,7 @@
 import {randomBytes} from 'node:crypto';
 import type {DeviceCodeGrant, SandboxContext} from './context';
 import {MANAGEMENT_AUDIENCES, ML_AUDIENCE} from './context';
-import {type Exchange, parseForm} from './http';
+import {BodyTooLarge, type Exchange, parseForm} from './http';
 import {base64url, newGuid} from './util';
 import type {Principal} from './world';
 import {principalById} from './rbac';
@@ -72,7 +72,16 @@ export async function handleIdentity(ctx: SandboxContext, ex: Exchange): Promise
           'The sandbox supports the device code, client credentials and refresh token grants; use one of those.',
         );
     }
-  } catch (err) {
+  } catch (caught) {
+    const err =
+      caught instanceof BodyTooLarge
+        ? new OAuthError(
+            400,
+            'invalid_request',
+            90014,
+            `The request body is larger than the ${caught.limit} bytes allowed.`,
+          )
+        : caught;
     if (!(err instanceof OAuthError)) throw err;
     const now = new Date(ctx.clock.now());
     const trace = newGuid();

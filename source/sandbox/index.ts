@@ -172,8 +172,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const dir = options.dir
     ? resolve(options.dir)
     : await mkdtemp(join(tmpdir(), 'aml-auth-sandbox-'));
-  await mkdir(dir, {recursive: true, mode: 0o700});
-  await chmod(dir, 0o700);
+  // A folder we made is private; a folder the user named keeps its own mode.
+  if (createdDir) await chmod(dir, 0o700);
+  else await mkdir(dir, {recursive: true, mode: 0o700});
   const caCertFile = join(dir, 'ca.pem');
   const cloudFile = join(dir, 'cloud.json');
   const descriptor: SandboxDescriptor = {
@@ -203,6 +204,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   await writeFile(caCertFile, certs.caPem, {mode: 0o644});
   // The cloud file holds the sandbox's own throwaway client secrets and admin token: owner-only.
   await writeFile(cloudFile, JSON.stringify(descriptor, null, 2) + '\n', {mode: 0o600});
+  // `mode` applies only to a new file: an existing cloud.json is tightened too.
+  await chmod(cloudFile, 0o600);
 
   let stopped: Promise<void> | undefined;
   return {

@@ -608,11 +608,13 @@ function permissions(ctx: SandboxContext, ex: Exchange, call: ArmCall, scope: st
       'MethodNotAllowed',
       `The requested resource does not support http method '${ex.method}'.`,
     );
-  if (scope === '/')
+  // The stable API serves permissions for a resource group or a resource only (CONTRACT §6).
+  if (!/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+/i.test(scope)) {
     throw new ArmError(
-      400,
-      'InvalidScope',
-      'Ask for permissions at a subscription or lower scope.',
+      404,
+      'InvalidResourceType',
+      'Permissions are listed for a resource group or a resource: /subscriptions/{id}/resourceGroups/{rg}[/providers/…]/providers/Microsoft.Authorization/permissions.',
     );
+  }
   sendArm(ex, 200, page(ctx, ex, effectivePermissions(ctx.world, call.principal.objectId, scope)));
 }

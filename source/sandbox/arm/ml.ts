@@ -375,6 +375,15 @@ function parseEndpointInput(body: Record<string, unknown>): EndpointInput {
     throw validationError("'properties.description' must be a string.", 'properties.description');
   }
   const keys = isRecord(props.keys) ? (props.keys as EndpointInput['keys']) : undefined;
+  for (const which of ['primaryKey', 'secondaryKey'] as const) {
+    const v = keys?.[which];
+    if (v !== undefined && v !== null && (typeof v !== 'string' || v.length < 16)) {
+      throw validationError(
+        `'properties.keys.${which}' must be a string of at least 16 characters.`,
+        `properties.keys.${which}`,
+      );
+    }
+  }
   return {
     location: body.location,
     authMode,
@@ -549,7 +558,9 @@ async function patchEndpoint(
   if (body.tags !== undefined) e.tags = stringMap(body.tags, 'tags');
   if (body.identity !== undefined) {
     const type = isRecord(body.identity) ? body.identity.type : undefined;
-    const match = IDENTITY_TYPES.find((t) => t === type);
+    const match = IDENTITY_TYPES.find(
+      (t) => typeof type === 'string' && t.toLowerCase() === type.replace(/\s/g, '').toLowerCase(),
+    );
     if (!match || match.includes('UserAssigned')) {
       throw validationError(
         `'${String(type)}' is not a supported identity type here: use SystemAssigned or None.`,
