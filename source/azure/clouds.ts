@@ -7,6 +7,7 @@ import {readFile} from 'node:fs/promises';
 import {homedir} from 'node:os';
 import {dirname, resolve} from 'node:path';
 import {rootCertificates} from 'node:tls';
+import {describeJsonError} from '../lib/json';
 import type {CloudConfig} from './types';
 
 /** A cloud that cannot be used as given: a bad name or file. The CLI maps it to exit code 2. */
@@ -115,82 +116,6 @@ function expandHome(path: string): string {
   return path === '~' || path.startsWith('~/') ? homedir() + path.slice(1) : path;
 }
 
-/**
- * Where JSON text first goes wrong, as "line L, column C: what". JSON.parse on Node 20 does not
- * always give a position (and may quote several lines), so the text is scanned here.
- */
-export function describeJsonError(text: string): string {
-  let i = 0;
-  const fail = (what: string): never => {
-    throw Object.assign(new Error(what), {offset: i});
-  };
-  const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
-  };
-  const expect = (ch: string) => {
-    if (text[i] !== ch)
-      fail(text[i] === undefined ? `expected '${ch}' before the end` : `expected '${ch}'`);
-    i++;
-  };
-  const string = () => {
-    expect('"');
-    while (text[i] !== '"') {
-      if (i >= text.length) fail('unterminated string');
-      if (text[i] === '\\') i++;
-      else if (text[i]! < ' ') fail('control character in a string');
-      i++;
-    }
-    i++;
-  };
-  const value = (): void => {
-    ws();
-    const ch = text[i];
-    if (ch === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') return void i++;
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail('expected a double-quoted property name');
-        string();
-        ws();
-        expect(':');
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else return expect('}');
-      }
-    }
-    if (ch === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') return void i++;
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else return expect(']');
-      }
-    }
-    if (ch === '"') return string();
-    const literal = /^(true|false|null|-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?)/.exec(text.slice(i));
-    if (literal) return void (i += literal[0].length);
-    fail(ch === undefined ? 'unexpected end of the file' : `unexpected ${JSON.stringify(ch)}`);
-  };
-  try {
-    value();
-    ws();
-    if (i < text.length) fail(`unexpected ${JSON.stringify(text[i])} after the value`);
-    return 'an unknown position';
-  } catch (err) {
-    const offset = (err as {offset: number}).offset;
-    const before = text.slice(0, offset);
-    const line = before.split('\n').length;
-    const column = offset - before.lastIndexOf('\n');
-    return `line ${line}, column ${column}: ${(err as Error).message}`;
-  }
-}
-
 const REQUIRED_FIELDS = [
   'name',
   'resourceManagerEndpoint',
@@ -221,7 +146,10 @@ export async function readCloudFile(path: string): Promise<CloudConfig> {
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new CloudError(`cloud file ${file}: not valid JSON at ${describeJsonError(text)}`, file);
+    throw new CloudError(
+      `cloud file ${file}: not valid JSON at ${describeJsonError(text) ?? 'an unknown position'}`,
+      file,
+    );
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new CloudError(`cloud file ${file}: expected a JSON object`, file);

@@ -4,7 +4,8 @@ import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {exportLines, isUsable, mask, refreshDueAt} from '../../source/lib/credentials';
 import {preflight} from '../../source/lib/permissions';
-import {lineColumn, readRequestFile, validateRequestText} from '../../source/lib/request-file';
+import {describeJsonError, lineColumn} from '../../source/lib/json';
+import {readRequestFile, validateRequestText} from '../../source/lib/request-file';
 import {adminCommands, ROLE_CHOICES} from '../../source/lib/roles';
 import {curlCommand, explainScoringFailure, percentile, summarize} from '../../source/lib/scoring';
 import {formatElapsed, formatRemaining, relative, urgency} from '../../source/lib/time';
@@ -82,6 +83,30 @@ describe('the permission preflight', () => {
     );
     expect(contributor.token).toMatchObject({need: 'required', ok: true});
     expect(contributor.assignRoles?.ok).toBe(false);
+  });
+});
+
+describe('JSON error positions', () => {
+  it.each([
+    ['{"a": 1,}', 'line 1, column 9: expected another key (no trailing comma before })'],
+    ["{'a': 1}", 'line 1, column 2: expected a key in double quotes'],
+    ['{"a": 1', "line 1, column 8: expected ',' or '}'"],
+    ['{"a": "open', 'line 1, column 12: expected a closing quote'],
+    [
+      '{\n  "a": [1, 2,]\n}',
+      'line 2, column 14: expected another value (no trailing comma before ])',
+    ],
+    ['{} x', 'line 1, column 4: expected end of input (extra text after the JSON)'],
+    ['', 'line 1, column 1: expected a value (found end of input)'],
+    ['{"a": tru}', 'line 1, column 7: expected a value (found "t")'],
+  ])('%j → %s', (text, expected) => {
+    expect(() => JSON.parse(text)).toThrow();
+    expect(describeJsonError(text)).toBe(expected);
+  });
+  it('says nothing about valid JSON', () => {
+    for (const t of ['{}', '[1, 2]', '{"a": {"b": [1, -2.5e3, true, null, "x\\"y"]}}', ' 3 ']) {
+      expect(describeJsonError(t)).toBeUndefined();
+    }
   });
 });
 
