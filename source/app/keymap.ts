@@ -321,6 +321,10 @@ export function helpSections(): {scope: Binding['scope']; bindings: Binding[]}[]
     'sign-in',
     'endpoints',
     'auth mode',
+    'home',
+    'roles',
+    'credentials',
+    'invoke',
     'profiles',
   ];
   const all = Object.values(keymap) as Binding[];

@@ -21,6 +21,8 @@ function pipeTo(cmd: string, args: string[], text: string): Promise<boolean> {
       const child = spawn(cmd, args, {stdio: ['pipe', 'ignore', 'ignore']});
       child.on('error', () => resolve(false));
       child.on('close', (code) => resolve(code === 0));
+      // A tool that exits before reading everything closes the pipe: EPIPE, not a crash.
+      child.stdin.on('error', () => resolve(false));
       child.stdin.end(text);
     } catch {
       resolve(false);

@@ -1,9 +1,9 @@
-import {mkdtempSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterAll, afterEach, describe, expect, it} from 'vitest';
 import {type AppEnvironment, EnvProvider} from '../../source/app/app-context';
-import {setClockSource} from '../../source/app/hooks/use-now';
+import {setClockSource, tickerState} from '../../source/app/hooks/use-now';
 import {Wizard} from '../../source/app/wizard/app';
 import type {WizardState} from '../../source/app/wizard/state';
 import type {Endpoint, Services} from '../../source/azure/types';
@@ -20,6 +20,7 @@ import {
 import {keys, renderApp} from '../helpers/ink';
 
 let cleanup: (() => void) | undefined;
+afterAll(() => rmSync(dir, {recursive: true, force: true}));
 afterEach(() => {
   cleanup?.();
   setClockSource(Date.now);
@@ -140,7 +141,9 @@ describe('credentials', () => {
     await app.waitForText('(new)');
     const services = env.services as ReturnType<typeof fakeServices>;
     expect(services.calls.regenerateKey?.[0]?.[1]).toBe('primary');
-    expect(app.frame()).not.toContain('••••0001  '); // the shown primary changed
+    // The primary shown is the regenerated key, not the old one.
+    expect(app.frame()).toMatch(/› primary\s+••••\S{4} \(new\)/);
+    expect(app.frame()).not.toMatch(/› primary\s+••••0001/);
   });
 
   it('counts an aml token down and refreshes it automatically at refresh-after', async () => {
@@ -174,6 +177,13 @@ describe('credentials', () => {
     setClockSource(() => clock);
     await app.waitForText('44s');
     expect(issued).toBe(2);
+    // Countdowns share one ticker; leaving the screen unsubscribes all of its countdowns.
+    const onScreen = tickerState().listeners;
+    await app.press(keys.escape);
+    await app.waitForText('Save profile');
+    expect(tickerState().listeners).toBe(1); // the header's management-token countdown
+    expect(onScreen).toBeGreaterThan(1);
+    expect(tickerState().running).toBe(true);
   });
 
   it('warns when an Entra token has the management audience', async () => {

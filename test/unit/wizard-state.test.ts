@@ -82,6 +82,7 @@ describe('the wizard reducer', () => {
     expect(s.step).toBe('home');
     expect(s.savedProfile).toBe('p');
     expect(reducer(s, {type: 'back'}).step).toBe('endpoint');
+    expect(run(s, {type: 'back'}, {type: 'back'}, {type: 'back'}).step).toBe('subscription');
   });
 
   it('from home, auth mode and save return home; a new auth mode drops the cached credential', () => {

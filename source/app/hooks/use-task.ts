@@ -1,4 +1,4 @@
-import {useCallback, useEffect, useRef, useState} from 'react';
+import {useCallback, useEffect, useLayoutEffect, useRef, useState} from 'react';
 import type {AppError} from '../../azure/types';
 
 export type TaskState<T> =
@@ -25,17 +25,25 @@ export function useTask<T, A extends unknown[]>(
   const controller = useRef<AbortController | undefined>(undefined);
   const fnRef = useRef(fn);
   const explainRef = useRef(explain);
-  useEffect(() => {
+  // Set in the commit that drew the frame, so a key pressed right after runs the current version.
+  useLayoutEffect(() => {
     fnRef.current = fn;
     explainRef.current = explain;
   });
 
-  const cancel = useCallback(() => {
+  const abort = useCallback(() => {
     controller.current?.abort();
     controller.current = undefined;
   }, []);
 
-  useEffect(() => cancel, [cancel]);
+  /** Stops the call in flight and returns to idle, so the screen takes keys again. */
+  const cancel = useCallback(() => {
+    const running = controller.current !== undefined;
+    abort();
+    if (running) setState({status: 'idle'});
+  }, [abort]);
+
+  useEffect(() => abort, [abort]);
 
   const run = useCallback(async (...args: A) => {
     controller.current?.abort();
@@ -57,9 +65,9 @@ export function useTask<T, A extends unknown[]>(
   }, []);
 
   const reset = useCallback(() => {
-    cancel();
+    abort();
     setState({status: 'idle'});
-  }, [cancel]);
+  }, [abort]);
 
   return {state, run, cancel, reset};
 }

@@ -4,7 +4,7 @@ import {useCallback, useEffect, useReducer, useRef, useState} from 'react';
 import {TextEntryContext, useEnv} from '../app-context';
 import {Help} from '../components/help';
 import {Header} from '../components/header';
-import {matches} from '../keymap';
+import {type Binding, matches} from '../keymap';
 import {initialState, reducer, STEP_TITLES, type WizardState} from './state';
 import {AuthModeStep} from './steps/auth-mode/view';
 import {CreateEndpointStep} from './steps/create-endpoint/view';
@@ -19,6 +19,23 @@ import {SignInStep} from './steps/sign-in/view';
 import {StartStep} from './steps/start/view';
 import {SubscriptionStep} from './steps/subscription/view';
 import {WorkspaceStep} from './steps/workspace/view';
+
+/** Which keymap scopes each step uses: the help shows those in full. */
+const HELP_SCOPES: Record<WizardState['step'], Binding['scope'][]> = {
+  start: ['profiles', 'lists'],
+  signIn: ['sign-in', 'lists', 'forms'],
+  resume: [],
+  subscription: ['lists'],
+  workspace: ['lists'],
+  endpoint: ['endpoints', 'lists'],
+  createEndpoint: ['forms'],
+  authMode: ['auth mode'],
+  save: ['forms'],
+  home: ['home', 'lists'],
+  roles: ['roles', 'lists', 'forms'],
+  credentials: ['credentials'],
+  invoke: ['invoke', 'lists', 'forms'],
+};
 
 export interface WizardProps {
   /** For tests: start from a given state. */
@@ -152,7 +169,7 @@ export function Wizard({initial, onInterrupt}: WizardProps) {
             banner={env.banner}
           />
         )}
-        {state.help ? <Help /> : null}
+        {state.help ? <Help scopes={HELP_SCOPES[state.step]} /> : null}
         <Box display={state.help ? 'none' : 'flex'} flexDirection="column">
           {screen}
         </Box>

@@ -127,7 +127,8 @@ export function reducer(state: WizardState, action: Action): WizardState {
         credential: undefined,
         permissions: undefined,
         step: 'home',
-        history: ['endpoint'],
+        // Esc walks back through the choices the profile made: endpoint, workspace, subscription.
+        history: ['subscription', 'workspace', 'endpoint'],
       };
     case 'subscriptionChosen':
       return go(state, 'workspace', {

@@ -10,8 +10,8 @@ import {useEnv} from '../../../app-context';
 import {Countdown} from '../../../components/countdown';
 import {ErrorPanel} from '../../../components/error-panel';
 import {Footer} from '../../../components/footer';
+import {WhenDue} from '../../../components/when-due';
 import {Spinner} from '../../../components/spinner';
-import {useNow} from '../../../hooks/use-now';
 import {useTask} from '../../../hooks/use-task';
 import {matches} from '../../../keymap';
 import {theme} from '../../../theme';
@@ -31,7 +31,8 @@ export function CredentialsStep({
   cached?: ScoringCredential;
 }) {
   const {services, copy} = useEnv();
-  const now = useNow();
+  // Reference for local wall-clock times; countdowns and the refresh check tick on their own.
+  const [now] = useState(() => Date.now());
   const [revealed, setRevealed] = useState(false);
   const [which, setWhich] = useState<Which>('primary');
   const [confirmRegen, setConfirmRegen] = useState(false);
@@ -58,8 +59,10 @@ export function CredentialsStep({
   );
   const [regenProgress, setRegenProgress] = useState(0);
   const regen = useTask(
-    (signal, w: Which) =>
-      services.regenerateKey(endpoint, w, (p) => setRegenProgress(p.elapsedMs), signal),
+    async (signal, w: Which) => {
+      await services.regenerateKey(endpoint, w, (p) => setRegenProgress(p.elapsedMs), signal);
+      return true;
+    },
     (err) => services.explainError(err, 'Regenerate the key'),
   );
 
@@ -104,35 +107,35 @@ export function CredentialsStep({
           ? cached
           : undefined;
 
-  // Automatic refresh when refresh-after passes (the shared ticker drives `now`).
   const due = current ? refreshDueAt(current, issuedAt) : undefined;
-  useEffect(() => {
-    if (autoRefresh && due !== undefined && now >= due && token.state.status !== 'running') {
+  const refreshNow = () => {
+    if (token.state.status !== 'running') {
       void fetchToken(
         `Refreshed automatically at ${localTime(Date.now(), Date.now())} (refresh-after passed).`,
       );
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [autoRefresh, due, now >= (due ?? Infinity)]);
+  };
 
   useKeys(
     (input, key) => {
       if (confirmRegen) {
         if (matches('confirm', input, key)) {
           setConfirmRegen(false);
-          void regen.run(which).then(() =>
-            keys.run().then((k) => {
-              if (!k) return;
-              setChanged(which);
-              dispatch({
-                type: 'credentialFetched',
-                credential: {
-                  kind: 'key',
-                  value: which === 'primary' ? k.primaryKey : k.secondaryKey,
-                  which,
-                },
-              });
-            }),
+          void regen.run(which).then((regenerated) =>
+            !regenerated
+              ? undefined
+              : keys.run().then((k) => {
+                  if (!k) return;
+                  setChanged(which);
+                  dispatch({
+                    type: 'credentialFetched',
+                    credential: {
+                      kind: 'key',
+                      value: which === 'primary' ? k.primaryKey : k.secondaryKey,
+                      which,
+                    },
+                  });
+                }),
           );
         } else if (matches('deny', input, key) || key.escape) setConfirmRegen(false);
         return;
@@ -261,6 +264,7 @@ export function CredentialsStep({
           {revealed ? null : <Text color={theme.text.muted}>(masked: v reveals)</Text>}
         </Box>
       ) : null}
+      {autoRefresh && due !== undefined ? <WhenDue at={due} onDue={refreshNow} /> : null}
       {note ? <Text color={theme.status.info}>{note}</Text> : null}
       <Footer
         keys={

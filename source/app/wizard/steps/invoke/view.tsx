@@ -24,7 +24,6 @@ import {FilterList} from '../../../components/filter-list';
 import {Footer} from '../../../components/footer';
 import {Spinner} from '../../../components/spinner';
 import {TextField} from '../../../components/text-field';
-import {useNow} from '../../../hooks/use-now';
 import {useTask} from '../../../hooks/use-task';
 import {matches} from '../../../keymap';
 import {theme} from '../../../theme';
@@ -55,7 +54,6 @@ export function InvokeStep({
   permissions?: PermissionBlock[];
 }) {
   const {services, copy, sampleRequest} = useEnv();
-  const now = useNow();
   const [mode, setMode] = useState<Mode>('ready');
   const [file, setFile] = useState(sampleRequest ?? 'request.json');
   const [deployment, setDeployment] = useState<string | undefined>();
@@ -106,7 +104,7 @@ export function InvokeStep({
           ),
         );
       }
-      return {checked, credential, results};
+      return {checked, credential, results, receivedAt: Date.now()};
     },
     (err) => services.explainError(err, `Invoke ${endpoint.endpoint}`),
   );
@@ -226,7 +224,7 @@ export function InvokeStep({
           authMode: endpoint.authMode,
           sent: done.credential.kind,
           expiresOn: done.credential.expiresOn,
-          now,
+          now: done.receivedAt,
           audience:
             done.credential.kind === 'aad_token' ? audienceOf(done.credential.value) : undefined,
           mlAudience: services.cloud.mlScope.replace(/\/\.default$/, ''),

@@ -137,6 +137,9 @@ export function RolesStep({
   const canDefine =
     myBlocks.status === 'done' ? allows(myBlocks.value, ACTIONS.defineRoles) : undefined;
 
+  /** The signed-in identity cannot grant this itself: show the commands for an admin. */
+  const handOff =
+    canAssign === false || (!!choice && !choice.template.builtInId && canDefine === false);
   useTextEntry(isActive && mode === 'principal');
 
   useKeys(
@@ -154,10 +157,10 @@ export function RolesStep({
           void list.run(scope);
           return;
         }
-        if (matches('copy', input, key) && choice) {
+        if (matches('copy', input, key) && handOff) {
           void copy(
             adminCommands({
-              choice,
+              choice: choice ?? ROLE_CHOICES[0]!,
               principalId: assignee.objectId,
               principalType: assignee.type,
               scope,
@@ -449,7 +452,7 @@ export function RolesStep({
           {note}
         </Text>
       ) : null}
-      {canAssign === false || (choice && !choice.template.builtInId && canDefine === false) ? (
+      {handOff ? (
         <AdminHandOff
           choice={choice ?? ROLE_CHOICES[0]!}
           principal={assignee}
@@ -467,7 +470,7 @@ export function RolesStep({
                 'assign',
                 'principal',
                 'assignments',
-                ...(choice ? (['copy'] as const) : []),
+                ...(handOff ? (['copy'] as const) : []),
                 'back',
               ]
         }

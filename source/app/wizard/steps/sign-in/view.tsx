@@ -2,14 +2,13 @@ import {Box, Text} from 'ink';
 import {useKeys} from '../../../hooks/use-keys';
 import {useEffect, useMemo, useState} from 'react';
 import type {DeviceCodePrompt, SignInMethod, SignInResult} from '../../../../azure/types';
-import {formatRemaining} from '../../../../lib/time';
 import {useEnv, useTextEntry} from '../../../app-context';
+import {Countdown} from '../../../components/countdown';
 import {ErrorPanel} from '../../../components/error-panel';
 import {FilterList} from '../../../components/filter-list';
 import {Footer} from '../../../components/footer';
 import {Spinner} from '../../../components/spinner';
 import {TextField} from '../../../components/text-field';
-import {useNow} from '../../../hooks/use-now';
 import {useTask} from '../../../hooks/use-task';
 import {matches} from '../../../keymap';
 import {theme} from '../../../theme';
@@ -58,7 +57,8 @@ export function SignInStep({
   const [note, setNote] = useState<string | undefined>();
   const [inspect, setInspect] = useState(false);
   const fields = useMemo(() => fieldsFor(method), [method]);
-  const now = useNow();
+  // Wall-clock reference for the token view's local times; the countdowns tick by themselves.
+  const [now] = useState(() => Date.now());
 
   const task = useTask(
     (signal, m: SignInMethod, v: Partial<Record<FieldName, string>>) =>
@@ -269,7 +269,7 @@ export function SignInStep({
                   </Text>
                 </Text>
                 <Text color={theme.text.muted}>
-                  The code expires in {formatRemaining(prompt.expiresOn.getTime(), now)}.
+                  The code expires in <Countdown target={prompt.expiresOn.getTime()} />.
                 </Text>
               </Box>
             ) : null}

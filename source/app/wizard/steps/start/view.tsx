@@ -6,7 +6,6 @@ import {useEnv, useTextEntry} from '../../../app-context';
 import {FilterList, type ListItem} from '../../../components/filter-list';
 import {Footer} from '../../../components/footer';
 import {TextField} from '../../../components/text-field';
-import {useNow} from '../../../hooks/use-now';
 import {matches} from '../../../keymap';
 import type {Profile} from '../../../profiles-port';
 import {theme} from '../../../theme';
@@ -44,7 +43,7 @@ export function StartStep({
   const [renaming, setRenaming] = useState<{from: string; to: string} | undefined>();
   const [deleting, setDeleting] = useState<string | undefined>();
   const [message, setMessage] = useState<string | undefined>();
-  const now = useNow();
+  const [now] = useState(() => Date.now());
   useTextEntry(isActive && renaming !== undefined);
 
   const items: ListItem<Profile | typeof NEW>[] = [
