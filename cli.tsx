@@ -1,5 +1,6 @@
 import {Command, CommanderError, Option} from 'commander';
 import {CliError, EXIT_CODE_HELP, ExitCode} from './source/commands/exit-codes';
+import {registerCommands} from './source/commands/register';
 
 const VERSION = process.env.AML_AUTH_VERSION ?? '0.0.0-dev';
 
@@ -35,11 +36,24 @@ program
   .showSuggestionAfterError(true)
   .addHelpText(
     'after',
-    `\n${EXIT_CODE_HELP}\n\nExamples:\n  $ aml-auth --sandbox\n  $ aml-auth sandbox --port 0 --json\n`,
+    `\n${EXIT_CODE_HELP}\n\nExamples:\n  $ aml-auth --sandbox\n  $ aml-auth sandbox --port 0 --json\n  $ aml-auth creds -p dev -o json\n  $ eval "$(aml-auth creds -p dev -o env)"\n  $ aml-auth invoke -p dev --request assets/sample-request.json\n  $ aml-auth roles check -p dev\n  $ aml-auth token inspect --for scoring < token.txt\n  $ aml-auth profiles list\n\nEach command has its own --help with examples.\n`,
   )
   .exitOverride()
   .configureOutput({outputError: (str, write) => write(str.replace(/^error:/, 'aml-auth:'))})
   .action(async (opts: {sandbox?: boolean; sandboxUser?: string; cloud?: string}) => {
+    // Anything left over is a mistyped command or option: say so, with a "did you mean".
+    const first = program.args[0];
+    if (first !== undefined) {
+      const option = first.startsWith('-');
+      const internals = program as unknown as {
+        unknownOption?: (flag: string) => never;
+        unknownCommand?: () => never;
+      };
+      program.allowUnknownOption(false);
+      if (option) internals.unknownOption?.call(program, first);
+      else internals.unknownCommand?.call(program);
+      program.error(`aml-auth: unknown ${option ? 'option' : 'command'} '${first}'`);
+    }
     const {openWizard} = await import('./source/commands/wizard');
     await openWizard(opts);
   });
@@ -80,6 +94,11 @@ Examples:
     const {runSandboxCommand} = await import('./source/commands/sandbox');
     await runSandboxCommand(opts);
   });
+
+registerCommands(program);
+// Only the root takes leftovers, to report an unknown command (not an unknown option of the
+// command's) with a suggestion. Set after the subcommands exist: they copy the root's settings.
+program.allowExcessArguments(true).allowUnknownOption(true);
 
 const debug = process.argv.includes('--debug');
 try {

@@ -1,0 +1,202 @@
+/**
+ * `aml-auth creds`: the current credential of an endpoint and its scoring URI — a key (key mode),
+ * an Azure ML token (aml_token) or an Entra token for the ML audience (aad_token). The one command
+ * that prints a secret on stdout; `--copy` puts it on the clipboard and prints only a confirmation.
+ */
+import type {Endpoint, EndpointKeys, ScoringCredential, Services} from '../azure/types';
+import {CliError, ExitCode} from './exit-codes';
+import {envLines, epochSeconds, jsonDocument, rows, timePair, type Style} from './output';
+import {
+  openEndpoint,
+  registerSecret,
+  runCommand,
+  type CommonFlags,
+  type ResolvedEndpoint,
+  type Runtime,
+} from './runtime';
+import {localTime, relative} from '../lib/time';
+
+export type KeyChoice = 'primary' | 'secondary';
+
+export interface CredsFlags extends CommonFlags {
+  which?: string;
+  copy?: boolean;
+}
+
+export interface FetchedCredential {
+  credential: ScoringCredential;
+  /** Key mode: both keys. */
+  keys?: EndpointKeys;
+}
+
+/** The credential a client of this endpoint sends, by the endpoint's auth mode. */
+export async function fetchCredential(
+  services: Services,
+  endpoint: Endpoint,
+  which: KeyChoice,
+  signal: AbortSignal,
+): Promise<FetchedCredential> {
+  switch (endpoint.authMode) {
+    case 'key': {
+      const keys = await services.listKeys(endpoint, signal);
+      registerSecret(keys.primaryKey);
+      registerSecret(keys.secondaryKey);
+      const value = which === 'primary' ? keys.primaryKey : keys.secondaryKey;
+      if (!value) {
+        throw new CliError(`endpoint ${endpoint.endpoint} has no ${which} key`, ExitCode.failure);
+      }
+      return {credential: {kind: 'key', value, which}, keys};
+    }
+    case 'aml_token': {
+      const credential = await services.amlToken(endpoint, signal);
+      registerSecret(credential.value);
+      return {credential};
+    }
+    case 'aad_token': {
+      const credential = await services.aadToken(signal);
+      registerSecret(credential.value);
+      return {credential};
+    }
+  }
+}
+
+export function parseWhich(value: string | undefined): KeyChoice {
+  const v = (value ?? 'primary').toLowerCase();
+  if (v === 'primary' || v === 'secondary') return v;
+  throw new CliError(`--which '${value}' is not a key`, ExitCode.usage, 'use primary or secondary');
+}
+
+/** The documented JSON of `creds` (README, "JSON schemas"). */
+export function credsJson(
+  resolved: Pick<ResolvedEndpoint, 'target' | 'cloud'>,
+  endpoint: Endpoint,
+  fetched: FetchedCredential,
+  copiedTo?: string,
+) {
+  const c = fetched.credential;
+  const withValue = copiedTo === undefined;
+  return {
+    profile: resolved.target.profileName ?? null,
+    cloud: resolved.cloud.name,
+    subscriptionId: endpoint.subscriptionId,
+    resourceGroup: endpoint.resourceGroup,
+    workspace: endpoint.workspace,
+    endpoint: endpoint.endpoint,
+    authMode: endpoint.authMode,
+    scoringUri: endpoint.scoringUri ?? null,
+    credential: {
+      kind: c.kind,
+      which: c.which ?? null,
+      ...(withValue ? {value: c.value} : {}),
+      ...timePair('expiresOn', c.expiresOn),
+      ...timePair('refreshAfter', c.refreshAfter),
+    },
+    keys:
+      fetched.keys && withValue
+        ? {primary: fetched.keys.primaryKey, secondary: fetched.keys.secondaryKey}
+        : null,
+    copiedTo: copiedTo ?? null,
+  };
+}
+
+/** `export SCORING_URI='…'` / `export DATA_PLANE_TOKEN='…'` and friends, for `eval`. */
+export function credsEnv(endpoint: Endpoint, c: ScoringCredential): string {
+  return envLines({
+    SCORING_URI: endpoint.scoringUri ?? null,
+    DATA_PLANE_TOKEN: c.value,
+    DATA_PLANE_AUTH_MODE: endpoint.authMode,
+    DATA_PLANE_TOKEN_EXPIRES_ON: c.expiresOn === undefined ? null : epochSeconds(c.expiresOn),
+    DATA_PLANE_TOKEN_REFRESH_AFTER:
+      c.refreshAfter === undefined ? null : epochSeconds(c.refreshAfter),
+  });
+}
+
+const KIND_LABEL: Record<ScoringCredential['kind'], string> = {
+  key: 'key',
+  aml_token: 'Azure ML token',
+  aad_token: 'Microsoft Entra token',
+};
+
+const when = (ms: number, now: number) => `${localTime(ms, now)} (${relative(ms, now)})`;
+
+/** For people: where, what, and when it expires. */
+export function credsText(
+  endpoint: Endpoint,
+  fetched: FetchedCredential,
+  now: number,
+  style: Style,
+  copiedTo?: string,
+): string {
+  const c = fetched.credential;
+  if (copiedTo !== undefined) {
+    // --copy: one line of confirmation, nothing secret (a token's expiry helps, so it stays).
+    const what = c.kind === 'key' ? `the ${c.which} key` : `the ${KIND_LABEL[c.kind]}`;
+    const channel = copiedTo === 'osc52' ? 'through the terminal, OSC 52' : 'system clipboard';
+    const expiry = c.expiresOn === undefined ? '' : `; it expires ${when(c.expiresOn, now)}`;
+    return `${style.ok('✓')} Copied ${what} of ${endpoint.endpoint} to the clipboard (${channel})${expiry}.\n`;
+  }
+  const pairs: [string, string][] = [
+    ['endpoint', `${endpoint.endpoint} (${endpoint.workspace}, ${endpoint.resourceGroup})`],
+    ['auth mode', endpoint.authMode],
+    ['scoring URI', endpoint.scoringUri ?? '(none yet)'],
+  ];
+  if (c.kind === 'key') {
+    if (fetched.keys) {
+      pairs.push(['primary key', fetched.keys.primaryKey]);
+      pairs.push(['secondary key', fetched.keys.secondaryKey]);
+    }
+    pairs.push(['keys expire', 'never (rotate with regenerate)']);
+  } else {
+    pairs.push([KIND_LABEL[c.kind], c.value]);
+    if (c.expiresOn !== undefined) {
+      const expired = c.expiresOn <= now;
+      pairs.push(['expires', expired ? style.bad(when(c.expiresOn, now)) : when(c.expiresOn, now)]);
+    }
+    if (c.refreshAfter !== undefined) pairs.push(['refresh after', when(c.refreshAfter, now)]);
+  }
+  return `${rows(pairs, '')}\n`;
+}
+
+/** The clipboard: a system tool, else OSC 52 on a terminal — never into a pipe or a file. */
+async function copy(text: string): Promise<'system' | 'osc52'> {
+  const {copyToClipboard} = await import('../lib/clipboard');
+  const terminal = process.stderr.isTTY
+    ? process.stderr
+    : process.stdout.isTTY
+      ? process.stdout
+      : undefined;
+  if (terminal) return copyToClipboard(text, terminal);
+  // No terminal to carry OSC 52: only a system clipboard tool will do, and the sequence (which
+  // holds the secret) must not reach a pipe.
+  const discard = {write: () => true} as unknown as NodeJS.WritableStream;
+  if ((await copyToClipboard(text, discard)) === 'system') return 'system';
+  throw new CliError(
+    'nothing to copy to: no clipboard tool (pbcopy, wl-copy, xclip, xsel, clip.exe) and no terminal for OSC 52',
+    ExitCode.usage,
+    'drop --copy and capture the output instead, e.g. eval "$(aml-auth creds -p NAME -o env)"',
+  );
+}
+
+export function runCreds(flags: CredsFlags): Promise<void> {
+  return runCommand(flags, async (rt: Runtime) => {
+    const which = parseWhich(flags.which);
+    if (flags.copy && rt.format === 'env') {
+      throw new CliError(
+        '--copy and --output env do not go together',
+        ExitCode.usage,
+        '--copy prints only a confirmation; -o env prints the exports',
+      );
+    }
+    const resolved = await openEndpoint(rt);
+    const {endpoint} = resolved;
+    const fetched = await fetchCredential(resolved.services, endpoint, which, rt.signal);
+    if (!endpoint.scoringUri) rt.warn(`endpoint ${endpoint.endpoint} has no scoring URI yet`);
+    const copiedTo = flags.copy ? await copy(fetched.credential.value) : undefined;
+    const now = Date.now();
+    if (rt.format === 'json')
+      rt.out(jsonDocument(credsJson(resolved, endpoint, fetched, copiedTo)));
+    else if (rt.format === 'env') rt.out(credsEnv(endpoint, fetched.credential));
+    else rt.out(credsText(endpoint, fetched, now, rt.style, copiedTo));
+    return ExitCode.ok;
+  });
+}

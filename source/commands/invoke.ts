@@ -1,0 +1,309 @@
+/**
+ * `aml-auth invoke --request FILE|-`: score an endpoint with the credential its auth mode needs.
+ * The request is validated before anything touches the network. The response body goes to stdout
+ * whatever the status; a non-2xx status is explained on stderr and exits 6.
+ */
+import {resourceOfScope} from '../azure/clouds';
+import {decodeJwt} from '../azure/token';
+import type {Endpoint, InvokeResult} from '../azure/types';
+import {readRequestFile, validateRequestText, type RequestFileResult} from '../lib/request-file';
+import {explainScoringFailure, summarize, type RepeatSummary} from '../lib/scoring';
+import {fetchCredential, type FetchedCredential} from './creds';
+import {CliError, ExitCode} from './exit-codes';
+import {oneLine} from './failure';
+import {envLines, jsonDocument, roundMs, table, type Style} from './output';
+import {loadTarget, openEndpoint, runCommand, type CommonFlags, type Runtime} from './runtime';
+
+export interface InvokeFlags extends CommonFlags {
+  request?: string;
+  deployment?: string;
+  repeat?: string;
+  include?: boolean;
+}
+
+export const MAX_REPEAT = 1000;
+
+export function parseRepeat(value: string | undefined): number {
+  if (value === undefined) return 1;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 1 || n > MAX_REPEAT) {
+    throw new CliError(
+      `--repeat '${value}' is not a count`,
+      ExitCode.usage,
+      `use a whole number from 1 to ${MAX_REPEAT}`,
+    );
+  }
+  return n;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Reads and checks the request (file or `-` for stdin): exit 2 on any problem, before the network.
+ * A JSON error always names its line and column (Node 20's JSON.parse does not always say).
+ */
+export async function loadRequest(source: string): Promise<RequestFileResult & {ok: true}> {
+  const label = source === '-' ? 'the request on stdin' : source;
+  const checked: RequestFileResult =
+    source === '-' ? validateRequestText(await readStdin(), label) : await readRequestFile(source);
+  if (checked.ok) return checked;
+  throw new CliError(checked.problem, ExitCode.usage, checked.hint);
+}
+
+const isOk = (status: number) => status >= 200 && status < 300;
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+export interface FailureInput {
+  endpoint: Endpoint;
+  fetched: FetchedCredential;
+  mlScope: string;
+  now: number;
+}
+
+function explain(result: InvokeResult, input: FailureInput) {
+  const c = input.fetched.credential;
+  let audience: string | undefined;
+  if (c.kind === 'aad_token') {
+    try {
+      const aud = decodeJwt(c.value).claims.aud;
+      audience = Array.isArray(aud) ? aud[0] : aud;
+    } catch {
+      // not a JWT: nothing to say about its audience
+    }
+  }
+  return explainScoringFailure(result, {
+    authMode: input.endpoint.authMode,
+    sent: c.kind,
+    ...(c.expiresOn !== undefined ? {expiresOn: c.expiresOn} : {}),
+    now: input.now,
+    ...(audience ? {audience} : {}),
+    mlAudience: resourceOfScope(input.mlScope),
+  });
+}
+
+/** The documented JSON of one `invoke`. */
+export function invokeJson(endpoint: Endpoint, result: InvokeResult, input: FailureInput) {
+  const failure = explain(result, input);
+  return {
+    endpoint: endpoint.endpoint,
+    scoringUri: endpoint.scoringUri ?? null,
+    status: result.status,
+    ok: isOk(result.status),
+    latencyMs: roundMs(result.latencyMs),
+    deployment: result.deployment ?? null,
+    requestId: result.requestId ?? null,
+    contentType: result.contentType ?? null,
+    modelError: result.modelError
+      ? {statusCode: result.modelError.statusCode ?? null, reason: result.modelError.reason ?? null}
+      : null,
+    retryAfterSeconds: result.retryAfterSeconds ?? null,
+    body: result.body,
+    json: parseJson(result.body),
+    failure: failure ? {title: failure.title, cause: failure.cause, next: failure.next} : null,
+  };
+}
+
+/** The documented JSON of `invoke --repeat N`. */
+export function repeatJson(endpoint: Endpoint, results: InvokeResult[], summary: RepeatSummary) {
+  return {
+    endpoint: endpoint.endpoint,
+    scoringUri: endpoint.scoringUri ?? null,
+    count: summary.count,
+    ok: results.every((r) => isOk(r.status)),
+    p50Ms: roundMs(summary.p50Ms),
+    p95Ms: roundMs(summary.p95Ms),
+    statuses: summary.statuses,
+    deployments: summary.deployments.map((d) => ({
+      name: d.name,
+      count: d.count,
+      share: Math.round(d.share * 1000) / 1000,
+    })),
+    requests: results.map((r) => ({
+      status: r.status,
+      latencyMs: roundMs(r.latencyMs),
+      deployment: r.deployment ?? null,
+      requestId: r.requestId ?? null,
+    })),
+  };
+}
+
+export function invokeEnv(result: InvokeResult): string {
+  return envLines({
+    SCORING_STATUS: result.status,
+    SCORING_LATENCY_MS: roundMs(result.latencyMs),
+    SCORING_DEPLOYMENT: result.deployment ?? null,
+    SCORING_REQUEST_ID: result.requestId ?? null,
+    SCORING_RESPONSE: result.body,
+  });
+}
+
+export function repeatEnv(summary: RepeatSummary): string {
+  return envLines({
+    SCORING_COUNT: summary.count,
+    SCORING_P50_MS: roundMs(summary.p50Ms),
+    SCORING_P95_MS: roundMs(summary.p95Ms),
+    SCORING_STATUSES: Object.entries(summary.statuses)
+      .map(([s, n]) => `${s}=${n}`)
+      .join(' '),
+    SCORING_DEPLOYMENT_SHARES: summary.deployments
+      .map((d) => `${d.name}=${Math.round(d.share * 1000) / 1000}`)
+      .join(' '),
+  });
+}
+
+/** `--include`: the answer's facts as `name: value` lines, a blank line, then the body. */
+export function includeHeader(result: InvokeResult): string {
+  const lines = [
+    `status: ${result.status}`,
+    `latency-ms: ${roundMs(result.latencyMs)}`,
+    `deployment: ${result.deployment ?? ''}`,
+    `request-id: ${result.requestId ?? ''}`,
+  ];
+  if (result.contentType) lines.push(`content-type: ${result.contentType}`);
+  if (result.modelError?.statusCode)
+    lines.push(`model-error-status: ${result.modelError.statusCode}`);
+  if (result.modelError?.reason) lines.push(`model-error-reason: ${result.modelError.reason}`);
+  if (result.retryAfterSeconds !== undefined)
+    lines.push(`retry-after: ${result.retryAfterSeconds}`);
+  return `${lines.join('\n')}\n\n`;
+}
+
+/** The body for people: pretty JSON on a terminal, as received otherwise. */
+export function bodyText(body: string, pretty: boolean): string {
+  if (pretty) {
+    const parsed = parseJson(body);
+    if (parsed !== null) return `${JSON.stringify(parsed, null, 2)}\n`;
+  }
+  return body.endsWith('\n') || body === '' ? body : `${body}\n`;
+}
+
+export function repeatText(endpoint: Endpoint, summary: RepeatSummary, style: Style): string {
+  const statuses = Object.entries(summary.statuses)
+    .map(([s, n]) => `${n} × ${isOk(Number(s)) ? style.ok(s) : style.bad(s)}`)
+    .join(', ');
+  return [
+    `${summary.count} requests to ${endpoint.endpoint}: ${statuses}`,
+    `latency  p50 ${roundMs(summary.p50Ms)} ms  p95 ${roundMs(summary.p95Ms)} ms`,
+    '',
+    table(
+      ['DEPLOYMENT', 'SHARE', 'COUNT'],
+      summary.deployments.map((d) => [d.name, `${Math.round(d.share * 100)}%`, String(d.count)]),
+    ),
+    '',
+  ].join('\n');
+}
+
+/** One line on stderr for a non-2xx answer, with the explanation's next steps as hints. */
+function reportStatus(rt: Runtime, endpoint: Endpoint, result: InvokeResult, input: FailureInput) {
+  const failure = explain(result, input);
+  const where = [
+    result.deployment ? `deployment ${result.deployment}` : undefined,
+    result.requestId ? `request ID ${result.requestId}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  rt.note(
+    `aml-auth: ${endpoint.endpoint} answered HTTP ${result.status}${where ? ` (${where})` : ''}` +
+      (failure ? `: ${oneLine(`${failure.title} — ${failure.cause}`)}` : ''),
+  );
+  for (const step of failure?.next ?? []) rt.note(`  hint: ${step}`);
+}
+
+export function runInvoke(flags: InvokeFlags): Promise<void> {
+  return runCommand(flags, async (rt) => {
+    const repeat = parseRepeat(flags.repeat);
+    // Everything local first: the profile, then the request, before any network call.
+    const loaded = await loadTarget(rt, ['subscription', 'workspace', 'endpoint']);
+    const requestPath = flags.request ?? loaded.profile?.lastRequestFile;
+    if (!requestPath) {
+      throw new CliError(
+        'missing --request FILE (or - for stdin)',
+        ExitCode.usage,
+        'e.g. aml-auth invoke -p NAME --request assets/sample-request.json',
+      );
+    }
+    const request = await loadRequest(requestPath);
+    if (request.warning) rt.warn(request.warning);
+
+    const resolved = await openEndpoint(rt, loaded);
+    const {endpoint, services} = resolved;
+    const deployment = flags.deployment ?? resolved.target.deployment;
+    if (deployment) {
+      const deployments = await services.listDeployments(endpoint, rt.signal);
+      if (!deployments.some((d) => d.name.toLowerCase() === deployment.toLowerCase())) {
+        throw new CliError(
+          `endpoint ${endpoint.endpoint} has no deployment named "${deployment}"`,
+          ExitCode.notFound,
+          deployments.length
+            ? `deployments: ${deployments.map((d) => `${d.name} (${d.trafficPercent}%)`).join(', ')}`
+            : 'the endpoint has no deployments yet',
+        );
+      }
+    }
+    if (!endpoint.scoringUri) {
+      throw new CliError(
+        `endpoint ${endpoint.endpoint} has no scoring URI yet`,
+        ExitCode.failure,
+        `its provisioning state is ${endpoint.provisioningState}; try again when it has finished`,
+      );
+    }
+    const fetched = await fetchCredential(services, endpoint, 'primary', rt.signal);
+    const input: FailureInput = {endpoint, fetched, mlScope: resolved.cloud.mlScope, now: 0};
+
+    const results: InvokeResult[] = [];
+    const progress = repeat > 1 && process.stderr.isTTY;
+    for (let i = 0; i < repeat; i++) {
+      rt.trace(`POST ${endpoint.scoringUri}${deployment ? ` (deployment ${deployment})` : ''}`);
+      const result = await services.invoke(
+        {
+          scoringUri: endpoint.scoringUri,
+          credential: fetched.credential.value,
+          body: request.body,
+          ...(deployment ? {deployment} : {}),
+        },
+        rt.signal,
+      );
+      results.push(result);
+      if (progress) process.stderr.write(`\r${i + 1}/${repeat}`);
+    }
+    if (progress) process.stderr.write('\r');
+    input.now = Date.now();
+
+    const failed = results.filter((r) => !isOk(r.status));
+    if (repeat === 1) {
+      const result = results[0]!;
+      if (rt.format === 'json') rt.out(jsonDocument(invokeJson(endpoint, result, input)));
+      else if (rt.format === 'env') rt.out(invokeEnv(result));
+      else {
+        const pretty = Boolean(process.stdout.isTTY);
+        process.stdout.write(
+          (flags.include ? includeHeader(result) : '') + bodyText(result.body, pretty),
+        );
+      }
+      if (failed.length) reportStatus(rt, endpoint, result, input);
+    } else {
+      const summary = summarize(results);
+      if (rt.format === 'json') rt.out(jsonDocument(repeatJson(endpoint, results, summary)));
+      else if (rt.format === 'env') rt.out(repeatEnv(summary));
+      else rt.out(repeatText(endpoint, summary, rt.style));
+      if (failed.length) {
+        rt.note(
+          `aml-auth: ${failed.length} of ${results.length} requests to ${endpoint.endpoint} answered a non-2xx status`,
+        );
+        reportStatus(rt, endpoint, failed[0]!, input);
+      }
+    }
+    return failed.length ? ExitCode.endpointError : ExitCode.ok;
+  });
+}

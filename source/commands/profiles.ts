@@ -1,0 +1,157 @@
+/**
+ * `aml-auth profiles list|show|rename|rm`: the saved setups. A profile holds no secret; `show`
+ * prints the sign-in account a saved sign-in belongs to, never the record itself.
+ */
+import type {Profile} from '../profiles/types';
+import {localTime, relative} from '../lib/time';
+import {CliError, ExitCode} from './exit-codes';
+import {envLines, jsonDocument, rows, table, timePair} from './output';
+import {openStore, runCommand, type CommonFlags, type Runtime} from './runtime';
+
+/** The account a serialized AuthenticationRecord names (its `username`), if readable. */
+export function accountOf(record: string | undefined): string | null {
+  if (!record) return null;
+  try {
+    const parsed = JSON.parse(record) as {username?: unknown};
+    return typeof parsed.username === 'string' && parsed.username ? parsed.username : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The documented JSON of one profile. */
+export function profileView(p: Profile) {
+  return {
+    name: p.name,
+    cloud: p.cloud,
+    tenantId: p.tenantId,
+    signIn: {
+      method: p.signIn.method,
+      clientId: p.signIn.clientId ?? null,
+      certificatePath: p.signIn.certificatePath ?? null,
+      account: accountOf(p.signIn.authenticationRecord),
+      savedSignIn: Boolean(p.signIn.authenticationRecord),
+    },
+    subscription: {id: p.subscription.id, name: p.subscription.name},
+    resourceGroup: p.resourceGroup,
+    workspace: p.workspace,
+    endpoint: p.endpoint,
+    authMode: p.authMode,
+    deployment: p.deployment ?? null,
+    lastRequestFile: p.lastRequestFile ?? null,
+    ...timePair('createdAt', Date.parse(p.createdAt)),
+    ...timePair('lastUsedAt', Date.parse(p.lastUsedAt)),
+  };
+}
+
+export function profileEnv(p: Profile): string {
+  return envLines({
+    AML_AUTH_PROFILE: p.name,
+    AML_AUTH_CLOUD: p.cloud,
+    AML_AUTH_TENANT_ID: p.tenantId,
+    AML_AUTH_SUBSCRIPTION_ID: p.subscription.id,
+    AML_AUTH_RESOURCE_GROUP: p.resourceGroup,
+    AML_AUTH_WORKSPACE: p.workspace,
+    AML_AUTH_ENDPOINT: p.endpoint,
+    AML_AUTH_ENDPOINT_AUTH_MODE: p.authMode,
+    AML_AUTH_SIGN_IN_METHOD: p.signIn.method,
+  });
+}
+
+export function profilesTable(profiles: Profile[], now: number): string {
+  if (profiles.length === 0) return '';
+  return `${table(
+    ['NAME', 'ENDPOINT', 'AUTH MODE', 'WORKSPACE', 'SUBSCRIPTION', 'SIGN-IN', 'LAST USED'],
+    profiles.map((p) => [
+      p.name,
+      p.endpoint,
+      p.authMode,
+      p.workspace,
+      p.subscription.name || p.subscription.id,
+      p.signIn.method,
+      relative(Date.parse(p.lastUsedAt), now),
+    ]),
+  )}\n`;
+}
+
+export function profileText(p: Profile, now: number): string {
+  const account = accountOf(p.signIn.authenticationRecord);
+  const pairs: [string, string][] = [
+    ['cloud', p.cloud],
+    ['tenant', p.tenantId],
+    [
+      'sign-in',
+      `${p.signIn.method}${p.signIn.clientId ? ` (client ID ${p.signIn.clientId})` : ''}${account ? ` as ${account}` : ''}`,
+    ],
+    ['subscription', `${p.subscription.name} (${p.subscription.id})`],
+    ['resource group', p.resourceGroup],
+    ['workspace', p.workspace],
+    ['endpoint', p.endpoint],
+    ['auth mode', p.authMode],
+  ];
+  if (p.deployment) pairs.push(['deployment', p.deployment]);
+  if (p.lastRequestFile) pairs.push(['request file', p.lastRequestFile]);
+  pairs.push(['created', localTime(Date.parse(p.createdAt), now)]);
+  pairs.push([
+    'last used',
+    `${localTime(Date.parse(p.lastUsedAt), now)} (${relative(Date.parse(p.lastUsedAt), now)})`,
+  ]);
+  return `${p.name}\n${rows(pairs)}\n`;
+}
+
+function nameOf(rt: Runtime, name: string | undefined, verb: string): string {
+  const chosen = name ?? rt.flags.profile;
+  if (!chosen) {
+    throw new CliError(
+      `which profile should I ${verb}?`,
+      ExitCode.usage,
+      `aml-auth profiles ${verb} NAME (see aml-auth profiles list)`,
+    );
+  }
+  return chosen;
+}
+
+export function runProfilesList(flags: CommonFlags): Promise<void> {
+  return runCommand(flags, async (rt) => {
+    const {store, path} = await openStore(rt);
+    const profiles = store.list();
+    if (rt.format === 'json') rt.out(jsonDocument({path, profiles: profiles.map(profileView)}));
+    else if (rt.format === 'env')
+      rt.out(envLines({AML_AUTH_PROFILES: profiles.map((p) => p.name).join(' ')}));
+    else if (profiles.length === 0) {
+      rt.note(`No profiles yet (${path}). Finish a setup in the wizard (aml-auth) to save one.`);
+    } else rt.out(profilesTable(profiles, Date.now()));
+  });
+}
+
+export function runProfilesShow(name: string | undefined, flags: CommonFlags): Promise<void> {
+  return runCommand(flags, async (rt) => {
+    const {store, path} = await openStore(rt);
+    const profile = store.get(nameOf(rt, name, 'show'));
+    if (rt.format === 'json') rt.out(jsonDocument({path, profile: profileView(profile)}));
+    else if (rt.format === 'env') rt.out(profileEnv(profile));
+    else rt.out(profileText(profile, Date.now()));
+  });
+}
+
+export function runProfilesRename(from: string, to: string, flags: CommonFlags): Promise<void> {
+  return runCommand(flags, async (rt) => {
+    const {store} = await openStore(rt);
+    const renamed = store.rename(from, to);
+    if (rt.format === 'json')
+      rt.out(jsonDocument({renamed: {from, to: renamed.name}, profile: profileView(renamed)}));
+    else if (rt.format === 'env') rt.out(envLines({AML_AUTH_PROFILE: renamed.name}));
+    else rt.out(`Renamed profile "${from}" to "${renamed.name}".\n`);
+  });
+}
+
+export function runProfilesRemove(name: string, flags: CommonFlags): Promise<void> {
+  return runCommand(flags, async (rt) => {
+    const {store} = await openStore(rt);
+    const removed = store.remove(name);
+    if (rt.format === 'json') rt.out(jsonDocument({removed: profileView(removed)}));
+    else if (rt.format === 'env') rt.out(envLines({AML_AUTH_PROFILE: removed.name}));
+    else
+      rt.out(`Removed profile "${removed.name}" (${removed.endpoint} in ${removed.workspace}).\n`);
+  });
+}

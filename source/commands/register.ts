@@ -1,0 +1,272 @@
+/**
+ * The scriptable commands on the command line: options, help with real examples, and routing to
+ * the implementations, which load only when their command runs (so `--help` stays instant).
+ * Imports nothing heavy.
+ */
+import {Command, Option} from 'commander';
+import {EXIT_CODE_HELP} from './exit-codes';
+import {AUTH_METHODS} from './selectors';
+
+const OUTPUT_HELP = `Output (-o):
+  text  for people (the default)
+  json  one JSON document, stable camelCase schema (README: "JSON schemas")
+  env   export NAME='value' lines for: eval "$(aml-auth … -o env)"
+Data goes to stdout; diagnostics and progress to stderr.`;
+
+const SIGN_IN_HELP = `Sign-in without a prompt (--auth-method, or the profile's):
+  cli                az login first (for a custom cloud: az cloud register / set)
+  service-principal  --tenant T with AZURE_CLIENT_ID and AZURE_CLIENT_SECRET in the environment
+                     (the secret is never taken from a flag)
+  environment        AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or a certificate)
+  managed-identity   on Azure compute (--client-id for a user-assigned identity)
+  default            DefaultAzureCredential: environment, managed identity, Azure CLI, …
+  device-code        only with --device-code; the code and URL go to stderr
+  browser            only on an interactive terminal`;
+
+function addOutputOptions(cmd: Command, formats: readonly string[] = ['text', 'json', 'env']) {
+  return cmd
+    .addOption(
+      new Option('-o, --output <format>', 'output format').choices(formats).default('text'),
+    )
+    .option('--debug', 'Azure SDK log and stack traces on stderr (secrets redacted)');
+}
+
+function addProfileOption(cmd: Command) {
+  return cmd.addOption(
+    new Option('-p, --profile <name>', 'use a saved profile (aml-auth profiles list)').env(
+      'AML_AUTH_PROFILE',
+    ),
+  );
+}
+
+/** --profile and the explicit selectors; explicit flags override the profile field by field. */
+function addTargetOptions(cmd: Command) {
+  addProfileOption(cmd);
+  return cmd
+    .option(
+      '--cloud <name|file>',
+      'AzureCloud (default), AzureChinaCloud, AzureUSGovernment or a cloud JSON file',
+    )
+    .option('--tenant <id>', 'tenant ID or domain to sign in to')
+    .option('--subscription <name|id>', 'subscription, by display name or ID')
+    .option('--resource-group <name>', "workspace's resource group (looked up when omitted)")
+    .option('--workspace <name>', 'Azure Machine Learning workspace')
+    .option('--endpoint <name>', 'online endpoint')
+    .addOption(
+      new Option('--auth-method <method>', 'how to sign in (see below)').choices(AUTH_METHODS),
+    )
+    .option(
+      '--client-id <id>',
+      'app (client) ID for service-principal, or a user-assigned managed identity',
+    )
+    .option('--device-code', 'allow a device code sign-in (its message goes to stderr)');
+}
+
+function footer(examples: string, extra: string[] = []): string {
+  return `\n${[...extra, `Examples:\n${examples}`, EXIT_CODE_HELP].join('\n\n')}\n`;
+}
+
+/** Adds creds, invoke, roles, token and profiles to the program. */
+export function registerCommands(program: Command): void {
+  const creds = program
+    .command('creds')
+    .description(
+      "print an endpoint's current credential and scoring URI: a key (key), an Azure ML token (aml_token) or an Entra token for the ML audience (aad_token)",
+    )
+    .addOption(
+      new Option('--which <key>', 'key mode: which key is the credential')
+        .choices(['primary', 'secondary'])
+        .default('primary'),
+    )
+    .option(
+      '--copy',
+      'put the credential on the clipboard (system or OSC 52); print only a confirmation',
+    );
+  addTargetOptions(creds);
+  addOutputOptions(creds);
+  creds
+    .addHelpText(
+      'after',
+      footer(
+        `  $ aml-auth creds -p dev
+  $ aml-auth creds -p dev -o json | jq -r .credential.expiresOn
+  $ eval "$(aml-auth creds -p dev -o env)"
+  $ curl -H "Authorization: Bearer $DATA_PLANE_TOKEN" -H 'Content-Type: application/json' \\
+      -d @assets/sample-request.json "$SCORING_URI"
+  $ aml-auth creds -p dev --which secondary --copy
+  $ AZURE_CLIENT_ID=… AZURE_CLIENT_SECRET=… aml-auth creds --cloud ./sandbox/cloud.json \\
+      --auth-method service-principal --tenant contoso.sandbox \\
+      --subscription 'Sandbox Dev' --workspace ws-dev --endpoint churn-scorer -o json`,
+        [OUTPUT_HELP, SIGN_IN_HELP],
+      ),
+    )
+    .action(async (_opts, cmd: Command) => {
+      const {runCreds} = await import('./creds');
+      await runCreds(cmd.optsWithGlobals());
+    });
+
+  const invoke = program
+    .command('invoke')
+    .description(
+      'score an endpoint with a request file (or - for stdin) and print the response body',
+    )
+    .option('--request <file|->', "JSON request file, or - for stdin (default: the profile's last)")
+    .option('--deployment <name>', 'send to one deployment (azureml-model-deployment header)')
+    .option('--repeat <n>', 'send N times; print latency p50/p95 and the share per deployment')
+    .option('--include', 'print status, latency, deployment and request ID before the body');
+  addTargetOptions(invoke);
+  addOutputOptions(invoke);
+  invoke
+    .addHelpText(
+      'after',
+      footer(
+        `  $ aml-auth invoke -p dev --request assets/sample-request.json
+  $ aml-auth invoke -p dev --request assets/sample-request.json --include
+  $ aml-auth invoke -p dev --request - < batch.json -o json | jq .status
+  $ aml-auth invoke -p dev --request assets/sample-request.json --deployment green
+  $ aml-auth invoke -p dev --request assets/sample-request.json --repeat 20`,
+        [
+          'The request is checked (exists, readable, valid JSON with line and column, 1.5 MB) before\nanything is sent. A non-2xx answer still prints its body on stdout; the status and the\nlikely cause go to stderr, and the exit code is 6.',
+          OUTPUT_HELP,
+          SIGN_IN_HELP,
+        ],
+      ),
+    )
+    .action(async (_opts, cmd: Command) => {
+      const {runInvoke} = await import('./invoke');
+      await runInvoke(cmd.optsWithGlobals());
+    });
+
+  const roles = program.command('roles').description('role and permission checks for an endpoint');
+  const check = roles
+    .command('check')
+    .description(
+      "the wizard's permission preflight: what the endpoint's auth mode needs, each ✓/✗ with its action",
+    )
+    .option('--principal <object-id>', 'check another principal (default: the signed-in identity)')
+    .addOption(
+      new Option('--principal-type <type>', 'the type of --principal')
+        .choices(['User', 'Group', 'ServicePrincipal'])
+        .default('User'),
+    );
+  addTargetOptions(check);
+  addOutputOptions(check);
+  check
+    .addHelpText(
+      'after',
+      footer(
+        `  $ aml-auth roles check -p dev
+  $ aml-auth roles check -p dev --principal 6f1c…-…-… --principal-type ServicePrincipal -o json
+  $ aml-auth roles check -p dev -o env`,
+        [
+          'Exits 4 when a permission the auth mode requires is missing (the checklist is still printed).',
+          OUTPUT_HELP,
+          SIGN_IN_HELP,
+        ],
+      ),
+    )
+    .action(async (_opts, cmd: Command) => {
+      const {runRolesCheck} = await import('./roles');
+      await runRolesCheck(cmd.optsWithGlobals());
+    });
+
+  const token = program.command('token').description('work with tokens offline');
+  const inspect = token
+    .command('inspect')
+    .description(
+      'decode a JWT offline (header, claims, expiry) and flag a wrong audience for its use; never prints the token',
+    )
+    .argument('[token]', 'the token, or - (the default) to read it from stdin')
+    .addOption(
+      new Option('--for <use>', 'check the audience for this use').choices([
+        'management',
+        'scoring',
+      ]),
+    )
+    .option(
+      '--cloud <name|file>',
+      "the cloud whose audiences --for checks (default: the profile's, else AzureCloud)",
+    );
+  addProfileOption(inspect);
+  addOutputOptions(inspect);
+  inspect
+    .addHelpText(
+      'after',
+      footer(
+        `  $ aml-auth creds -p fraud -o json | aml-auth token inspect --for scoring
+  $ printf %s "$DATA_PLANE_TOKEN" | aml-auth token inspect - -o json
+  $ az account get-access-token | aml-auth token inspect --for management`,
+        [
+          'Reads a bare JWT, "Bearer …", or JSON holding one (aml-auth creds -o json, az account\nget-access-token). Passing the token as an argument shows it to other users in `ps`: prefer stdin.\nWith --for: exit 2 for a wrong audience, 3 for an expired token.',
+          OUTPUT_HELP,
+        ],
+      ),
+    )
+    .action(async (tokenArg: string | undefined, _opts, cmd: Command) => {
+      const {runTokenInspect} = await import('./token');
+      await runTokenInspect(tokenArg, cmd.optsWithGlobals());
+    });
+
+  const profiles = program
+    .command('profiles')
+    .description('manage saved profiles (they hold no secrets)');
+  const list = profiles
+    .command('list')
+    .alias('ls')
+    .description('list the saved profiles, most recently used first');
+  addOutputOptions(list);
+  list
+    .addHelpText(
+      'after',
+      footer(`  $ aml-auth profiles list
+  $ aml-auth profiles list -o json | jq -r '.profiles[].name'`),
+    )
+    .action(async (_opts, cmd: Command) => {
+      const {runProfilesList} = await import('./profiles');
+      await runProfilesList(cmd.optsWithGlobals());
+    });
+
+  const show = profiles
+    .command('show')
+    .description('show one profile (never a secret)')
+    .argument('[name]', 'the profile (or --profile)');
+  addProfileOption(show);
+  addOutputOptions(show);
+  show
+    .addHelpText(
+      'after',
+      footer(`  $ aml-auth profiles show dev
+  $ aml-auth profiles show dev -o json
+  $ eval "$(aml-auth profiles show dev -o env)"; echo "$AML_AUTH_ENDPOINT"`),
+    )
+    .action(async (name: string | undefined, _opts, cmd: Command) => {
+      const {runProfilesShow} = await import('./profiles');
+      await runProfilesShow(name, cmd.optsWithGlobals());
+    });
+
+  const rename = profiles
+    .command('rename')
+    .description('rename a profile')
+    .argument('<from>', 'current name')
+    .argument('<to>', 'new name');
+  addOutputOptions(rename);
+  rename
+    .addHelpText('after', footer('  $ aml-auth profiles rename dev churn-dev'))
+    .action(async (from: string, to: string, _opts, cmd: Command) => {
+      const {runProfilesRename} = await import('./profiles');
+      await runProfilesRename(from, to, cmd.optsWithGlobals());
+    });
+
+  const rm = profiles
+    .command('rm')
+    .alias('remove')
+    .description('remove a profile (only the saved setup; nothing in Azure changes)')
+    .argument('<name>', 'the profile');
+  addOutputOptions(rm);
+  rm.addHelpText('after', footer('  $ aml-auth profiles rm old-dev')).action(
+    async (name: string, _opts, cmd: Command) => {
+      const {runProfilesRemove} = await import('./profiles');
+      await runProfilesRemove(name, cmd.optsWithGlobals());
+    },
+  );
+}

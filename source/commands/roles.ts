@@ -1,0 +1,177 @@
+/**
+ * `aml-auth roles check`: the wizard's permission preflight — for the signed-in identity or
+ * `--principal OBJECT_ID` — as a checklist (text), a document (json) or exports (env). Exits 4 when
+ * a permission the endpoint's auth mode requires is missing.
+ */
+import {toAppError} from '../azure/errors';
+import type {AuthMode, Endpoint, Identity, PrincipalRef, PrincipalType} from '../azure/types';
+import {preflight, type CheckItem} from '../lib/permissions';
+import {CliError, ExitCode} from './exit-codes';
+import {GUID} from './selectors';
+import {envLines, jsonDocument, type Style} from './output';
+import {
+  connect,
+  getEndpoint,
+  loadTarget,
+  resolveRef,
+  runCommand,
+  type CommonFlags,
+} from './runtime';
+
+export interface RolesCheckFlags extends CommonFlags {
+  principal?: string;
+  principalType?: string;
+}
+
+export const PRINCIPAL_TYPES: readonly PrincipalType[] = ['User', 'Group', 'ServicePrincipal'];
+
+export function parsePrincipalType(value: string | undefined): PrincipalType {
+  if (value === undefined) return 'User';
+  const hit = PRINCIPAL_TYPES.find((t) => t.toLowerCase() === value.trim().toLowerCase());
+  if (!hit) {
+    throw new CliError(
+      `--principal-type '${value}' is not a principal type`,
+      ExitCode.usage,
+      `use ${PRINCIPAL_TYPES.join(', ')}`,
+    );
+  }
+  return hit;
+}
+
+export interface PreflightSubject {
+  objectId: string;
+  type: PrincipalType;
+  name: string | null;
+  signedIn: boolean;
+}
+
+export function subjectOf(identity: Identity): PreflightSubject {
+  return {
+    objectId: identity.objectId,
+    type: identity.kind === 'user' ? 'User' : 'ServicePrincipal',
+    name: identity.name,
+    signedIn: true,
+  };
+}
+
+export interface PreflightReport {
+  principal: PreflightSubject;
+  endpoint: {
+    subscriptionId: string;
+    resourceGroup: string;
+    workspace: string;
+    name: string;
+    authMode: AuthMode;
+  };
+  ok: boolean;
+  missing: string[];
+  checks: CheckItem[];
+}
+
+export function preflightReport(
+  subject: PreflightSubject,
+  endpoint: Pick<Endpoint, 'subscriptionId' | 'resourceGroup' | 'workspace' | 'endpoint'>,
+  authMode: AuthMode,
+  checks: CheckItem[],
+): PreflightReport {
+  const missing = checks.filter((c) => c.need === 'required' && !c.ok).map((c) => c.action);
+  return {
+    principal: subject,
+    endpoint: {
+      subscriptionId: endpoint.subscriptionId,
+      resourceGroup: endpoint.resourceGroup,
+      workspace: endpoint.workspace,
+      name: endpoint.endpoint,
+      authMode,
+    },
+    ok: missing.length === 0,
+    missing,
+    checks,
+  };
+}
+
+export function preflightText(report: PreflightReport, style: Style): string {
+  const who = report.principal.name
+    ? `${report.principal.name} (${report.principal.type} ${report.principal.objectId})`
+    : `${report.principal.type} ${report.principal.objectId}`;
+  const width = Math.max(...report.checks.map((c) => c.label.length));
+  const lines = [
+    `Permission preflight for ${who}`,
+    `on ${report.endpoint.name} (${report.endpoint.authMode}) in ${report.endpoint.workspace}`,
+    '',
+    ...report.checks.map((c) => {
+      const mark = c.ok ? style.ok('✓') : c.need === 'required' ? style.bad('✗') : style.warn('✗');
+      const need = c.need === 'required' ? 'required' : style.dim('optional');
+      return `  ${mark} ${c.label.padEnd(width)}  ${need.padEnd(8)}  ${style.dim(c.action)}`;
+    }),
+    '',
+    report.ok
+      ? `${style.ok('✓')} everything the ${report.endpoint.authMode} auth mode needs is granted`
+      : `${style.bad('✗')} missing: ${report.missing.join(', ')}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export function preflightEnv(report: PreflightReport): string {
+  return envLines({
+    PREFLIGHT_OK: report.ok,
+    PREFLIGHT_MISSING: report.missing.join(' '),
+    PREFLIGHT_PRINCIPAL_ID: report.principal.objectId,
+    PREFLIGHT_AUTH_MODE: report.endpoint.authMode,
+  });
+}
+
+export function runRolesCheck(flags: RolesCheckFlags): Promise<void> {
+  return runCommand(flags, async (rt) => {
+    const principalType = parsePrincipalType(flags.principalType);
+    if (flags.principal !== undefined && !GUID.test(flags.principal.trim())) {
+      throw new CliError(
+        `--principal '${flags.principal}' is not an object ID`,
+        ExitCode.usage,
+        'give the object ID (a GUID) of the user, group or service principal — for an app, its service principal object ID, not the client ID',
+      );
+    }
+    const {target} = await loadTarget(rt, ['subscription', 'workspace', 'endpoint']);
+    const resolved = await resolveRef(rt, await connect(rt, target));
+    const {services, ref} = resolved;
+
+    // The preflight is how people find out what they may not do: a denied read of the endpoint
+    // is one of its answers, not a reason to stop (the profile remembers the auth mode).
+    let authMode = target.authMode;
+    try {
+      authMode = (await getEndpoint(rt, resolved)).authMode;
+    } catch (err) {
+      const app = toAppError(err);
+      if (app.kind !== 'permission' || !authMode) throw err;
+      rt.warn(
+        `cannot read ${ref.endpoint} (${app.title}); using the auth mode the profile remembers, ${authMode}`,
+      );
+    }
+
+    let subject: PreflightSubject;
+    let blocks;
+    if (flags.principal) {
+      const principal: PrincipalRef = {objectId: flags.principal.trim(), type: principalType};
+      subject = {objectId: principal.objectId, type: principalType, name: null, signedIn: false};
+      blocks = await services.principalPermissions(principal, ref, rt.signal);
+    } else {
+      subject = subjectOf(resolved.signIn.identity);
+      blocks = await services.myPermissions(ref, rt.signal);
+    }
+    const report = preflightReport(subject, ref, authMode!, preflight(blocks, authMode!));
+
+    if (rt.format === 'json') rt.out(jsonDocument(report));
+    else if (rt.format === 'env') rt.out(preflightEnv(report));
+    else rt.out(preflightText(report, rt.style));
+    if (!report.ok) {
+      rt.note(
+        `aml-auth: permission denied: ${subject.name ?? subject.objectId} lacks ${report.missing.join(', ')} on ${ref.endpoint}`,
+      );
+      rt.note(
+        '  hint: assign a role that grants it (e.g. AzureML Data Scientist at the workspace), or hand `az role assignment create …` to an admin; `aml-auth` (the wizard) can do both',
+      );
+      return ExitCode.permissionDenied;
+    }
+    return ExitCode.ok;
+  });
+}
