@@ -116,3 +116,29 @@ describe('the wizard reducer', () => {
     expect(s.step).toBe('subscription');
   });
 });
+
+describe('invoke settings', () => {
+  it('are kept in state and carried by a resumed profile', () => {
+    const target = {
+      profileName: 'p',
+      method: 'device-code' as const,
+      params: {},
+      subscription: {id: subscriptions[0]!.subscriptionId, name: 'Dev'},
+      resourceGroup: 'rg1',
+      workspace: 'ws-one',
+      endpoint: 'a',
+      deployment: 'v2',
+      lastRequestFile: 'req.json',
+    };
+    let s = run(initialState(true), {type: 'resume', target}, {type: 'signedIn', session});
+    s = reducer(s, {
+      type: 'resumed',
+      subscription: subscriptions[0]!,
+      workspace: workspaces[0]!,
+      endpoint: endpoint('a'),
+    });
+    expect([s.deployment, s.requestFile]).toEqual(['v2', 'req.json']);
+    s = reducer(s, {type: 'invokeSettings', requestFile: 'other.json'});
+    expect([s.deployment, s.requestFile]).toEqual([undefined, 'other.json']);
+  });
+});

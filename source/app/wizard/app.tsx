@@ -149,6 +149,8 @@ export function Wizard({initial, onInterrupt}: WizardProps) {
           endpoint={state.endpoint}
           cached={state.credential}
           permissions={state.permissions}
+          initialDeployment={state.deployment}
+          initialFile={state.requestFile}
         />
       ) : null;
       break;

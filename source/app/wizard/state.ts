@@ -19,6 +19,8 @@ export interface ResumeTarget {
   resourceGroup: string;
   workspace: string;
   endpoint: string;
+  deployment?: string;
+  lastRequestFile?: string;
 }
 
 export type Step =
@@ -58,6 +60,9 @@ export interface WizardState {
   credential?: ScoringCredential;
   /** The signed-in identity's effective permissions at the endpoint, from the roles step. */
   permissions?: PermissionBlock[];
+  /** The invoke step's choices, saved with the profile. */
+  deployment?: string;
+  requestFile?: string;
   /** The home entry opened last, highlighted again on return. */
   lastOpened?: HomeTarget;
   help: boolean;
@@ -83,6 +88,7 @@ export type Action =
   | {type: 'open'; step: HomeTarget}
   | {type: 'credentialFetched'; credential: ScoringCredential}
   | {type: 'permissionsChecked'; permissions: PermissionBlock[]}
+  | {type: 'invokeSettings'; deployment?: string; requestFile: string}
   | {type: 'back'}
   | {type: 'toggleHelp'};
 
@@ -126,6 +132,8 @@ export function reducer(state: WizardState, action: Action): WizardState {
         savedProfile: state.resume?.profileName,
         credential: undefined,
         permissions: undefined,
+        deployment: state.resume?.deployment,
+        requestFile: state.resume?.lastRequestFile,
         step: 'home',
         // Esc walks back through the choices the profile made: endpoint, workspace, subscription.
         history: ['subscription', 'workspace', 'endpoint'],
@@ -172,6 +180,8 @@ export function reducer(state: WizardState, action: Action): WizardState {
       return {...state, credential: action.credential};
     case 'permissionsChecked':
       return {...state, permissions: action.permissions};
+    case 'invokeSettings':
+      return {...state, deployment: action.deployment, requestFile: action.requestFile};
     case 'back':
       return state.help ? {...state, help: false} : back(state);
   }

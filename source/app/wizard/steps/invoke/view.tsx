@@ -46,17 +46,21 @@ export function InvokeStep({
   endpoint,
   cached,
   permissions,
+  initialDeployment,
+  initialFile,
 }: {
   dispatch: (a: Action) => void;
   isActive: boolean;
   endpoint: Endpoint;
   cached?: ScoringCredential;
   permissions?: PermissionBlock[];
+  initialDeployment?: string;
+  initialFile?: string;
 }) {
   const {services, copy, sampleRequest} = useEnv();
   const [mode, setMode] = useState<Mode>('ready');
-  const [file, setFile] = useState(sampleRequest ?? 'request.json');
-  const [deployment, setDeployment] = useState<string | undefined>();
+  const [file, setFile] = useState(initialFile ?? sampleRequest ?? 'request.json');
+  const [deployment, setDeployment] = useState<string | undefined>(initialDeployment);
   const [count, setCount] = useState('10');
   const [scroll, setScroll] = useState(0);
   const [problem, setProblem] = useState<{problem: string; hint: string} | undefined>();
@@ -116,6 +120,8 @@ export function InvokeStep({
   }, []);
 
   const start = (times: number) => {
+    // Remembered for the profile (saved from home).
+    dispatch({type: 'invokeSettings', deployment, requestFile: file});
     setScroll(0);
     setProblem(undefined);
     setNote(undefined);

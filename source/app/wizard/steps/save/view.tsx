@@ -54,6 +54,8 @@ export function SaveStep({
         workspace: workspace.name,
         endpoint: endpoint.endpoint,
         authMode: endpoint.authMode,
+        ...(state.deployment ? {deployment: state.deployment} : {}),
+        ...(state.requestFile ? {lastRequestFile: state.requestFile} : {}),
       });
       dispatch({type: 'profileSaved', name});
     } catch (err) {

@@ -27,6 +27,8 @@ export function resumeTarget(p: Profile): ResumeTarget {
     resourceGroup: p.resourceGroup,
     workspace: p.workspace,
     endpoint: p.endpoint,
+    deployment: p.deployment,
+    lastRequestFile: p.lastRequestFile,
   };
 }
 
