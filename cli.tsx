@@ -32,7 +32,7 @@ program
     '--cloud <name|file>',
     'AzureCloud (default), AzureChinaCloud, AzureUSGovernment or a cloud JSON file',
   )
-  .option('--debug', 'show stack traces and SDK logs (secrets redacted)')
+  .option('--debug', 'commands: stack traces and the Azure SDK log on stderr (secrets redacted)')
   .showSuggestionAfterError(true)
   .addHelpText(
     'after',

@@ -26,5 +26,3 @@ function build(): Tokens {
 }
 
 export const theme: Tokens = build();
-/** Bold/dim/inverse still help without colour; NO_COLOR only removes colour. */
-export const colorEnabled = (): boolean => !noColor();

@@ -84,7 +84,6 @@ export interface FailureContext {
   mlAudience: string;
   /** From the preflight: does the caller hold score/action? undefined when unknown. */
   hasScorePermission?: boolean;
-  regeneratedSince?: boolean;
 }
 
 export interface FailureExplanation {
@@ -139,9 +138,8 @@ export function explainScoringFailure(
     if (ctx.sent === 'key') {
       return {
         title: '401: the key was refused',
-        cause: ctx.regeneratedSince
-          ? 'The key was regenerated since it was fetched.'
-          : 'It is not a current primary or secondary key of this endpoint.',
+        cause:
+          'It is not a current primary or secondary key of this endpoint (was it regenerated?).',
         next: ['Fetch the keys again (the credentials step).'],
       };
     }

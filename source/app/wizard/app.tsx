@@ -1,8 +1,9 @@
 import {Box, useApp} from 'ink';
 import {useKeys} from '../hooks/use-keys';
-import {useCallback, useEffect, useReducer, useRef, useState} from 'react';
+import {useCallback, useEffect, useReducer, useState} from 'react';
 import {TextEntryContext, useEnv} from '../app-context';
 import {Help} from '../components/help';
+import {useTask} from '../hooks/use-task';
 import {Header} from '../components/header';
 import {type Binding, matches} from '../keymap';
 import {initialState, reducer, STEP_TITLES, type WizardState} from './state';
@@ -182,7 +183,8 @@ export function Wizard({initial, onInterrupt}: WizardProps) {
 
 /**
  * Keeps the header's management token fresh: when its refresh-after time (or five minutes before
- * expiry) comes, ask the credential for a new one. MSAL serves it from its cache or refreshes it.
+ * expiry) comes, ask the credential for a new one through useTask (MSAL serves it from its cache
+ * or refreshes it). A failed or unchanged refresh tries again a minute later.
  */
 function useManagementTokenRefresh(
   state: WizardState,
@@ -191,27 +193,28 @@ function useManagementTokenRefresh(
   const {services} = useEnv();
   const token = state.managementToken;
   const signedIn = state.session !== undefined;
-  const inFlight = useRef(false);
+  const [retry, setRetry] = useState(0);
+  const refresh = useTask(
+    (signal) => services.managementToken(signal),
+    (err) => services.explainError(err, 'Refresh the management token'),
+  );
+  const {run} = refresh;
   useEffect(() => {
     if (!signedIn || !token) return;
-    const due = token.refreshAfter ?? token.expiresOn - 5 * 60_000;
-    const delay = Math.max(1000, due - Date.now());
-    const timer = setTimeout(() => {
-      if (inFlight.current) return;
-      inFlight.current = true;
-      services
-        .managementToken()
-        .then((t) => {
-          if (t.expiresOn !== token.expiresOn) dispatch({type: 'tokenRefreshed', token: t});
-        })
-        .catch(() => {
-          // The header keeps counting down; the next Azure call shows the error panel if it matters.
-        })
-        .finally(() => {
-          inFlight.current = false;
+    const due =
+      retry > 0 ? Date.now() + 60_000 : (token.refreshAfter ?? token.expiresOn - 5 * 60_000);
+    const timer = setTimeout(
+      () => {
+        void run().then((t) => {
+          if (t && t.expiresOn !== token.expiresOn) {
+            setRetry(0);
+            dispatch({type: 'tokenRefreshed', token: t});
+          } else setRetry((n) => n + 1);
         });
-    }, delay);
+      },
+      Math.max(1000, due - Date.now()),
+    );
     timer.unref?.();
     return () => clearTimeout(timer);
-  }, [services, signedIn, token, dispatch]);
+  }, [run, signedIn, token, retry, dispatch]);
 }

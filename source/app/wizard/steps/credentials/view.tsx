@@ -250,6 +250,7 @@ export function CredentialsStep({
           reveal={revealed}
           mlScope={services.cloud.mlScope}
           autoRefresh={autoRefresh}
+          lifetimeMs={issuedAt && current.expiresOn ? current.expiresOn - issuedAt : undefined}
         />
       ) : null}
       {showExport && current && endpoint.scoringUri ? (
@@ -285,12 +286,15 @@ function TokenDetails({
   reveal,
   mlScope,
   autoRefresh,
+  lifetimeMs,
 }: {
   credential: ScoringCredential;
   now: number;
   reveal: boolean;
   mlScope: string;
   autoRefresh: boolean;
+  /** The token's whole lifetime, when known: countdown colours scale to it. */
+  lifetimeMs?: number;
 }) {
   let audience: string | undefined;
   let audienceOk: boolean | undefined;
@@ -312,13 +316,15 @@ function TokenDetails({
       {credential.expiresOn ? (
         <Text>
           <Text color={theme.text.muted}>expires </Text>
-          {localTime(credential.expiresOn, now)} · <Countdown target={credential.expiresOn} />
+          {localTime(credential.expiresOn, now)} ·{' '}
+          <Countdown target={credential.expiresOn} lifetimeMs={lifetimeMs} />
         </Text>
       ) : null}
       {credential.refreshAfter ? (
         <Text>
           <Text color={theme.text.muted}>refresh after </Text>
-          {localTime(credential.refreshAfter, now)} · <Countdown target={credential.refreshAfter} />{' '}
+          {localTime(credential.refreshAfter, now)} ·{' '}
+          <Countdown target={credential.refreshAfter} lifetimeMs={lifetimeMs && lifetimeMs / 2} />{' '}
           <Text color={theme.text.muted}>(auto-refresh {autoRefresh ? 'on' : 'off'})</Text>
         </Text>
       ) : (
