@@ -3,22 +3,15 @@
  * camelCase schema, `env` as `export NAME='value'` lines for `eval`), shell quoting and colour.
  * Pure: nothing here writes anywhere.
  */
+import {shellQuote} from '../lib/shell';
+
+export {shellQuote};
 
 export const OUTPUT_FORMATS = ['text', 'json', 'env'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export function isOutputFormat(value: unknown): value is OutputFormat {
   return typeof value === 'string' && (OUTPUT_FORMATS as readonly string[]).includes(value);
-}
-
-/**
- * One POSIX shell word holding exactly `value`: single quotes, and each `'` inside written as
- * `'\''`. Nothing is special inside single quotes in bash, zsh, dash or ksh — not `$`, `` ` ``,
- * `\`, `!` (history expansion is off in scripts and in `eval`) nor newlines.
- */
-export function shellQuote(value: string): string {
-  if (value.includes('\0')) throw new Error('a shell value cannot hold a NUL character');
-  return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

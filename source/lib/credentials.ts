@@ -1,3 +1,4 @@
+import {shellQuote} from './shell';
 import type {ScoringCredential} from '../azure/types';
 
 /** `••••1a2b`: enough to tell two secrets apart, never enough to use one. */
@@ -21,8 +22,6 @@ export function isUsable(c: ScoringCredential | undefined, now: number): c is Sc
   if (!c) return false;
   return c.expiresOn === undefined || c.expiresOn - now > 5_000;
 }
-
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** `export SCORING_URI='…'` / `export DATA_PLANE_TOKEN='…'`, quoted for bash and zsh. */
 export function exportLines(scoringUri: string, credential: string): string[] {

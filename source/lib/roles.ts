@@ -1,3 +1,4 @@
+import {shellQuote} from './shell';
 import type {RoleTemplate} from '../azure/types';
 import {
   AZUREML_CONNECTION_SECRETS_READER as SECRETS_READER,
@@ -60,8 +61,6 @@ export const ROLE_CHOICES: RoleChoice[] = [
   },
 ];
 
-const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
 /** The exact Azure CLI commands to hand to an admin when the signed-in identity cannot assign roles. */
 export function adminCommands(opts: {
   choice: RoleChoice;
@@ -82,10 +81,12 @@ export function adminCommands(opts: {
       NotDataActions: template.permissions.flatMap((p) => p.notDataActions),
       AssignableScopes: [opts.assignableScope],
     };
-    commands.push(`az role definition create --role-definition ${q(JSON.stringify(definition))}`);
+    commands.push(
+      `az role definition create --role-definition ${shellQuote(JSON.stringify(definition))}`,
+    );
   }
   commands.push(
-    `az role assignment create --assignee-object-id ${opts.principalId} --assignee-principal-type ${opts.principalType} --role ${q(template.builtInId ?? template.roleName)} --scope ${q(opts.scope)}`,
+    `az role assignment create --assignee-object-id ${opts.principalId} --assignee-principal-type ${opts.principalType} --role ${shellQuote(template.builtInId ?? template.roleName)} --scope ${shellQuote(opts.scope)}`,
   );
   return commands;
 }

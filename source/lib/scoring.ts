@@ -1,3 +1,4 @@
+import {shellQuote} from './shell';
 import type {AuthMode, InvokeResult} from '../azure/types';
 
 /** p50 / p95 by the nearest-rank method, in the units given. */
@@ -43,8 +44,6 @@ export function summarize(
     statuses,
   };
 }
-
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
  * The same request as a curl command. The credential is `$DATA_PLANE_TOKEN` unless the user
