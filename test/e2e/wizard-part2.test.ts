@@ -1,4 +1,4 @@
-import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -21,6 +21,8 @@ beforeAll(async () => {
     tokenLifetimeMs: 20_000,
   });
   configDir = mkdtempSync(join(tmpdir(), 'aml-auth-e2e2-'));
+  // The app's HOME is inside the scanned folder too: nothing it writes anywhere escapes the check.
+  mkdirSync(join(configDir, 'home'));
 });
 afterAll(async () => {
   for (const app of running) app.kill('SIGKILL');
@@ -30,7 +32,7 @@ afterAll(async () => {
 
 function wizard() {
   const app = spawnCli(['--cloud', sandbox.descriptor.cloudFile], {
-    env: {AML_AUTH_CONFIG_DIR: configDir},
+    env: {AML_AUTH_CONFIG_DIR: configDir, HOME: join(configDir, 'home')},
     cols: 110,
     rows: 36,
   });
@@ -194,7 +196,7 @@ describe('the wizard, part 2, in a real terminal against the sandbox', () => {
     await app.exited();
   }, 60_000);
 
-  it('wrote no key or token anywhere in the config dir', () => {
+  it('wrote no key or token anywhere in the config dir or its HOME', () => {
     const files: string[] = [];
     const walk = (d: string) => {
       for (const f of readdirSync(d)) {
