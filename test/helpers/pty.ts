@@ -39,7 +39,8 @@ export function spawnCli(
   }
   Object.assign(env, {TERM: 'xterm-256color', FORCE_COLOR: '0'}, opts.env ?? {});
   const term = new Terminal({cols, rows, allowProposedApi: true});
-  const child = pty.spawn(process.execPath, [CLI, ...args], {
+  // AML_AUTH_TEST_NODE runs the CLI on another Node (e.g. 22) while the tests run on this one.
+  const child = pty.spawn(process.env.AML_AUTH_TEST_NODE ?? process.execPath, [CLI, ...args], {
     name: 'xterm-256color',
     cols,
     rows,
