@@ -338,6 +338,7 @@ function TokenDetails({
           scope={mlScope}
           now={now}
           title="Entra token for scoring"
+          claims={['aud', 'oid', 'upn', 'appid', 'scp']}
           audienceName="ML"
         />
       ) : null}

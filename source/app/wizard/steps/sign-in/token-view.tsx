@@ -26,12 +26,15 @@ export function TokenView({
   now,
   title = 'Management token',
   audienceName = 'management',
+  claims: shown = KEY_CLAIMS,
 }: {
   token: string;
   scope: string;
   now: number;
   title?: string;
   audienceName?: string;
+  /** Which claims to list (default: the jwt.ms set). */
+  claims?: string[];
 }) {
   let inspection;
   try {
@@ -52,7 +55,7 @@ export function TokenView({
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={theme.border.default} paddingX={1}>
       <Text bold>{title} (decoded locally, signature not checked)</Text>
-      {KEY_CLAIMS.map((name) => {
+      {shown.map((name) => {
         const v = show(name);
         return v === undefined ? null : (
           <Text key={name} wrap="truncate-end">
