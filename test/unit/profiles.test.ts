@@ -1,3 +1,4 @@
+import {generateKeyPairSync} from 'node:crypto';
 import fs from 'node:fs';
 import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -561,8 +562,11 @@ describe('secrets', () => {
   const CLIENT_SECRET = 'Xy8Q~s3cr3t-VALUE-never-stored_abcdefghij';
   const ENDPOINT_KEY = 'k3yV4lu3NeverWrittenToDiskAbCdEfGh0123456789==';
   const PASSWORD = 'hunter2-correct-horse';
-  const PEM =
-    '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----';
+  // Real key material, made at run time (none is ever committed).
+  const PEM = generateKeyPairSync('ec', {namedCurve: 'P-256'}).privateKey.export({
+    type: 'pkcs8',
+    format: 'pem',
+  }) as string;
 
   it.each([
     [
