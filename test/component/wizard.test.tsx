@@ -19,6 +19,18 @@ function start(env: AppEnvironment) {
   return app;
 }
 
+/** Device-code sign-in with the defaults, then Dev › ws-one: the endpoint list. */
+async function toEndpoints(app: ReturnType<typeof start>) {
+  await app.waitForText('How do you want to sign in?');
+  await app.press(keys.enter, keys.enter);
+  await app.waitForText('Signed in');
+  await app.press(keys.enter);
+  await app.waitForText('Dev');
+  await app.press(keys.enter);
+  await app.waitForText('ws-one');
+  await app.press(keys.enter);
+}
+
 const savedProfile = (name: string, lastUsedAt: string): Profile => ({
   name,
   cloud: 'TestCloud',
@@ -113,14 +125,7 @@ describe('the wizard, part 1, with fake services', () => {
   it('creates an endpoint with live name validation, then switches its auth mode after confirming', async () => {
     const services = fakeServices();
     const app = start(testEnv({services}));
-    await app.waitForText('How do you want to sign in?');
-    await app.press(keys.enter, keys.enter);
-    await app.waitForText('Signed in');
-    await app.press(keys.enter);
-    await app.waitForText('Dev');
-    await app.press(keys.enter);
-    await app.waitForText('ws-one');
-    await app.press(keys.enter);
+    await toEndpoints(app);
     await app.waitForText('churn');
     await app.press(keys.ctrl('n'));
     await app.waitForText('New online endpoint in ws-one');
@@ -282,14 +287,7 @@ describe('the wizard, part 1, with fake services', () => {
       },
     });
     const app = start(testEnv({services}));
-    await app.waitForText('How do you want to sign in?');
-    await app.press(keys.enter, keys.enter);
-    await app.waitForText('Signed in');
-    await app.press(keys.enter);
-    await app.waitForText('Dev');
-    await app.press(keys.enter);
-    await app.waitForText('ws-one');
-    await app.press(keys.enter);
+    await toEndpoints(app);
     await app.waitForText('slow');
     await app.press(keys.enter);
     await app.waitForText('Auth mode of slow');

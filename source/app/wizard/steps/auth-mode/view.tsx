@@ -5,6 +5,7 @@ import type {AuthMode, Endpoint, OperationProgress} from '../../../../azure/type
 import {AUTH_MODES as MODES, describeAuthMode} from '../../../../azure/auth-mode';
 import {formatElapsed} from '../../../../lib/time';
 import {useEnv} from '../../../app-context';
+import {ConfirmBox} from '../../../components/confirm-box';
 import {ErrorPanel} from '../../../components/error-panel';
 import {Footer} from '../../../components/footer';
 import {Spinner} from '../../../components/spinner';
@@ -121,13 +122,7 @@ export function AuthModeStep({
         })}
       </Box>
       {confirming ? (
-        <Box
-          borderStyle="round"
-          borderColor={theme.status.warning}
-          paddingX={1}
-          flexDirection="column"
-          marginTop={1}
-        >
+        <ConfirmBox yes="switch" no="keep" warning>
           <Text>
             Switch {endpoint.endpoint} from <Text bold>{endpoint.authMode}</Text> to{' '}
             <Text bold>{confirming}</Text>?
@@ -136,8 +131,7 @@ export function AuthModeStep({
             This is a full update (PUT) of the endpoint:{' '}
             {consequence(endpoint.authMode, confirming)}
           </Text>
-          <Text color={theme.text.muted}>y switch · n keep</Text>
-        </Box>
+        </ConfirmBox>
       ) : null}
       {state.status === 'running' ? (
         <Spinner

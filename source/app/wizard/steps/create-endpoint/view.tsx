@@ -12,6 +12,7 @@ import {AUTH_MODES as MODES, describeAuthMode} from '../../../../azure/auth-mode
 import {formatElapsed} from '../../../../lib/time';
 import {endpointNameProblem} from '../../../../lib/validate';
 import {useEnv, useTextEntry} from '../../../app-context';
+import {ConfirmBox} from '../../../components/confirm-box';
 import {ErrorPanel} from '../../../components/error-panel';
 import {Footer} from '../../../components/footer';
 import {Spinner} from '../../../components/spinner';
@@ -171,19 +172,13 @@ export function CreateEndpointStep({
         {IDENTITIES.map((t) => (t === identity ? `[${t}]` : ` ${t} `)).join(' ')}
       </Text>
       {confirming ? (
-        <Box
-          borderStyle="round"
-          borderColor={theme.border.default}
-          paddingX={1}
-          flexDirection="column"
-        >
+        <ConfirmBox yes="create" no="edit">
           <Text>
             Create <Text bold>{name}</Text> in {workspace.name} ({workspace.location}) with{' '}
             {authMode} auth and a{' '}
             {identity === 'SystemAssigned' ? 'system-assigned identity' : 'no identity'}?
           </Text>
-          <Text color={theme.text.muted}>y create · n edit</Text>
-        </Box>
+        </ConfirmBox>
       ) : null}
       <Footer keys={confirming ? ['confirm', 'deny'] : ['submit', 'nextField', 'back']} />
     </Box>

@@ -6,8 +6,10 @@ import {TokenView} from '../sign-in/token-view';
 import type {Endpoint, EndpointKeys, ScoringCredential} from '../../../../azure/types';
 import {exportLines, isUsable, mask, refreshDueAt} from '../../../../lib/credentials';
 import {formatElapsed, localTime} from '../../../../lib/time';
+import {copiedMessage} from '../../../copied';
 import {useEnv} from '../../../app-context';
 import {Countdown} from '../../../components/countdown';
+import {ConfirmBox} from '../../../components/confirm-box';
 import {ErrorPanel} from '../../../components/error-panel';
 import {Footer} from '../../../components/footer';
 import {WhenDue} from '../../../components/when-due';
@@ -144,23 +146,11 @@ export function CredentialsStep({
       if (matches('reveal2', input, key)) return setRevealed((r) => !r);
       if (matches('exportView', input, key)) return setShowExport((x) => !x);
       if (matches('copy', input, key) && current) {
-        void copy(current.value).then((ch) =>
-          setNote(
-            ch === 'system'
-              ? 'Copied to the clipboard.'
-              : 'Sent to your terminal clipboard (OSC 52) — works over SSH.',
-          ),
-        );
+        void copy(current.value).then((ch) => setNote(copiedMessage('The credential', ch)));
         return;
       }
       if (matches('copyUri', input, key) && endpoint.scoringUri) {
-        void copy(endpoint.scoringUri).then((ch) =>
-          setNote(
-            ch === 'system'
-              ? 'Scoring URI copied.'
-              : 'Scoring URI sent to your terminal clipboard (OSC 52).',
-          ),
-        );
+        void copy(endpoint.scoringUri).then((ch) => setNote(copiedMessage('The scoring URI', ch)));
         return;
       }
       if (endpoint.authMode === 'key') {
@@ -227,12 +217,7 @@ export function CredentialsStep({
       ) : null}
       {regen.state.status === 'error' ? <ErrorPanel error={regen.state.error} /> : null}
       {confirmRegen ? (
-        <Box
-          borderStyle="round"
-          borderColor={theme.status.warning}
-          paddingX={1}
-          flexDirection="column"
-        >
+        <ConfirmBox yes="regenerate" no="keep" warning>
           <Text>
             Regenerate the {which} key of {endpoint.endpoint}?
           </Text>
@@ -240,8 +225,7 @@ export function CredentialsStep({
             Clients still sending it will get 401 at once. Rotation: move clients to the{' '}
             {which === 'primary' ? 'secondary' : 'primary'} key first.
           </Text>
-          <Text color={theme.text.muted}>y regenerate · n keep</Text>
-        </Box>
+        </ConfirmBox>
       ) : null}
       {current && current.kind !== 'key' ? (
         <TokenDetails

@@ -18,6 +18,7 @@ import {
   summarize,
   type RepeatSummary,
 } from '../../../../lib/scoring';
+import {copiedMessage} from '../../../copied';
 import {useEnv, useTextEntry} from '../../../app-context';
 import {ErrorPanel} from '../../../components/error-panel';
 import {FilterList} from '../../../components/filter-list';
@@ -141,7 +142,10 @@ export function InvokeStep({
     });
     void copy(command).then((ch) =>
       setNote(
-        `curl command copied${secret ? ' WITH the secret' : ' (uses $DATA_PLANE_TOKEN)'}${ch === 'osc52' ? ' via OSC 52' : ''}.`,
+        copiedMessage(
+          secret ? 'The curl command WITH the secret' : 'The curl command (with $DATA_PLANE_TOKEN)',
+          ch,
+        ),
       ),
     );
   };

@@ -13,7 +13,9 @@ import type {
 import {allows, ACTIONS, preflight} from '../../../../lib/permissions';
 import {adminCommands, ROLE_CHOICES, type RoleChoice} from '../../../../lib/roles';
 import {guidProblem} from '../../../../lib/validate';
+import {copiedMessage} from '../../../copied';
 import {useEnv, useTextEntry} from '../../../app-context';
+import {ConfirmBox} from '../../../components/confirm-box';
 import {ErrorPanel} from '../../../components/error-panel';
 import {FilterList} from '../../../components/filter-list';
 import {Footer} from '../../../components/footer';
@@ -166,13 +168,7 @@ export function RolesStep({
               scope,
               assignableScope: assignable,
             }).join('\n'),
-          ).then((ch) =>
-            setNote(
-              ch === 'system'
-                ? 'Commands copied to the clipboard.'
-                : 'Commands sent to your terminal clipboard (OSC 52).',
-            ),
-          );
+          ).then((ch) => setNote(copiedMessage('The commands', ch)));
         }
         return;
       }
@@ -413,12 +409,7 @@ export function RolesStep({
         </Text>
       ))}
       {mode === 'confirm' && choice ? (
-        <Box
-          borderStyle="round"
-          borderColor={theme.border.default}
-          paddingX={1}
-          flexDirection="column"
-        >
+        <ConfirmBox yes="assign" no="cancel">
           <Text wrap="wrap">
             Assign <Text bold>{choice.template.roleName}</Text> to{' '}
             {assignee.label ?? assignee.objectId} ({assignee.type}) at{' '}
@@ -437,8 +428,7 @@ export function RolesStep({
               Note: onlineEndpoints/*/action also grants listKeys and token, not only score.
             </Text>
           ) : null}
-          <Text color={theme.text.muted}>y assign · n cancel</Text>
-        </Box>
+        </ConfirmBox>
       ) : null}
       {mode === 'assigning' ? <Spinner label="Assigning…" /> : null}
       {assign.state.status === 'error' ? <ErrorPanel error={assign.state.error} /> : null}

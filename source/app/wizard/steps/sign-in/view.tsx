@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import {useKeys} from '../../../hooks/use-keys';
 import {useEffect, useMemo, useState} from 'react';
 import type {DeviceCodePrompt, SignInMethod, SignInResult} from '../../../../azure/types';
+import {copiedMessage} from '../../../copied';
 import {useEnv, useTextEntry} from '../../../app-context';
 import {Countdown} from '../../../components/countdown';
 import {ErrorPanel} from '../../../components/error-panel';
@@ -147,13 +148,7 @@ export function SignInStep({
           return;
         }
         if (prompt && matches('copyCode', input, key)) {
-          void copy(prompt.userCode).then((channel) =>
-            setNote(
-              channel === 'system'
-                ? 'Code copied to the clipboard.'
-                : 'Code sent to your terminal clipboard (OSC 52).',
-            ),
-          );
+          void copy(prompt.userCode).then((channel) => setNote(copiedMessage('The code', channel)));
         }
         if (prompt && matches('openBrowser', input, key)) {
           void openUrl(prompt.verificationUri).then((ok) =>
