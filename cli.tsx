@@ -1,6 +1,7 @@
 import {Command, CommanderError, Option} from 'commander';
 import {CliError, EXIT_CODE_HELP, ExitCode} from './source/commands/exit-codes';
-import {registerCommands} from './source/commands/register';
+import {registerCommands, tokenCacheOption} from './source/commands/register';
+import type {WizardOptions} from './source/commands/wizard';
 
 const VERSION = process.env.AML_AUTH_VERSION ?? '0.0.0-dev';
 
@@ -32,6 +33,7 @@ program
     '--cloud <name|file>',
     'AzureCloud (default), AzureChinaCloud, AzureUSGovernment or a cloud JSON file',
   )
+  .addOption(tokenCacheOption())
   .option('--debug', 'commands: stack traces and the Azure SDK log on stderr (secrets redacted)')
   .showSuggestionAfterError(true)
   .addHelpText(
@@ -40,7 +42,7 @@ program
   )
   .exitOverride()
   .configureOutput({outputError: (str, write) => write(str.replace(/^error:/, 'aml-auth:'))})
-  .action(async (opts: {sandbox?: boolean; sandboxUser?: string; cloud?: string}) => {
+  .action(async (opts: WizardOptions) => {
     // Anything left over is a mistyped command or option: say so, with a "did you mean".
     const first = program.args[0];
     if (first !== undefined) {

@@ -2,14 +2,10 @@
  * One factory for every sign-in method, all pointed at the chosen cloud the same way: authority
  * host, instance discovery off for custom authorities, the cloud's CA beside the system roots.
  *
- * Tokens are kept in memory (`tokenCache: 'memory'`). The persistent cache
- * (@azure/identity-cache-persistence) is deliberately not used yet: on headless Linux it pulls
- * keytar, and without a D-Bus session merely constructing a credential with
- * `tokenCachePersistenceOptions` kills the process; a locked keyring fails at save; and
- * `unsafeAllowUnencryptedStorage` writes a world-readable plaintext cache (see DESIGN.md,
- * "Persistent token cache is a trap"). It may come back later behind a keyring probe. Meanwhile the
- * AuthenticationRecord is still returned and stored, so that cache will work with saved profiles,
- * and Azure CLI sign-in persists across runs through `az` itself.
+ * The interactive methods (device code, browser) persist tokens when `cache` says so — the OS
+ * keyring, or a plaintext file the user opted in to (token-cache.ts decides, after a probe); with
+ * the AuthenticationRecord kept in a profile, the next run then signs in silently. The other
+ * methods sign in again the same way each run (`az` keeps its own sign-in), so they need no cache.
  */
 import {
   AzureCliCredential,
@@ -28,7 +24,14 @@ import {
 } from '@azure/identity';
 import {needsCustomAuthority, tlsOptionsFor} from './clouds';
 import {ServiceError} from './errors';
-import type {CloudConfig, SignInCallbacks, SignInMethod, SignInParams} from './types';
+import {oneAtATime, persistenceOptions} from './token-cache';
+import type {
+  CloudConfig,
+  SignInCallbacks,
+  SignInMethod,
+  SignInParams,
+  TokenCacheInfo,
+} from './types';
 
 export interface CreatedCredential {
   credential: TokenCredential;
@@ -38,7 +41,23 @@ export interface CreatedCredential {
    * cached account allow it — and returns the AuthenticationRecord to keep in a profile.
    */
   authenticate?: (scope: string, signal?: AbortSignal) => Promise<AuthenticationRecord | undefined>;
-  tokenCache: 'memory';
+  tokenCache: TokenCacheInfo;
+}
+
+/** The methods whose sign-in a person does (a code, a browser): the ones a cache saves. */
+export function isInteractive(method: SignInMethod): boolean {
+  return method === 'device-code' || method === 'browser';
+}
+
+/** Why a non-interactive method keeps tokens in memory: it needs nothing more. */
+function noCacheNeeded(method: SignInMethod): TokenCacheInfo {
+  return {
+    kind: 'memory',
+    reason:
+      method === 'cli'
+        ? 'the Azure CLI keeps its own sign-in (az login)'
+        : 'this method signs in again the same way on every run, without a prompt',
+  };
 }
 
 /**
@@ -95,6 +114,7 @@ export function createCredential(
   params: SignInParams,
   callbacks: SignInCallbacks = {},
   env: NodeJS.ProcessEnv = process.env,
+  cache: TokenCacheInfo = {kind: 'memory'},
 ): CreatedCredential {
   const record = readRecord(params.authenticationRecord);
   const servicePrincipal =
@@ -106,9 +126,10 @@ export function createCredential(
     (servicePrincipal ? env.AZURE_TENANT_ID : undefined);
   const common = credentialOptions(cloud, tenantId);
   const done = (credential: TokenCredential): CreatedCredential => ({
-    credential,
+    credential:
+      isInteractive(method) && cache.kind !== 'memory' ? oneAtATime(credential) : credential,
     method,
-    tokenCache: 'memory',
+    tokenCache: isInteractive(method) ? cache : noCacheNeeded(method),
   });
 
   switch (method) {
@@ -119,6 +140,7 @@ export function createCredential(
     case 'device-code': {
       const credential = new DeviceCodeCredential({
         ...common,
+        ...persistenceOptions(cache),
         // Only signIn() may show a code: later token requests are silent or fail (sign in again).
         disableAutomaticAuthentication: true,
         ...(params.clientId ? {clientId: params.clientId} : {}),
@@ -143,6 +165,7 @@ export function createCredential(
     case 'browser': {
       const credential = new InteractiveBrowserCredential({
         ...common,
+        ...persistenceOptions(cache),
         disableAutomaticAuthentication: true,
         ...(params.clientId ? {clientId: params.clientId} : {}),
         ...(record ? {authenticationRecord: record, loginHint: record.username} : {}),

@@ -36,6 +36,8 @@ import type {
   Services,
   SignInMethod,
   Subscription,
+  TokenCacheInfo,
+  TokenCacheMode,
   Workspace,
 } from './types';
 
@@ -46,12 +48,19 @@ export interface ServicesOptions {
   progressIntervalMs?: number;
   /** Where `AZURE_*` values are read from (default: process.env). */
   env?: NodeJS.ProcessEnv;
+  /** How interactive sign-ins keep tokens across runs (default: auto — the keyring if it works). */
+  tokenCache?: TokenCacheMode;
+  /** Why tokens stay in memory when the caller, not the user, chose memory (the screen says it). */
+  memoryReason?: string;
 }
 
 /** What the control plane and the part-2 services share: the cloud, the sign-in, the clients. */
 export interface AzureContext {
   readonly cloud: CloudConfig;
-  readonly options: Required<Omit<ServicesOptions, 'env'>> & {env: NodeJS.ProcessEnv};
+  readonly options: Required<Omit<ServicesOptions, 'env' | 'memoryReason'>> & {
+    env: NodeJS.ProcessEnv;
+    memoryReason?: string;
+  };
   /** The signed-in credential; throws an `auth` ServiceError before sign-in. */
   credential(): TokenCredential;
   /**
@@ -181,6 +190,8 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
       pollIntervalMs: options.pollIntervalMs ?? 2000,
       progressIntervalMs: options.progressIntervalMs ?? 1000,
       env: options.env ?? process.env,
+      tokenCache: options.tokenCache ?? 'auto',
+      ...(options.memoryReason ? {memoryReason: options.memoryReason} : {}),
     },
     credential() {
       if (!signedIn) throw notSignedIn();
@@ -257,8 +268,14 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
         secrets: [params.clientSecret, env.AZURE_CLIENT_SECRET].filter((s): s is string => !!s),
       };
       try {
-        const {createCredential, serializeRecord} = await import('./credentials');
-        const created = createCredential(cloud, method, params, callbacks, env);
+        const {createCredential, serializeRecord, isInteractive} = await import('./credentials');
+        let cache: TokenCacheInfo | undefined;
+        if (isInteractive(method)) {
+          const {resolveTokenCache} = await import('./token-cache');
+          cache = await resolveTokenCache(ctx.options.tokenCache, env, ctx.options.memoryReason);
+        }
+        const created = createCredential(cloud, method, params, callbacks, env, cache);
+        callbacks.onTokenCache?.(created.tokenCache);
         const record = created.authenticate
           ? await created.authenticate(cloud.managementScope, signal)
           : undefined;

@@ -60,6 +60,28 @@ export interface DeviceCodePrompt {
 
 export interface SignInCallbacks {
   onDeviceCode?: (prompt: DeviceCodePrompt) => void;
+  /** Where this sign-in's tokens will live, known before any prompt (device code, browser). */
+  onTokenCache?: (cache: TokenCacheInfo) => void;
+}
+
+/**
+ * How tokens should persist across runs (`--token-cache`, `AML_AUTH_TOKEN_CACHE`):
+ * - `auto`: the OS keyring when a write/read/delete probe of it succeeds, else memory only;
+ * - `keyring`: the OS keyring or a clear failure;
+ * - `memory`: never persisted;
+ * - `plaintext`: explicit opt-in to an unencrypted file (0600) where no keyring works; the keyring
+ *   is still preferred when it does.
+ */
+export const TOKEN_CACHE_MODES = ['auto', 'keyring', 'memory', 'plaintext'] as const;
+export type TokenCacheMode = (typeof TOKEN_CACHE_MODES)[number];
+
+/** Where a sign-in's tokens actually live. */
+export interface TokenCacheInfo {
+  kind: 'keyring' | 'plaintext' | 'memory';
+  /** Why it is memory (no keyring, the method needs no cache, --token-cache memory). */
+  reason?: string;
+  /** The unencrypted cache file (plaintext only). */
+  path?: string;
 }
 
 /** Who is signed in, read from the management token's claims. */
@@ -85,8 +107,8 @@ export interface SignInResult {
   managementToken: AccessTokenInfo;
   /** Serialized AuthenticationRecord (no secrets), for interactive methods. */
   authenticationRecord?: string;
-  /** How tokens persist across runs: the OS keyring, or memory only. */
-  tokenCache: 'keyring' | 'memory';
+  /** How tokens persist across runs: the OS keyring, an opted-in plaintext file, or memory only. */
+  tokenCache: TokenCacheInfo;
 }
 
 export interface Subscription {

@@ -4,6 +4,7 @@
  * Imports nothing heavy.
  */
 import {Command, Option} from 'commander';
+import {TOKEN_CACHE_MODES} from '../azure/types';
 import {EXIT_CODE_HELP} from './exit-codes';
 import {AUTH_METHODS} from './selectors';
 
@@ -21,7 +22,9 @@ const SIGN_IN_HELP = `Sign-in without a prompt (--auth-method, or the profile's)
   managed-identity   on Azure compute (--client-id for a user-assigned identity)
   default            DefaultAzureCredential: environment, managed identity, Azure CLI, …
   device-code        only with --device-code; the code and URL go to stderr
-  browser            only on an interactive terminal`;
+  browser            only on an interactive terminal
+A profile saved by the wizard signs in silently with device-code or browser while its tokens are
+cached (--token-cache: the OS keyring by default, when one works).`;
 
 function addOutputOptions(cmd: Command, formats: readonly string[] = ['text', 'json', 'env']) {
   return cmd
@@ -59,7 +62,21 @@ function addTargetOptions(cmd: Command) {
       '--client-id <id>',
       'app (client) ID for service-principal, or a user-assigned managed identity',
     )
-    .option('--device-code', 'allow a device code sign-in (its message goes to stderr)');
+    .option('--device-code', 'allow a device code sign-in (its message goes to stderr)')
+    .addOption(tokenCacheOption());
+}
+
+/**
+ * Where interactive sign-ins (device code, browser) keep tokens across runs; shared by the wizard
+ * and the commands.
+ */
+export function tokenCacheOption(): Option {
+  return new Option(
+    '--token-cache <mode>',
+    'where device-code and browser sign-ins keep tokens: auto (the OS keyring if it works, else memory), keyring, memory, plaintext (opt-in, unencrypted)',
+  )
+    .choices(TOKEN_CACHE_MODES)
+    .env('AML_AUTH_TOKEN_CACHE');
 }
 
 function footer(examples: string, extra: string[] = []): string {

@@ -13,6 +13,7 @@ import type {
   Services,
   SignInParams,
   SignInResult,
+  TokenCacheInfo,
 } from '../azure/types';
 import type {Profile} from '../profiles/types';
 import {CliError, ExitCode, type ExitCodeValue} from './exit-codes';
@@ -257,6 +258,12 @@ export async function loadCloud(target: Target): Promise<CloudConfig> {
 
 // ---------------------------------------------------------------- sign-in without a person
 
+function describeTokenCache(info: TokenCacheInfo): string {
+  if (info.kind === 'keyring') return 'the OS keyring';
+  if (info.kind === 'plaintext') return `an unencrypted file, ${info.path ?? ''} (opted in)`;
+  return `memory only${info.reason ? ` (${info.reason})` : ''}`;
+}
+
 export interface Connection {
   cloud: CloudConfig;
   services: Services;
@@ -326,7 +333,10 @@ export async function connect(rt: Runtime, target: Target): Promise<Connection> 
   }
 
   const {createServices} = await import('../azure/services');
-  const services = createServices(cloud);
+  const services = createServices(
+    cloud,
+    rt.flags.tokenCache ? {tokenCache: rt.flags.tokenCache} : {},
+  );
   const params: SignInParams = {};
   if (target.tenantId) params.tenantId = target.tenantId;
   if (target.signIn.clientId) params.clientId = target.signIn.clientId;
@@ -334,6 +344,7 @@ export async function connect(rt: Runtime, target: Target): Promise<Connection> 
   if (target.signIn.authenticationRecord)
     params.authenticationRecord = target.signIn.authenticationRecord;
 
+  let cache: TokenCacheInfo | undefined;
   let rejectInteraction: (err: Error) => void = () => undefined;
   const interaction = new Promise<never>((_, reject) => {
     rejectInteraction = reject;
@@ -352,6 +363,10 @@ export async function connect(rt: Runtime, target: Target): Promise<Connection> 
         method,
         params,
         {
+          onTokenCache: (info) => {
+            cache = info;
+            rt.trace(`token cache: ${describeTokenCache(info)}`);
+          },
           onDeviceCode: (prompt) => {
             if (!target.deviceCodeAllowed) {
               rejectInteraction(new NeedsInteraction());
@@ -372,8 +387,12 @@ export async function connect(rt: Runtime, target: Target): Promise<Connection> 
   } catch (err) {
     if (rt.interrupted) throw new CliError('interrupted', ExitCode.interrupted);
     if (err instanceof NeedsInteraction) {
+      const who = target.profileName ? `profile "${target.profileName}"` : 'this identity';
+      // Say why: no cached tokens to refresh from (memory only), or the cached ones ran out.
       throw new CliError(
-        `the saved sign-in of ${target.profileName ? `profile "${target.profileName}"` : 'this identity'} has expired and a device code would be needed`,
+        cache?.kind === 'memory'
+          ? `the saved sign-in of ${who} cannot be reused: tokens are kept in memory only (${cache.reason ?? 'no token cache'}), so a device code would be needed`
+          : `the saved sign-in of ${who} has expired and a device code would be needed`,
         ExitCode.authentication,
         `add --device-code (the code goes to stderr); or ${NON_INTERACTIVE_HINT}`,
       );

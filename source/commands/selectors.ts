@@ -3,7 +3,7 @@
  * `--subscription`, `--resource-group`, `--workspace`, `--endpoint`, `--auth-method`), merged
  * field by field — an explicit flag always wins over the profile. Pure.
  */
-import type {AuthMode, SignInMethod} from '../azure/types';
+import type {AuthMode, SignInMethod, TokenCacheMode} from '../azure/types';
 import type {Profile} from '../profiles/types';
 import {CliError, ExitCode} from './exit-codes';
 
@@ -33,6 +33,8 @@ export interface SelectorFlags {
   clientId?: string;
   /** Consent to a device code sign-in (its message goes to stderr). */
   deviceCode?: boolean;
+  /** Where interactive sign-ins keep tokens (validated by commander: TOKEN_CACHE_MODES). */
+  tokenCache?: TokenCacheMode;
 }
 
 export type Source = 'flag' | 'profile' | 'default';

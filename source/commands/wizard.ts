@@ -1,5 +1,6 @@
 import {existsSync} from 'node:fs';
 import {dirname, join, relative} from 'node:path';
+import type {TokenCacheMode} from '../azure/types';
 import {CliError, ExitCode} from './exit-codes';
 
 /** assets/sample-request.json beside the installed CLI (dist/cli.js → ../assets), else in the cwd. */
@@ -18,6 +19,23 @@ export interface WizardOptions {
   sandbox?: boolean;
   sandboxUser?: string;
   cloud?: string;
+  /** Validated by commander against TOKEN_CACHE_MODES. */
+  tokenCache?: TokenCacheMode;
+}
+
+/**
+ * The token cache for the wizard: as asked; with --sandbox, memory unless asked — the embedded
+ * sandbox is new each run, so its tokens could never be reused, and they do not belong in the
+ * user's keyring beside real ones.
+ */
+function servicesOptions(opts: WizardOptions) {
+  if (opts.tokenCache) return {tokenCache: opts.tokenCache};
+  if (opts.sandbox)
+    return {
+      tokenCache: 'memory' as const,
+      memoryReason: 'the embedded sandbox is new each run, so its tokens could not be reused',
+    };
+  return {};
 }
 
 /**
@@ -90,7 +108,7 @@ export async function openWizard(opts: WizardOptions): Promise<void> {
         `Profiles were upgraded from version ${opened.migrated.from} to ${opened.migrated.to}; the old file is at ${opened.migrated.backupPath}.`,
       );
     const outcome = await runWizard({
-      services: createServices(cloud),
+      services: createServices(cloud, servicesOptions(opts)),
       profiles: opened.store,
       cloudRef,
       banner,

@@ -84,7 +84,7 @@ export const signInResult = (expiresInMs = 3_600_000): SignInResult => ({
     }),
     expiresOn: Date.now() + expiresInMs,
   },
-  tokenCache: 'memory',
+  tokenCache: {kind: 'memory', reason: 'no D-Bus session, so no OS keyring'},
 });
 
 const block = (actions: string[], notActions: string[] = []): PermissionBlock => ({

@@ -139,7 +139,13 @@ describe('a user signs in with a device code and manages endpoints', () => {
       objectId: owner.objectId,
       tenantId: sandbox.descriptor.tenantId,
     });
-    expect(result.tokenCache).toBe('memory');
+    // The keyring probe ran and found none (no session bus here): memory, and the reason.
+    expect(result.tokenCache).toEqual({
+      kind: 'memory',
+      reason: expect.stringMatching(
+        /^(no D-Bus session, so no OS keyring|the token cache plugin \(@azure\/identity-cache-persistence\) is not installed)$/,
+      ),
+    });
     expect(result.managementToken.expiresOn).toBeGreaterThan(Date.now() + 3000_000);
     expect(result.managementToken.refreshAfter).toBeLessThan(result.managementToken.expiresOn);
     const inspection = inspectToken(result.managementToken.token, cloud.managementScope);

@@ -63,10 +63,15 @@ describe('createCredential', () => {
     const created = createCredential(custom, method as SignInMethod, params, {}, env);
     expect(created.credential).toBeInstanceOf(type);
     expect(created.method).toBe(method);
-    expect(created.tokenCache).toBe('memory');
-    expect(typeof created.authenticate).toBe(
-      method === 'device-code' || method === 'browser' ? 'function' : 'undefined',
-    );
+    const interactive = method === 'device-code' || method === 'browser';
+    // No cache was asked for: interactive methods keep memory; the others need none, and say why.
+    expect(created.tokenCache.kind).toBe('memory');
+    if (interactive) expect(created.tokenCache.reason).toBeUndefined();
+    else
+      expect(created.tokenCache.reason).toMatch(
+        method === 'cli' ? /Azure CLI keeps its own sign-in/ : /signs in again the same way/,
+      );
+    expect(typeof created.authenticate).toBe(interactive ? 'function' : 'undefined');
   });
 
   it('service principal values fall back to the AZURE_* environment', () => {

@@ -1,4 +1,4 @@
-import type {SignInMethod, SignInParams} from '../../../../azure/types';
+import type {SignInMethod, SignInParams, TokenCacheInfo} from '../../../../azure/types';
 import {guidProblem, tenantProblem} from '../../../../lib/validate';
 
 export interface MethodInfo {
@@ -148,4 +148,37 @@ export function environmentSummary(env: NodeJS.ProcessEnv = process.env): string
     'AZURE_USERNAME',
     'AZURE_AUTHORITY_HOST',
   ].map((name) => `${name} ${env[name] ? 'set' : 'not set'}`);
+}
+
+/** ~ for the home folder, as a person would write the path. */
+function tildePath(path: string, home = process.env.HOME): string {
+  return home && path.startsWith(`${home}/`) ? `~${path.slice(home.length)}` : path;
+}
+
+/** What the signed-in screen says about where tokens live, and how loudly. */
+export function tokenCacheNote(
+  cache: TokenCacheInfo,
+  method: SignInMethod,
+): {text: string; warn: boolean} {
+  switch (cache.kind) {
+    case 'keyring':
+      return {
+        text: 'Tokens are cached in your OS keyring: the next run signs in silently while a refresh is possible.',
+        warn: false,
+      };
+    case 'plaintext':
+      return {
+        text: `Tokens are cached UNENCRYPTED in ${tildePath(cache.path ?? '~/.IdentityService')} (readable by you only), as --token-cache plaintext asked${cache.reason ? `: ${cache.reason}` : ''}.`,
+        warn: true,
+      };
+    default:
+      return {
+        text:
+          `Tokens are kept in memory only${cache.reason ? `: ${cache.reason}` : ''}.` +
+          (method === 'device-code' || method === 'browser'
+            ? ' The next run asks you to sign in again (the profile remembers who you are).'
+            : ''),
+        warn: false,
+      };
+  }
 }

@@ -22,6 +22,7 @@ import {
   formProblems,
   METHODS,
   toParams,
+  tokenCacheNote,
 } from './methods';
 import {TokenView} from './token-view';
 
@@ -289,6 +290,7 @@ export function SignInStep({
   // signedIn
   if (task.state.status !== 'done') return null;
   const {identity, tokenCache} = task.state.value;
+  const cacheNote = tokenCacheNote(tokenCache, method);
   return (
     <Box flexDirection="column">
       <Text color={theme.status.success} bold>
@@ -308,11 +310,7 @@ export function SignInStep({
         <Text color={theme.text.muted}>tenant </Text>
         {identity.tenantId}
       </Text>
-      <Text color={theme.text.muted}>
-        {tokenCache === 'keyring'
-          ? 'Tokens are cached in your OS keyring: the next run signs in silently.'
-          : 'Tokens are kept in memory only (no OS keyring here): a saved profile remembers who you are, and the next run may ask you to sign in again.'}
-      </Text>
+      <Text color={cacheNote.warn ? theme.status.warning : theme.text.muted}>{cacheNote.text}</Text>
       {inspect ? (
         <TokenView
           token={task.state.value.managementToken.token}
