@@ -172,7 +172,13 @@ beforeAll(async () => {
 
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (!/^(AZURE_|AML_AUTH_|CI$|FORCE_COLOR$|WAYLAND_DISPLAY$|DISPLAY$|TMUX$)/.test(k)) env[k] = v;
+    // No D-Bus or display either: the CLI must not reach a developer's real keyring.
+    if (
+      !/^(AZURE_|AML_AUTH_|CI$|FORCE_COLOR$|WAYLAND_DISPLAY$|DISPLAY$|TMUX$|DBUS_SESSION_BUS_ADDRESS$)/.test(
+        k,
+      )
+    )
+      env[k] = v;
   }
   baseEnv = {
     ...env,

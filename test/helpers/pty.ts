@@ -22,9 +22,19 @@ export interface PtyApp {
 }
 
 /**
- * The built CLI in a real pseudo-terminal, read through a headless terminal emulator. CI sets
- * CI=true, which makes Ink render nothing until exit, so the child never sees it.
+ * Variables the child never inherits: CI=true makes Ink render nothing until exit, and a desktop
+ * session's D-Bus or display would let the CLI reach the developer's real keyring. A test that
+ * wants a keyring passes its own private bus (test/helpers/keyring.ts).
  */
+const NOT_INHERITED = new Set([
+  'CI',
+  'CONTINUOUS_INTEGRATION',
+  'DBUS_SESSION_BUS_ADDRESS',
+  'DISPLAY',
+  'WAYLAND_DISPLAY',
+]);
+
+/** The built CLI in a real pseudo-terminal, read through a headless terminal emulator. */
 export function spawnCli(
   args: string[],
   opts: {env?: Record<string, string>; cols?: number; rows?: number} = {},
@@ -35,7 +45,7 @@ export function spawnCli(
   const rows = opts.rows ?? 32;
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && k !== 'CI' && k !== 'CONTINUOUS_INTEGRATION') env[k] = v;
+    if (v !== undefined && !NOT_INHERITED.has(k)) env[k] = v;
   }
   Object.assign(env, {TERM: 'xterm-256color', FORCE_COLOR: '0'}, opts.env ?? {});
   const term = new Terminal({cols, rows, allowProposedApi: true});
