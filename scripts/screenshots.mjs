@@ -128,6 +128,10 @@ async function main() {
   delete env.CI;
   delete env.CONTINUOUS_INTEGRATION;
   delete env.NO_COLOR;
+  // Never the desktop's keyring: the sandbox's tokens stay in memory (the screen says why).
+  delete env.DBUS_SESSION_BUS_ADDRESS;
+  delete env.DISPLAY;
+  delete env.WAYLAND_DISPLAY;
   const term = new xterm.Terminal({cols: COLS, rows: ROWS, allowProposedApi: true});
   const child = pty.spawn(process.execPath, [CLI, '--cloud', descriptor.cloudFile], {
     name: 'xterm-256color',
