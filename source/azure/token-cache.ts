@@ -47,12 +47,12 @@ export interface KeyringProbe {
  * one JSON line.
  */
 const PROBE_SCRIPT = `
-const keytar = require(process.env.AML_AUTH_KEYTAR_PATH);
 const service = 'aml-auth keyring probe';
 const account = 'probe-' + process.pid;
 const say = (o) => process.stdout.write(JSON.stringify(o) + '\\n');
 (async () => {
   try {
+    const keytar = require(process.env.AML_AUTH_KEYTAR_PATH);
     await keytar.setPassword(service, account, 'probe');
     const read = await keytar.getPassword(service, account);
     await keytar.deletePassword(service, account);
@@ -145,9 +145,13 @@ export function probeKeyring(options: ProbeOptions = {}): Promise<KeyringProbe> 
 /** libsecret's messages, in words a user can act on. */
 function keyringReason(message: string | undefined): string {
   const m = message ?? 'unknown error';
+  if (/NODE_MODULE_VERSION|compiled against a different Node/i.test(m))
+    return 'the keyring module (keytar) was built for another Node.js version: reinstall aml-auth with this one';
+  if (/libsecret-1\.so|cannot open shared object/i.test(m))
+    return 'libsecret is not installed (Debian/Ubuntu: libsecret-1-0)';
   if (/org\.freedesktop\.secrets|ServiceUnknown|was not provided/i.test(m))
     return 'no Secret Service (GNOME Keyring or KWallet) is running';
-  if (/autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|dbus/i.test(m))
+  if (/autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|dbus|address is empty/i.test(m))
     return 'no D-Bus session, so no OS keyring';
   if (/locked/i.test(m)) return 'the OS keyring is locked';
   return `the OS keyring refused a test secret: ${m}`;

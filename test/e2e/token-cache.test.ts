@@ -83,7 +83,8 @@ function aml(args: string[], env: Record<string, string>): Promise<Run> {
       base[k] = v;
   return new Promise((resolve) => {
     execFile(
-      process.execPath,
+      // AML_AUTH_TEST_NODE runs the CLI on another Node (e.g. 22), as the PTY helper does.
+      process.env.AML_AUTH_TEST_NODE ?? process.execPath,
       [CLI, ...args],
       {env: {...base, NO_COLOR: '1', ...env}, timeout: 30_000},
       (err, stdout, stderr) =>

@@ -132,6 +132,7 @@ describe('probeKeyring (a child process with a stand-in keytar)', () => {
 
   it.each([
     ['Cannot autolaunch D-Bus without X11 $DISPLAY', 'no D-Bus session, so no OS keyring'],
+    ['The given address is empty', 'no D-Bus session, so no OS keyring'],
     ['Cannot create an item in a locked collection', 'the OS keyring is locked'],
     [
       'The name org.freedesktop.secrets was not provided by any .service files',
@@ -146,6 +147,23 @@ describe('probeKeyring (a child process with a stand-in keytar)', () => {
          getPassword: async () => null,
          deletePassword: async () => false,
        };`,
+    );
+    expect(await probeKeyring({keytarPath: store})).toEqual({ok: false, reason});
+  });
+
+  it.each([
+    [
+      'The module keytar.node was compiled against a different Node.js version using NODE_MODULE_VERSION 115.',
+      'the keyring module (keytar) was built for another Node.js version: reinstall aml-auth with this one',
+    ],
+    [
+      'libsecret-1.so.0: cannot open shared object file: No such file or directory',
+      'libsecret is not installed (Debian/Ubuntu: libsecret-1-0)',
+    ],
+  ])('a keytar that cannot even load says why: %s', async (message, reason) => {
+    const store = fakeKeytar(
+      `unloadable-${reason.length}`,
+      `throw new Error(${JSON.stringify(message)});`,
     );
     expect(await probeKeyring({keytarPath: store})).toEqual({ok: false, reason});
   });
