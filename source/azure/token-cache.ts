@@ -295,7 +295,21 @@ export async function resolveTokenCache(
   const pluginInstalled = installed(PLUGIN_MODULE) !== undefined;
   const probe = pluginInstalled ? await (probed ??= probeKeyring()) : {ok: false};
   const choice = chooseTokenCache(mode, probe, pluginInstalled, plaintextCachePath(env));
-  if (choice.kind === 'plaintext') preparePlaintextCache(choice.path!);
+  if (choice.kind === 'plaintext') {
+    try {
+      preparePlaintextCache(choice.path!);
+    } catch (err) {
+      throw new ServiceError(
+        {
+          kind: 'invalid',
+          title: 'The plaintext token cache cannot be created',
+          detail: `${choice.path}: ${(err as Error).message}`,
+          nextSteps: ['Make the folder writable by you, or use --token-cache auto or memory.'],
+        },
+        {cause: err},
+      );
+    }
+  }
   if (choice.kind !== 'memory') await enablePersistencePlugin();
   return choice;
 }

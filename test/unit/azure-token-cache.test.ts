@@ -20,6 +20,7 @@ import {
   plaintextCachePath,
   preparePlaintextCache,
   probeKeyring,
+  resolveTokenCache,
 } from '../../source/azure/token-cache';
 import type {CloudConfig} from '../../source/azure/types';
 
@@ -227,6 +228,31 @@ describe('preparePlaintextCache', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(dir).mode & 0o777).toBe(0o755);
     expect(statSync(file).size).toBe('{"Account":{}}'.length);
+  });
+});
+
+describe('resolveTokenCache', () => {
+  it.skipIf(!pluginInstalled)(
+    'plaintext where the file cannot be made: a clear error naming the path, not a crash',
+    async () => {
+      const notAFolder = join(work, 'home-is-a-file');
+      writeFileSync(notAFolder, '');
+      const error = await resolveTokenCache('plaintext', {HOME: notAFolder}).catch(
+        (err: unknown) => err,
+      );
+      expect(error).toBeInstanceOf(ServiceError);
+      expect((error as ServiceError).appError).toMatchObject({
+        title: 'The plaintext token cache cannot be created',
+        detail: expect.stringContaining(`${notAFolder}/.IdentityService/aml-auth: ENOTDIR`),
+      });
+    },
+  );
+
+  it('memory asks nothing of the keyring and says why', async () => {
+    expect(await resolveTokenCache('memory', {}, 'the sandbox is new each run')).toEqual({
+      kind: 'memory',
+      reason: 'the sandbox is new each run',
+    });
   });
 });
 
