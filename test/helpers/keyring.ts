@@ -19,7 +19,8 @@ function onPath(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], {stdio: 'ignore'}).status === 0;
 }
 
-function resolvable(name: string): boolean {
+/** Whether a package is installed (the optional ones may not be). */
+export function resolvable(name: string): boolean {
   try {
     requireHere.resolve(name);
     return true;

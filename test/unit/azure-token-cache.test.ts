@@ -4,7 +4,6 @@ import {
   type AccessToken,
   type GetTokenOptions,
 } from '@azure/identity';
-import {createRequire} from 'node:module';
 import {chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -23,16 +22,10 @@ import {
   resolveTokenCache,
 } from '../../source/azure/token-cache';
 import type {CloudConfig} from '../../source/azure/types';
+import {resolvable} from '../helpers/keyring';
 
 const work = mkdtempSync(join(tmpdir(), 'aml-auth-token-cache-'));
-const pluginInstalled = (() => {
-  try {
-    createRequire(import.meta.url).resolve('@azure/identity-cache-persistence');
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const pluginInstalled = resolvable('@azure/identity-cache-persistence');
 afterAll(() => rmSync(work, {recursive: true, force: true}));
 
 const PLAIN = '/home/me/.IdentityService/aml-auth';
