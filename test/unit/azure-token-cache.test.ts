@@ -4,7 +4,15 @@ import {
   type AccessToken,
   type GetTokenOptions,
 } from '@azure/identity';
-import {chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
@@ -176,16 +184,29 @@ describe('probeKeyring (a child process with a stand-in keytar)', () => {
   it('gives up on a keyring that never answers, and kills the probe', async () => {
     const store = fakeKeytar(
       'hangs',
-      `setInterval(() => {}, 1000);
+      `require('node:fs').writeFileSync(${JSON.stringify(join(work, 'hangs.pid'))}, String(process.pid));
+       setInterval(() => {}, 1000);
        module.exports = {setPassword: () => new Promise(() => {}), getPassword: async () => null, deletePassword: async () => false};`,
     );
-    const started = Date.now();
+    // The reason proves the timer fired (without it this would wait for the test's timeout).
     const result = await probeKeyring({keytarPath: store, timeoutMs: 400});
     expect(result).toEqual({
       ok: false,
       reason: 'the keyring did not answer within 400 ms (locked, or waiting for an unlock prompt?)',
     });
-    expect(Date.now() - started).toBeLessThan(5000);
+    // And the child is gone, not left waiting on the keyring.
+    const pid = Number(readFileSync(join(work, 'hangs.pid'), 'utf8'));
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    // SIGKILL was sent when the timer fired; give the loop a moment to reap it.
+    for (let i = 0; i < 40 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(alive()).toBe(false);
   });
 
   it('survives a probe that crashes (a native module that aborts)', async () => {
