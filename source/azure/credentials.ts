@@ -25,6 +25,7 @@ import {
 import {needsCustomAuthority, tlsOptionsFor} from './clouds';
 import {ServiceError} from './errors';
 import {oneAtATime, persistenceOptions} from './token-cache';
+import {isInteractive} from './types';
 import type {
   CloudConfig,
   SignInCallbacks,
@@ -42,11 +43,6 @@ export interface CreatedCredential {
    */
   authenticate?: (scope: string, signal?: AbortSignal) => Promise<AuthenticationRecord | undefined>;
   tokenCache: TokenCacheInfo;
-}
-
-/** The methods whose sign-in a person does (a code, a browser): the ones a cache saves. */
-export function isInteractive(method: SignInMethod): boolean {
-  return method === 'device-code' || method === 'browser';
 }
 
 /** Why a non-interactive method keeps tokens in memory: it needs nothing more. */

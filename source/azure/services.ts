@@ -22,6 +22,7 @@ import {diagnoseAuthority} from './diagnose';
 import {ServiceError, toAppError, type ErrorContext} from './errors';
 import {endpointScope} from './scopes';
 import {decodeJwt, identityFromClaims} from './token';
+import {isInteractive} from './types';
 import type {
   AccessServices,
   AccessTokenInfo,
@@ -268,7 +269,7 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
         secrets: [params.clientSecret, env.AZURE_CLIENT_SECRET].filter((s): s is string => !!s),
       };
       try {
-        const {createCredential, serializeRecord, isInteractive} = await import('./credentials');
+        const {createCredential, serializeRecord} = await import('./credentials');
         let cache: TokenCacheInfo | undefined;
         if (isInteractive(method)) {
           const {resolveTokenCache} = await import('./token-cache');

@@ -79,7 +79,6 @@ export interface ProbeOptions {
   keytarPath?: string;
   timeoutMs?: number;
   platform?: NodeJS.Platform;
-  env?: NodeJS.ProcessEnv;
 }
 
 /** Whether the OS secret store works: a write/read/delete round trip in a child process. */
@@ -105,7 +104,7 @@ export function probeKeyring(options: ProbeOptions = {}): Promise<KeyringProbe> 
       resolve(result);
     };
     const child = spawn(process.execPath, ['-e', PROBE_SCRIPT], {
-      env: {...(options.env ?? process.env), AML_AUTH_KEYTAR_PATH: keytarPath},
+      env: {...process.env, AML_AUTH_KEYTAR_PATH: keytarPath},
       stdio: ['ignore', 'pipe', 'ignore'],
       windowsHide: true,
     });

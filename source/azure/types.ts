@@ -40,6 +40,11 @@ export type SignInMethod =
   | 'environment'
   | 'default';
 
+/** The methods whose sign-in a person does (a code, a browser): the ones a token cache saves. */
+export function isInteractive(method: SignInMethod): boolean {
+  return method === 'device-code' || method === 'browser';
+}
+
 /** What a sign-in needs besides the method. Secrets here live in memory only. */
 export interface SignInParams {
   tenantId?: string;

@@ -1,4 +1,9 @@
-import type {SignInMethod, SignInParams, TokenCacheInfo} from '../../../../azure/types';
+import {
+  isInteractive,
+  type SignInMethod,
+  type SignInParams,
+  type TokenCacheInfo,
+} from '../../../../azure/types';
 import {guidProblem, tenantProblem} from '../../../../lib/validate';
 
 export interface MethodInfo {
@@ -175,7 +180,7 @@ export function tokenCacheNote(
       return {
         text:
           `Tokens are kept in memory only${cache.reason ? `: ${cache.reason}` : ''}.` +
-          (method === 'device-code' || method === 'browser'
+          (isInteractive(method)
             ? ' The next run asks you to sign in again (the profile remembers who you are).'
             : ''),
         warn: false,
