@@ -2,6 +2,7 @@ import {Command, CommanderError, Option} from 'commander';
 import {CliError, EXIT_CODE_HELP, ExitCode} from './source/commands/exit-codes';
 import {registerCommands, tokenCacheOption} from './source/commands/register';
 import type {WizardOptions} from './source/commands/wizard';
+import {didYouMean} from './source/lib/suggest';
 
 const VERSION = process.env.AML_AUTH_VERSION ?? '0.0.0-dev';
 
@@ -47,14 +48,13 @@ program
     const first = program.args[0];
     if (first !== undefined) {
       const option = first.startsWith('-');
-      const internals = program as unknown as {
-        unknownOption?: (flag: string) => never;
-        unknownCommand?: () => never;
-      };
-      program.allowUnknownOption(false);
-      if (option) internals.unknownOption?.call(program, first);
-      else internals.unknownCommand?.call(program);
-      program.error(`aml-auth: unknown ${option ? 'option' : 'command'} '${first}'`);
+      const candidates = option
+        ? [...program.options.flatMap((o) => (o.long ? [o.long] : [])), '--help']
+        : program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+      program.error(
+        `aml-auth: unknown ${option ? 'option' : 'command'} '${first}'${didYouMean(first, candidates)}`,
+        {code: option ? 'commander.unknownOption' : 'commander.unknownCommand'},
+      );
     }
     const {openWizard} = await import('./source/commands/wizard');
     await openWizard(opts);

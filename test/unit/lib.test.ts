@@ -9,6 +9,7 @@ import {readRequestFile, validateRequestText} from '../../source/lib/request-fil
 import {adminCommands, ROLE_CHOICES} from '../../source/lib/roles';
 import {curlCommand, explainScoringFailure, percentile, summarize} from '../../source/lib/scoring';
 import {formatElapsed, formatRemaining, relative, urgency} from '../../source/lib/time';
+import {didYouMean, editDistance, nearest} from '../../source/lib/suggest';
 import {endpointNameProblem, guidProblem, tenantProblem} from '../../source/lib/validate';
 import type {InvokeResult, PermissionBlock} from '../../source/azure/types';
 
@@ -272,5 +273,25 @@ describe('role hand-off commands', () => {
     expect(ds).toEqual([
       "az role assignment create --assignee-object-id x --assignee-principal-type User --role 'f6c7c914-8db3-469d-8ca1-694a8f32e121' --scope '/s'",
     ]);
+  });
+});
+
+describe('did you mean', () => {
+  it('counts a swap of neighbours as one edit', () => {
+    expect(editDistance('creds', 'crdes')).toBe(1);
+    expect(editDistance('creds', 'crds')).toBe(1);
+    expect(editDistance('', 'abc')).toBe(3);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+  });
+
+  it('suggests the nearest command or option, and nothing when none is near', () => {
+    const commands = ['creds', 'invoke', 'profiles', 'roles', 'sandbox', 'token'];
+    expect(didYouMean('crds', commands)).toBe('\n(Did you mean creds?)');
+    expect(didYouMean('profils', commands)).toBe('\n(Did you mean profiles?)');
+    expect(didYouMean('zzzzzz', commands)).toBe('');
+    expect(didYouMean('--sandbx', ['--sandbox', '--sandbox-user', '--cloud'])).toBe(
+      '\n(Did you mean --sandbox?)',
+    );
+    expect(nearest('role', ['roles', 'rolex'])).toEqual(['roles', 'rolex']);
   });
 });
