@@ -1,8 +1,10 @@
 // Bundles the CLI into dist/ with esbuild: one entry (dist/cli.js) plus lazily loaded chunks, so the
-// first frame renders before the Azure SDKs are imported.
+// first frame renders before the Azure SDKs are imported. `--release` (npm pack runs it) leaves out
+// the source maps, which only help a local debugger.
 import {build} from 'esbuild';
 import {chmod, readFile, rm} from 'node:fs/promises';
 
+const release = process.argv.includes('--release');
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
 
 await rm(new URL('../dist', import.meta.url), {recursive: true, force: true});
@@ -16,8 +18,8 @@ await build({
   // Prefer packages' ESM builds: a dynamic import() of a CommonJS build gives a namespace whose
   // named exports sit under `default` in the bundle (e.g. the @azure/arm-* clients).
   mainFields: ['module', 'main'],
-  target: 'node20',
-  sourcemap: 'linked',
+  target: 'node22',
+  sourcemap: release ? false : 'linked',
   legalComments: 'none',
   chunkNames: 'chunks/[name]-[hash]',
   define: {

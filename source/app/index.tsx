@@ -12,7 +12,10 @@ export async function runWizard(env: AppEnvironment): Promise<'done' | 'interrup
     <EnvProvider value={env}>
       <Wizard onInterrupt={() => (outcome = 'interrupted')} />
     </EnvProvider>,
-    {exitOnCtrlC: false},
+    // The wizard runs only on a terminal (its command refuses otherwise), so it renders live even
+    // where CI=true is set (dev containers, CI shells opened by hand): Ink would otherwise hold
+    // every frame back until exit.
+    {exitOnCtrlC: false, interactive: Boolean(process.stdout.isTTY)},
   );
   await instance.waitUntilExit();
   return outcome;

@@ -198,8 +198,18 @@ function createConf(dir: string, now: () => Date): Conf<ProfileFile> {
     rootSchema: fileRootSchema as unknown as ConfOptions<ProfileFile>['rootSchema'],
     defaults: freshFile(),
     // Every read is migrated before conf validates it, so the schema only ever sees the current shape.
-    deserialize: (text: string) =>
-      (text.trim() === '' ? freshFile() : migrate(JSON.parse(text), {now: now()})) as ProfileFile,
+    deserialize: (text: string) => {
+      if (text.trim() === '') return freshFile();
+      const data: unknown = JSON.parse(text);
+      // conf 16 reads a file that is not an object (an array, a number) as an empty store; here it
+      // is a damaged file, moved aside and reported like any other schema violation.
+      if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+        throw new Error(
+          `${SCHEMA_VIOLATION} the file holds ${Array.isArray(data) ? 'an array' : `a ${data === null ? 'null' : typeof data}`}, not an object.`,
+        );
+      }
+      return migrate(data, {now: now()}) as ProfileFile;
+    },
     serialize: (value: ProfileFile) => `${JSON.stringify(value, undefined, 2)}\n`,
   };
   return new Conf<ProfileFile>(options);

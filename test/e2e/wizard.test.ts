@@ -129,6 +129,20 @@ describe('the wizard in a real terminal against the sandbox', () => {
   }, 60_000);
 });
 
+describe('aml-auth in a terminal where CI=true is set', () => {
+  it('renders each frame live, as anywhere else', async () => {
+    const app = spawnCli(['--cloud', sandbox.descriptor.cloudFile], {
+      env: {AML_AUTH_CONFIG_DIR: join(configDir, 'no-profiles'), CI: 'true'},
+    });
+    running.push(app);
+    await app.waitForText('How do you want to sign in?');
+    await app.press(KEY.down);
+    await app.waitForText(/› Browser/); // the highlight moved from Device code: a live frame
+    await app.press(KEY.ctrl('c'));
+    expect((await app.exited()).exitCode).toBe(130);
+  }, 30_000);
+});
+
 describe('aml-auth without a terminal', () => {
   it('refuses in one line and names the scriptable way', async () => {
     const {execFile} = await import('node:child_process');

@@ -22,8 +22,8 @@ export interface PtyApp {
 }
 
 /**
- * Variables the child never inherits: CI=true makes Ink render nothing until exit, and a desktop
- * session's D-Bus or display would let the CLI reach the developer's real keyring. A test that
+ * Variables the child never inherits unless a test passes them: CI (the app must not depend on
+ * the machine the tests run on), and a desktop session's D-Bus or display would let the CLI reach the developer's real keyring. A test that
  * wants a keyring passes its own private bus (test/helpers/keyring.ts).
  */
 const NOT_INHERITED = new Set([
