@@ -25,6 +25,11 @@ export interface Binding {
     | 'invoke'
     | 'profiles';
   match: (input: string, key: Key) => boolean;
+  /**
+   * Left out of footers and help because another binding describes it (`move` stands for the
+   * arrow keys, pages, home and end; `type` for editing keys).
+   */
+  detail?: true;
 }
 
 const ch = (c: string) => (input: string, key: Key) => input === c && !key.ctrl && !key.meta;
@@ -66,12 +71,107 @@ export const keymap = {
     scope: 'lists',
     match: (_i, k) => k.upArrow || k.downArrow,
   },
+  up: {
+    label: '↑',
+    hint: 'up',
+    description: 'Move up.',
+    scope: 'lists',
+    detail: true,
+    match: (_i, k) => k.upArrow,
+  },
+  down: {
+    label: '↓',
+    hint: 'down',
+    description: 'Move down.',
+    scope: 'lists',
+    detail: true,
+    match: (_i, k) => k.downArrow,
+  },
+  pageUp: {
+    label: 'pgup',
+    hint: 'page up',
+    description: 'Move a page up.',
+    scope: 'lists',
+    detail: true,
+    match: (_i, k) => k.pageUp,
+  },
+  pageDown: {
+    label: 'pgdn',
+    hint: 'page down',
+    description: 'Move a page down.',
+    scope: 'lists',
+    detail: true,
+    match: (_i, k) => k.pageDown,
+  },
+  first: {
+    label: 'home',
+    hint: 'first',
+    description: 'Move to the first item.',
+    scope: 'lists',
+    detail: true,
+    match: (_i, k) => k.home,
+  },
+  last: {
+    label: 'end',
+    hint: 'last',
+    description: 'Move to the last item.',
+    scope: 'lists',
+    detail: true,
+    match: (_i, k) => k.end,
+  },
+  left: {
+    label: '←',
+    hint: 'left',
+    description: 'Previous choice.',
+    scope: 'forms',
+    detail: true,
+    match: (_i, k) => k.leftArrow,
+  },
+  right: {
+    label: '→',
+    hint: 'right',
+    description: 'Next choice.',
+    scope: 'forms',
+    detail: true,
+    match: (_i, k) => k.rightArrow,
+  },
+  choose: {
+    label: '←→',
+    hint: 'choose',
+    description: 'Change the choice of the highlighted field.',
+    scope: 'forms',
+    match: (_i, k) => k.leftArrow || k.rightArrow,
+  },
   filter: {
     label: 'type',
     hint: 'filter',
     description: 'Typing filters the list; backspace edits the filter.',
     scope: 'lists',
-    match: () => false,
+    // `?` opens the help in a list, so it never filters.
+    match: (input, key) => typedText(input, key) !== undefined && input !== '?',
+  },
+  type: {
+    label: 'type',
+    hint: 'edit',
+    description: 'Typing edits the field; backspace erases, ctrl+u clears it.',
+    scope: 'forms',
+    match: (input, key) => typedText(input, key) !== undefined,
+  },
+  erase: {
+    label: 'backspace',
+    hint: 'erase',
+    description: 'Erase the last character.',
+    scope: 'forms',
+    detail: true,
+    match: (_i, k) => k.backspace || k.delete,
+  },
+  clearField: {
+    label: 'ctrl+u',
+    hint: 'clear',
+    description: 'Clear the field.',
+    scope: 'forms',
+    detail: true,
+    match: ctrl('u'),
   },
   reload: {
     label: 'ctrl+r',
@@ -92,7 +192,15 @@ export const keymap = {
     hint: 'field',
     description: 'Move between fields (shift+tab goes back).',
     scope: 'forms',
-    match: (_i, k) => k.tab,
+    match: (_i, k) => k.tab && !k.shift,
+  },
+  prevField: {
+    label: 'shift+tab',
+    hint: 'previous field',
+    description: 'Move to the previous field.',
+    scope: 'forms',
+    detail: true,
+    match: (_i, k) => k.tab && k.shift,
   },
   reveal: {
     label: 'ctrl+v',
@@ -307,6 +415,25 @@ export function matches(id: BindingId, input: string, key: Key): boolean {
   return keymap[id].match(input, key);
 }
 
+/** The first of `ids` whose binding matches the key, in the order given. */
+export function bindingFor<Id extends BindingId>(
+  ids: readonly Id[],
+  input: string,
+  key: Key,
+): Id | undefined {
+  return ids.find((id) => keymap[id].match(input, key));
+}
+
+/** The printable text a key press carries (a pasted chunk too), or undefined for control keys. */
+export function typedText(input: string, key: Key): string | undefined {
+  if (key.ctrl || key.meta || key.tab || key.return || key.escape || key.backspace || key.delete)
+    return undefined;
+  if (key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return undefined;
+  if (key.pageUp || key.pageDown || key.home || key.end) return undefined;
+  const text = input.replace(/[\r\n]/g, '');
+  return text || undefined;
+}
+
 /** Footer hints for the keys a screen listens to. */
 export function hints(ids: BindingId[]): {label: string; hint: string}[] {
   return ids.map((id) => ({label: keymap[id].label, hint: keymap[id].hint}));
@@ -327,7 +454,7 @@ export function helpSections(): {scope: Binding['scope']; bindings: Binding[]}[]
     'invoke',
     'profiles',
   ];
-  const all = Object.values(keymap) as Binding[];
+  const all = (Object.values(keymap) as Binding[]).filter((b) => !b.detail);
   return order
     .map((scope) => ({scope, bindings: all.filter((b) => b.scope === scope)}))
     .filter((s) => s.bindings.length > 0);

@@ -6,6 +6,8 @@ export const keys = {
   escape: '\u001B',
   up: '\u001B[A',
   down: '\u001B[B',
+  right: '\u001B[C',
+  left: '\u001B[D',
   tab: '\t',
   backspace: '\u007F',
   ctrl: (c: string) => String.fromCharCode(c.toUpperCase().charCodeAt(0) - 64),

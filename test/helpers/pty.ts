@@ -13,6 +13,8 @@ export interface PtyApp {
   screen(): string;
   waitForText(text: string | RegExp, timeoutMs?: number): Promise<string>;
   press(...keys: string[]): Promise<void>;
+  /** Writes all keys in one write, as key repeat, a paste or a busy terminal delivers them. */
+  burst(...keys: string[]): Promise<void>;
   type(text: string): Promise<void>;
   /** Resolves when the app exits; rejects with the screen if it does not within the time. */
   exited: (timeoutMs?: number) => Promise<{exitCode: number; signal?: number}>;
@@ -107,6 +109,10 @@ export function spawnCli(
         child.write(k);
         await new Promise((r) => setTimeout(r, 60));
       }
+    },
+    async burst(...keys) {
+      child.write(keys.join(''));
+      await new Promise((r) => setTimeout(r, 60));
     },
     async type(text) {
       for (const ch of text) await app.press(ch);

@@ -108,7 +108,7 @@ export function Wizard({initial, onInterrupt}: WizardProps) {
       break;
     case 'createEndpoint':
       screen = state.workspace ? (
-        <CreateEndpointStep {...props} workspace={state.workspace} />
+        <CreateEndpointStep {...props} workspace={state.workspace} taken={state.takenNames} />
       ) : null;
       break;
     case 'authMode':

@@ -63,6 +63,8 @@ export interface WizardState {
   /** The invoke step's choices, saved with the profile. */
   deployment?: string;
   requestFile?: string;
+  /** Endpoint names the workspace has, for the create form's duplicate check. */
+  takenNames?: string[];
   /** The home entry opened last, highlighted again on return. */
   lastOpened?: HomeTarget;
   help: boolean;
@@ -80,7 +82,7 @@ export type Action =
   | {type: 'subscriptionChosen'; subscription: Subscription}
   | {type: 'workspaceChosen'; workspace: Workspace}
   | {type: 'endpointChosen'; endpoint: Endpoint}
-  | {type: 'createEndpoint'}
+  | {type: 'createEndpoint'; taken: string[]}
   | {type: 'endpointCreated'; endpoint: Endpoint}
   | {type: 'endpointUpdated'; endpoint: Endpoint}
   | {type: 'authModeDone'}
@@ -153,7 +155,7 @@ export function reducer(state: WizardState, action: Action): WizardState {
         permissions: undefined,
       });
     case 'createEndpoint':
-      return go(state, 'createEndpoint');
+      return go(state, 'createEndpoint', {takenNames: action.taken});
     case 'endpointCreated':
       // Esc from the auth-mode step returns to the endpoint list, not to the finished form.
       return {

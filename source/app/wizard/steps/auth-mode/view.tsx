@@ -1,5 +1,4 @@
 import {Box, Text} from 'ink';
-import {useKeys} from '../../../hooks/use-keys';
 import {useState} from 'react';
 import type {AuthMode, Endpoint, OperationProgress} from '../../../../azure/types';
 import {AUTH_MODES as MODES, describeAuthMode} from '../../../../azure/auth-mode';
@@ -10,9 +9,11 @@ import {ErrorPanel} from '../../../components/error-panel';
 import {Footer} from '../../../components/footer';
 import {Spinner} from '../../../components/spinner';
 import {useTask} from '../../../hooks/use-task';
-import {matches} from '../../../keymap';
+import {useStore} from '../../../hooks/use-store';
 import {theme} from '../../../theme';
 import type {Action} from '../../state';
+import {useAuthModeKeys} from './keys';
+import {authModeReducer, type AuthModeAction, type AuthModeScreen, initialAuthMode} from './state';
 
 /** What callers lose when the mode changes: said before the user confirms. */
 function consequence(from: AuthMode, to: AuthMode): string {
@@ -44,53 +45,41 @@ export function AuthModeStep({
     title: mode,
     summary: describeAuthMode(mode, services.cloud).explanation,
   }));
-  const [cursor, setCursor] = useState(() =>
-    AUTH_MODES.findIndex((m) => m.mode === endpoint.authMode),
+  const managed = (endpoint.kind ?? 'Managed').toLowerCase() === 'managed';
+  const [screen, screenDispatch, getScreen] = useStore<AuthModeScreen, AuthModeAction>(
+    (s, a) => authModeReducer({current: endpoint.authMode, managed}, s, a),
+    () => initialAuthMode(endpoint.authMode),
   );
-  const [confirming, setConfirming] = useState<AuthMode | undefined>();
   const [progress, setProgress] = useState<OperationProgress | undefined>();
   const change = useTask(
     (signal, mode: AuthMode) => services.setAuthMode(endpoint, mode, setProgress, signal),
     (err) => services.explainError(err, `Change the auth mode of ${endpoint.endpoint}`),
   );
-  const managed = (endpoint.kind ?? 'Managed').toLowerCase() === 'managed';
   const state = change.state;
+  const cursor = screen.cursor;
+  const confirming = screen.mode === 'confirming' ? screen.to : undefined;
 
-  useKeys(
-    (input, key) => {
-      if (state.status === 'running') {
-        if (key.escape) change.cancel();
-        return;
-      }
-      if (state.status === 'error') {
-        if (key.return || key.escape) change.reset();
-        return;
-      }
-      if (confirming) {
-        if (matches('confirm', input, key)) {
-          const mode = confirming;
-          setConfirming(undefined);
-          void change
-            .run(mode)
-            .then(
-              (e: Endpoint | undefined) => e && dispatch({type: 'endpointUpdated', endpoint: e}),
-            );
-        } else if (matches('deny', input, key) || key.escape) setConfirming(undefined);
-        return;
-      }
-      if (key.escape) return dispatch({type: 'back'});
-      if (key.upArrow) return setCursor((c) => (c + AUTH_MODES.length - 1) % AUTH_MODES.length);
-      if (key.downArrow) return setCursor((c) => (c + 1) % AUTH_MODES.length);
-      if (matches('keep', input, key)) return dispatch({type: 'authModeDone'});
-      if (key.return) {
-        const chosen = AUTH_MODES[cursor]!.mode;
-        if (chosen === endpoint.authMode) return dispatch({type: 'authModeDone'});
-        if (chosen === 'aad_token' && !managed) return;
-        setConfirming(chosen);
-      }
+  useAuthModeKeys({
+    isActive,
+    task: state.status,
+    dispatch: screenDispatch,
+    get: getScreen,
+    onBack: () => dispatch({type: 'back'}),
+    onDone: () => dispatch({type: 'authModeDone'}),
+    onSubmitted: (s) =>
+      void change.run(s.to).then((e: Endpoint | undefined) => {
+        screenDispatch({type: 'reopen'});
+        if (e) dispatch({type: 'endpointUpdated', endpoint: e});
+      }),
+    onCancelTask: () => {
+      change.cancel();
+      screenDispatch({type: 'reopen'});
     },
-    {isActive},
-  );
+    onDismissError: () => {
+      change.reset();
+      screenDispatch({type: 'reopen'});
+    },
+  });
 
   return (
     <Box flexDirection="column">

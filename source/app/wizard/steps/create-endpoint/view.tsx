@@ -1,16 +1,8 @@
 import {Box, Text} from 'ink';
-import {useKeys} from '../../../hooks/use-keys';
 import {useState} from 'react';
-import type {
-  AuthMode,
-  CreateEndpointInput,
-  Endpoint,
-  OperationProgress,
-  Workspace,
-} from '../../../../azure/types';
+import type {Endpoint, OperationProgress, Workspace} from '../../../../azure/types';
 import {AUTH_MODES as MODES, describeAuthMode} from '../../../../azure/auth-mode';
 import {formatElapsed} from '../../../../lib/time';
-import {endpointNameProblem} from '../../../../lib/validate';
 import {useEnv, useTextEntry} from '../../../app-context';
 import {ConfirmBox} from '../../../components/confirm-box';
 import {ErrorPanel} from '../../../components/error-panel';
@@ -18,22 +10,29 @@ import {Footer} from '../../../components/footer';
 import {Spinner} from '../../../components/spinner';
 import {TextField} from '../../../components/text-field';
 import {useTask} from '../../../hooks/use-task';
-import {matches} from '../../../keymap';
+import {useStore} from '../../../hooks/use-store';
 import {theme} from '../../../theme';
 import type {Action} from '../../state';
-
-type Field = 'name' | 'authMode' | 'identity';
-const FIELDS: Field[] = ['name', 'authMode', 'identity'];
-const IDENTITIES: CreateEndpointInput['identityType'][] = ['SystemAssigned', 'None'];
+import {useCreateEndpointKeys} from './keys';
+import {
+  createEndpointReducer,
+  type CreateEndpointForm,
+  IDENTITIES,
+  initialForm,
+  nameProblem,
+} from './state';
 
 export function CreateEndpointStep({
   dispatch,
   isActive,
   workspace,
+  taken,
 }: {
   dispatch: (a: Action) => void;
   isActive: boolean;
   workspace: Workspace;
+  /** Endpoint names the workspace already has, so a duplicate is caught while typing. */
+  taken?: string[];
 }) {
   const {services} = useEnv();
   const AUTH_MODES = MODES.map((mode) => ({
@@ -41,81 +40,48 @@ export function CreateEndpointStep({
     title: mode,
     summary: describeAuthMode(mode, services.cloud).explanation,
   }));
-  const [name, setName] = useState('');
-  const [authMode, setAuthMode] = useState<AuthMode>('key');
-  const [identity, setIdentity] = useState<CreateEndpointInput['identityType']>('SystemAssigned');
-  const [focus, setFocus] = useState<Field>('name');
-  const [confirming, setConfirming] = useState(false);
+  const [form, formDispatch, getForm] = useStore(createEndpointReducer, () => initialForm(taken));
   const [progress, setProgress] = useState<OperationProgress | undefined>();
   const create = useTask(
-    (signal) =>
+    (signal, f: CreateEndpointForm) =>
       services.createEndpoint(
         {
           subscriptionId: workspace.subscriptionId,
           resourceGroup: workspace.resourceGroup,
           workspace: workspace.name,
-          endpoint: name,
+          endpoint: f.name,
         },
-        {location: workspace.location, authMode, identityType: identity},
+        {location: workspace.location, authMode: f.authMode, identityType: f.identity},
         setProgress,
         signal,
       ),
-    (err) => services.explainError(err, `Create endpoint ${name}`),
+    (err) => services.explainError(err, `Create endpoint ${getForm().name}`),
   );
-  const problem = endpointNameProblem(name);
+  const {name, authMode, identity, focus} = form;
+  const confirming = form.mode === 'confirming';
+  const problem = nameProblem(form);
   const state = create.state;
-  const editing = state.status === 'idle' && !confirming;
-  useTextEntry(isActive && editing && focus === 'name');
+  useTextEntry(isActive && form.mode === 'editing' && state.status === 'idle' && focus === 'name');
 
-  useKeys(
-    (input, key) => {
-      if (state.status === 'running') {
-        if (key.escape) create.cancel();
-        return;
-      }
-      if (state.status === 'error') {
-        if (key.return || key.escape) create.reset();
-        return;
-      }
-      if (confirming) {
-        if (matches('confirm', input, key) || key.return) {
-          setConfirming(false);
-          void create
-            .run()
-            .then(
-              (e: Endpoint | undefined) => e && dispatch({type: 'endpointCreated', endpoint: e}),
-            );
-        } else if (matches('deny', input, key) || key.escape) setConfirming(false);
-        return;
-      }
-      const i = FIELDS.indexOf(focus);
-      if (key.escape) return dispatch({type: 'back'});
-      if (key.tab)
-        return setFocus(FIELDS[(i + (key.shift ? FIELDS.length - 1 : 1)) % FIELDS.length]!);
-      if (
-        focus === 'authMode' &&
-        (key.leftArrow || key.rightArrow || key.upArrow || key.downArrow)
-      ) {
-        const j = AUTH_MODES.findIndex((m) => m.mode === authMode);
-        const step = key.leftArrow || key.upArrow ? -1 : 1;
-        setAuthMode(AUTH_MODES[(j + step + AUTH_MODES.length) % AUTH_MODES.length]!.mode);
-        return;
-      }
-      if (
-        focus === 'identity' &&
-        (key.leftArrow || key.rightArrow || key.upArrow || key.downArrow)
-      ) {
-        setIdentity(identity === 'SystemAssigned' ? 'None' : 'SystemAssigned');
-        return;
-      }
-      if (key.return) {
-        if (focus !== 'identity') return setFocus(FIELDS[i + 1]!);
-        if (problem) return setFocus('name');
-        setConfirming(true);
-      }
+  useCreateEndpointKeys({
+    isActive,
+    task: state.status,
+    dispatch: formDispatch,
+    get: getForm,
+    onBack: () => dispatch({type: 'back'}),
+    onCancelTask: () => {
+      create.cancel();
+      formDispatch({type: 'reopen'});
     },
-    {isActive},
-  );
+    onDismissError: () => {
+      create.reset();
+      formDispatch({type: 'reopen'});
+    },
+    onSubmitted: (f) =>
+      void create
+        .run(f)
+        .then((e: Endpoint | undefined) => e && dispatch({type: 'endpointCreated', endpoint: e})),
+  });
 
   if (state.status === 'running' || state.status === 'done') {
     return (
@@ -145,8 +111,8 @@ export function CreateEndpointStep({
       <TextField
         label="Name"
         value={name}
-        onChange={setName}
-        isActive={isActive && focus === 'name' && !confirming}
+        onEdit={(edit) => formDispatch({type: 'edit', edit})}
+        isActive={isActive && focus === 'name' && form.mode === 'editing'}
         placeholder="3–32 letters, digits, hyphens"
         error={problem}
         help={`Unique per region (${workspace.location}); starts with a letter; no trailing hyphen.`}

@@ -49,8 +49,13 @@ export function EndpointStep({
     (err) => services.explainError(err, 'Wait for the endpoint'),
   );
 
+  const createEndpoint = () =>
+    dispatch({
+      type: 'createEndpoint',
+      taken: list.state.status === 'done' ? list.state.value.map((e) => e.endpoint) : [],
+    });
   const choose = (item: ListItem<Choice>) => {
-    if (item.value === CREATE) return dispatch({type: 'createEndpoint'});
+    if (item.value === CREATE) return createEndpoint();
     const e = item.value;
     if (!busy(e)) return dispatch({type: 'endpointChosen', endpoint: e});
     setProgress({provisioningState: e.provisioningState, elapsedMs: 0});
@@ -91,7 +96,7 @@ export function EndpointStep({
       onSelect={choose}
       onKey={(input, key) => {
         if (matches('create', input, key)) {
-          dispatch({type: 'createEndpoint'});
+          createEndpoint();
           return true;
         }
         return false;

@@ -24,7 +24,7 @@ import {ErrorPanel} from '../../../components/error-panel';
 import {FilterList} from '../../../components/filter-list';
 import {Footer} from '../../../components/footer';
 import {Spinner} from '../../../components/spinner';
-import {TextField} from '../../../components/text-field';
+import {applyEdit, TextField} from '../../../components/text-field';
 import {useTask} from '../../../hooks/use-task';
 import {matches} from '../../../keymap';
 import {theme} from '../../../theme';
@@ -251,7 +251,7 @@ export function InvokeStep({
         <TextField
           label="Request file"
           value={file}
-          onChange={setFile}
+          onEdit={(e) => setFile((v) => applyEdit(v, e))}
           isActive={isActive}
           help="A JSON file; enter keeps it."
         />
@@ -266,7 +266,7 @@ export function InvokeStep({
         <TextField
           label="How many requests"
           value={count}
-          onChange={(v) => setCount(v.replace(/\D/g, ''))}
+          onEdit={(e) => setCount((v) => applyEdit(v, e).replace(/\D/g, ''))}
           isActive={isActive}
         />
       ) : null}

@@ -20,7 +20,7 @@ import {ErrorPanel} from '../../../components/error-panel';
 import {FilterList} from '../../../components/filter-list';
 import {Footer} from '../../../components/footer';
 import {Spinner} from '../../../components/spinner';
-import {TextField} from '../../../components/text-field';
+import {applyEdit, TextField} from '../../../components/text-field';
 import {useTask} from '../../../hooks/use-task';
 import {matches} from '../../../keymap';
 import {theme} from '../../../theme';
@@ -235,7 +235,7 @@ export function RolesStep({
         <TextField
           label="Object ID"
           value={draft.objectId}
-          onChange={(objectId) => setDraft({...draft, objectId})}
+          onEdit={(e) => setDraft((d) => ({...d, objectId: applyEdit(d.objectId, e)}))}
           isActive={isActive}
           error={guidProblem(draft.objectId.trim(), 'object ID')}
         />

@@ -3,7 +3,7 @@ import {useKeys} from '../../../hooks/use-keys';
 import {useState} from 'react';
 import {useEnv, useTextEntry} from '../../../app-context';
 import {Footer} from '../../../components/footer';
-import {TextField} from '../../../components/text-field';
+import {applyEdit, TextField} from '../../../components/text-field';
 import {matches} from '../../../keymap';
 import {theme} from '../../../theme';
 import type {Action, WizardState} from '../../state';
@@ -92,7 +92,7 @@ export function SaveStep({
       <TextField
         label="Profile name"
         value={name}
-        onChange={setName}
+        onEdit={(e) => setName((v) => applyEdit(v, e))}
         isActive={isActive && !overwrite}
         error={problem}
       />

@@ -9,7 +9,7 @@ import {ErrorPanel} from '../../../components/error-panel';
 import {FilterList} from '../../../components/filter-list';
 import {Footer} from '../../../components/footer';
 import {Spinner} from '../../../components/spinner';
-import {TextField} from '../../../components/text-field';
+import {applyEdit, TextField} from '../../../components/text-field';
 import {useTask} from '../../../hooks/use-task';
 import {matches} from '../../../keymap';
 import {theme} from '../../../theme';
@@ -217,7 +217,9 @@ export function SignInStep({
             key={f.name}
             label={f.label}
             value={values[f.name] ?? ''}
-            onChange={(v) => setValues((old) => ({...old, [f.name]: v}))}
+            onEdit={(e) =>
+              setValues((old) => ({...old, [f.name]: applyEdit(old[f.name] ?? '', e)}))
+            }
             isActive={isActive && focus === i}
             placeholder={f.placeholder}
             secret={f.secret}

@@ -5,7 +5,7 @@ import {relative} from '../../../../lib/time';
 import {useEnv, useTextEntry} from '../../../app-context';
 import {FilterList, type ListItem} from '../../../components/filter-list';
 import {Footer} from '../../../components/footer';
-import {TextField} from '../../../components/text-field';
+import {applyEdit, TextField} from '../../../components/text-field';
 import {matches} from '../../../keymap';
 import type {Profile} from '../../../profiles-port';
 import {theme} from '../../../theme';
@@ -132,7 +132,7 @@ export function StartStep({
         <TextField
           label={`Rename ${renaming.from} to`}
           value={renaming.to}
-          onChange={(to) => setRenaming({...renaming, to})}
+          onEdit={(e) => setRenaming((r) => r && {...r, to: applyEdit(r.to, e)})}
           isActive={isActive}
         />
       ) : null}

@@ -1,13 +1,14 @@
 import {Box, Text} from 'ink';
-import {useKeys} from '../hooks/use-keys';
 import {useState} from 'react';
-import {matches} from '../keymap';
-import {theme} from '../theme';
+import {theme} from '../../theme';
+import {useTextFieldKeys} from './keys';
+import type {TextEdit} from './state';
 
 export interface TextFieldProps {
   label: string;
   value: string;
-  onChange: (value: string) => void;
+  /** Apply it to the latest value: `setValue((v) => applyEdit(v, edit))` or a reducer action. */
+  onEdit: (edit: TextEdit) => void;
   isActive: boolean;
   placeholder?: string;
   /** Masked as • until the user reveals it (ctrl+v). */
@@ -21,7 +22,7 @@ export interface TextFieldProps {
 export function TextField({
   label,
   value,
-  onChange,
+  onEdit,
   isActive,
   placeholder,
   secret,
@@ -29,34 +30,11 @@ export function TextField({
   help,
 }: TextFieldProps) {
   const [revealed, setRevealed] = useState(false);
-  useKeys(
-    (input, key) => {
-      if (secret && matches('reveal', input, key)) {
-        setRevealed((r) => !r);
-        return;
-      }
-      if (key.backspace || key.delete) {
-        onChange(value.slice(0, -1));
-        return;
-      }
-      if (key.ctrl && input === 'u') {
-        onChange('');
-        return;
-      }
-      if (
-        key.return ||
-        key.tab ||
-        key.escape ||
-        key.upArrow ||
-        key.downArrow ||
-        key.ctrl ||
-        key.meta
-      )
-        return;
-      if (input) onChange(value + input.replace(/[\r\n]/g, ''));
-    },
-    {isActive},
-  );
+  useTextFieldKeys({
+    isActive,
+    onEdit,
+    onToggleReveal: secret ? () => setRevealed((r) => !r) : undefined,
+  });
   const shown = secret && !revealed ? '•'.repeat(value.length) : value;
   return (
     <Box flexDirection="column">

@@ -1,18 +1,18 @@
 import {Box, Text, type Key} from 'ink';
-import {useKeys} from '../hooks/use-keys';
-import {type ReactNode, useEffect, useMemo, useState} from 'react';
-import {matches} from '../keymap';
-import {theme} from '../theme';
-
-export interface ListItem<T> {
-  key: string;
-  label: string;
-  /** Muted text after the label (region, state…). */
-  detail?: string;
-  /** Text that the filter also searches. */
-  keywords?: string;
-  value: T;
-}
+import {type ReactNode, useEffect, useLayoutEffect, useRef} from 'react';
+import {useStore} from '../../hooks/use-store';
+import {theme} from '../../theme';
+import {useFilterListKeys} from './keys';
+import {
+  filterListReducer,
+  highlighted as highlightedOf,
+  highlightIndex,
+  initialFilterList,
+  type FilterListAction,
+  type FilterListState,
+  type ListItem,
+  visibleItems,
+} from './state';
 
 export interface FilterListProps<T> {
   items: ListItem<T>[];
@@ -40,63 +40,42 @@ export function FilterList<T>({
   rows = 8,
   initialKey,
 }: FilterListProps<T>) {
-  const [filter, setFilter] = useState('');
-  const [cursor, setCursor] = useState(() =>
-    Math.max(
-      0,
-      items.findIndex((i) => i.key === initialKey),
-    ),
+  const [state, dispatch, get] = useStore<FilterListState, FilterListAction>(
+    (s, a) => filterListReducer(items, s, a),
+    () => initialFilterList(items, initialKey),
   );
-  const visible = useMemo(() => {
-    const f = filter.toLowerCase();
-    return f
-      ? items.filter((i) =>
-          `${i.label} ${i.detail ?? ''} ${i.keywords ?? ''}`.toLowerCase().includes(f),
-        )
-      : items;
-  }, [items, filter]);
-  const index = Math.min(cursor, Math.max(0, visible.length - 1));
+  // The items of this render, for keys that act on the highlighted one before the next frame.
+  const itemsRef = useRef(items);
+  useLayoutEffect(() => {
+    itemsRef.current = items;
+  });
+  const current = () => highlightedOf(itemsRef.current, get());
+
+  useFilterListKeys({
+    isActive,
+    rows,
+    dispatch,
+    get,
+    onBack,
+    onSelect: () => {
+      const item = current();
+      if (item) onSelect(item);
+    },
+    onKey: onKey && ((input, key) => onKey(input, key, current())),
+  });
+
+  const visible = visibleItems(items, state.filter);
+  const index = highlightIndex(state, visible.length);
   const highlighted = visible[index];
+  // Tell the screen when the highlighted item changes (first render, moves, filtering).
+  const onHighlightRef = useRef(onHighlight);
+  useLayoutEffect(() => {
+    onHighlightRef.current = onHighlight;
+  });
   const highlightedKey = highlighted?.key;
   useEffect(() => {
-    onHighlight?.(highlighted);
-    // Tell the screen when the highlighted item changes (first render, moves, filtering).
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    onHighlightRef.current?.(itemsRef.current.find((i) => i.key === highlightedKey));
   }, [highlightedKey]);
-
-  const move = (next: number) => setCursor(Math.max(0, Math.min(visible.length - 1, next)));
-
-  useKeys(
-    (input, key) => {
-      if (onKey?.(input, key, highlighted)) return;
-      if (matches('select', input, key)) {
-        if (highlighted) onSelect(highlighted);
-        return;
-      }
-      if (matches('back', input, key)) {
-        if (filter) {
-          setFilter('');
-          setCursor(0);
-        } else onBack?.();
-        return;
-      }
-      if (key.upArrow) return move(index - 1);
-      if (key.downArrow) return move(index + 1);
-      if (key.pageUp) return move(index - rows);
-      if (key.pageDown) return move(index + rows);
-      if (key.home) return move(0);
-      if (key.end) return move(visible.length - 1);
-      if (key.backspace || key.delete) {
-        setFilter((f) => f.slice(0, -1));
-        setCursor(0);
-        return;
-      }
-      if (key.ctrl || key.meta || key.tab || !input || input === '?') return;
-      setFilter((f) => f + input);
-      setCursor(0);
-    },
-    {isActive},
-  );
 
   if (items.length === 0)
     return (
@@ -109,17 +88,17 @@ export function FilterList<T>({
   const window = visible.slice(start, start + rows);
   return (
     <Box flexDirection="column">
-      {filter ? (
+      {state.filter ? (
         <Text>
           <Text color={theme.text.muted}>filter: </Text>
-          {filter}
+          {state.filter}
           <Text color={theme.text.muted}>
             {'  '}({visible.length} of {items.length})
           </Text>
         </Text>
       ) : null}
       {visible.length === 0 ? (
-        <Text color={theme.text.muted}>No match for “{filter}”. Esc clears the filter.</Text>
+        <Text color={theme.text.muted}>No match for “{state.filter}”. Esc clears the filter.</Text>
       ) : null}
       {start > 0 ? <Text color={theme.text.muted}> ↑ {start} more</Text> : null}
       {window.map((item) => {

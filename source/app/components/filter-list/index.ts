@@ -1,0 +1,2 @@
+export {FilterList, type FilterListProps} from './view';
+export type {ListItem} from './state';

@@ -1,0 +1,2 @@
+export {TextField, type TextFieldProps} from './view';
+export {applyEdit, type TextEdit} from './state';

@@ -1,0 +1,172 @@
+import {describe, expect, it} from 'vitest';
+import {
+  filterListReducer,
+  highlighted,
+  initialFilterList,
+  type FilterListAction,
+  type FilterListState,
+  type ListItem,
+} from '../../source/app/components/filter-list/state';
+import {applyEdit, type TextEdit} from '../../source/app/components/text-field/state';
+import {
+  createEndpointReducer,
+  initialForm,
+  nameProblem,
+  type CreateEndpointAction,
+  type CreateEndpointForm,
+} from '../../source/app/wizard/steps/create-endpoint/state';
+import {
+  authModeReducer,
+  initialAuthMode,
+  type AuthModeAction,
+  type AuthModeScreen,
+} from '../../source/app/wizard/steps/auth-mode/state';
+
+// Each screen's modes as pure reducers: a burst of keys is a sequence of actions, each applied
+// to the state the previous one left.
+
+const items: ListItem<string>[] = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'].map((n) => ({
+  key: n,
+  label: n,
+  value: n,
+}));
+const list = (state: FilterListState, ...actions: FilterListAction[]) =>
+  actions.reduce((s, a) => filterListReducer(items, s, a), state);
+
+describe('the filter list', () => {
+  it('three moves in a row move three rows, clamped at the ends', () => {
+    const down = {type: 'move', by: 1} as const;
+    expect(highlighted(items, list(initialFilterList(items), down, down, down))?.key).toBe('delta');
+    expect(list(initialFilterList(items), down, down, down, down, down, down).cursor).toBe(4);
+    expect(list(initialFilterList(items), {type: 'move', by: -1}).cursor).toBe(0);
+    expect(list(initialFilterList(items), {type: 'moveTo', to: 'last'}).cursor).toBe(4);
+  });
+
+  it('starts on the item it is told, or the first', () => {
+    expect(initialFilterList(items, 'gamma').cursor).toBe(2);
+    expect(initialFilterList(items, 'nope').cursor).toBe(0);
+  });
+
+  it('typing filters, each key counts, and the highlight stays within what is visible', () => {
+    const typed = list(
+      initialFilterList(items, 'epsilon'),
+      {type: 'type', text: 'e'},
+      {type: 'type', text: 'l'},
+    );
+    expect(typed).toEqual({filter: 'el', cursor: 0});
+    expect(highlighted(items, typed)?.key).toBe('delta');
+    const moved = list(typed, {type: 'move', by: 5});
+    expect(highlighted(items, moved)?.key).toBe('delta'); // the only match
+    expect(list(typed, {type: 'erase'}, {type: 'erase'}).filter).toBe('');
+    expect(list(typed, {type: 'clearFilter'})).toEqual({filter: '', cursor: 0});
+    expect(highlighted(items, list(typed, {type: 'type', text: 'zz'}))).toBeUndefined();
+  });
+});
+
+describe('the text field', () => {
+  it('applies every edit to the latest value', () => {
+    const edits: TextEdit[] = [
+      {type: 'insert', text: 'abc'},
+      {type: 'insert', text: 'def'},
+      {type: 'erase'},
+      {type: 'erase'},
+      {type: 'erase'},
+      {type: 'erase'},
+    ];
+    expect(edits.reduce(applyEdit, '')).toBe('ab');
+    expect(applyEdit('abc', {type: 'clear'})).toBe('');
+    expect(applyEdit('', {type: 'erase'})).toBe('');
+  });
+});
+
+const form = (state: CreateEndpointForm, ...actions: CreateEndpointAction[]) =>
+  actions.reduce(createEndpointReducer, state);
+const typeName = (name: string): CreateEndpointAction => ({
+  type: 'edit',
+  edit: {type: 'insert', text: name},
+});
+
+describe('the new-endpoint form', () => {
+  it('edits the name only while the name field is focused and the form is editable', () => {
+    const f = form(initialForm(), typeName('churn'), {type: 'edit', edit: {type: 'erase'}});
+    expect(f.name).toBe('chur');
+    expect(form(f, {type: 'focus', by: 1}, typeName('x')).name).toBe('chur');
+  });
+
+  it('cycles the auth mode and identity with the arrows, in both directions', () => {
+    const f = form(initialForm(), {type: 'focus', by: 1});
+    expect(f.focus).toBe('authMode');
+    expect(form(f, {type: 'choose', by: 1}, {type: 'choose', by: 1}).authMode).toBe('aad_token');
+    expect(form(f, {type: 'choose', by: -1}).authMode).toBe('aad_token');
+    const identity = form(f, {type: 'focus', by: 1}, {type: 'choose', by: 1});
+    expect(identity.identity).toBe('None');
+    expect(form(initialForm(), {type: 'focus', by: -1}).focus).toBe('identity');
+  });
+
+  it('Enter walks the fields, refuses a bad name by focusing it, then asks to confirm', () => {
+    const bad = form(
+      initialForm(),
+      typeName('1x'),
+      {type: 'submit'},
+      {type: 'submit'},
+      {type: 'submit'},
+    );
+    expect(bad).toMatchObject({mode: 'editing', focus: 'name'});
+    const good = form(initialForm(), typeName('scorer'), {type: 'submit'}, {type: 'submit'});
+    expect(good.focus).toBe('identity');
+    const asking = form(good, {type: 'submit'});
+    expect(asking.mode).toBe('confirming');
+    expect(form(asking, {type: 'cancel'}).mode).toBe('editing');
+    expect(form(asking, {type: 'confirm'}).mode).toBe('submitted');
+    expect(form(asking, {type: 'confirm'}, {type: 'reopen'}).mode).toBe('editing');
+  });
+
+  it('a name the workspace already has is a problem before anything is sent, in any case', () => {
+    const f = form(initialForm(['churn-scorer']), typeName('Churn-Scorer'));
+    expect(nameProblem(f)).toBe('An endpoint named Churn-Scorer already exists in this workspace.');
+    const submitted = form(f, {type: 'submit'}, {type: 'submit'}, {type: 'submit'});
+    expect(submitted).toMatchObject({mode: 'editing', focus: 'name'});
+    expect(nameProblem(form(initialForm(['churn-scorer']), typeName('churn-2')))).toBeUndefined();
+  });
+});
+
+const auth = (
+  context: {current: 'key' | 'aml_token' | 'aad_token'; managed: boolean},
+  state: AuthModeScreen,
+  ...actions: AuthModeAction[]
+) => actions.reduce((s, a) => authModeReducer(context, s, a), state);
+
+describe('the auth-mode screen', () => {
+  const managedKey = {current: 'key', managed: true} as const;
+
+  it('starts on the current mode and wraps around', () => {
+    expect(initialAuthMode('aml_token').cursor).toBe(1);
+    const s = auth(managedKey, initialAuthMode('key'), {type: 'move', by: -1});
+    expect(s.cursor).toBe(2);
+    expect(auth(managedKey, s, {type: 'move', by: 1}, {type: 'move', by: 1}).cursor).toBe(1);
+  });
+
+  it('Enter on the current mode or k keeps it; another mode asks first', () => {
+    expect(auth(managedKey, initialAuthMode('key'), {type: 'choose'}).mode).toBe('kept');
+    expect(auth(managedKey, initialAuthMode('key'), {type: 'keep'}).mode).toBe('kept');
+    const asking = auth(
+      managedKey,
+      initialAuthMode('key'),
+      {type: 'move', by: 1},
+      {type: 'choose'},
+    );
+    expect(asking).toEqual({mode: 'confirming', cursor: 1, to: 'aml_token'});
+    expect(auth(managedKey, asking, {type: 'move', by: 1})).toBe(asking); // no moving while asked
+    expect(auth(managedKey, asking, {type: 'cancel'})).toEqual({mode: 'choosing', cursor: 1});
+    expect(auth(managedKey, asking, {type: 'confirm'})).toMatchObject({
+      mode: 'submitted',
+      to: 'aml_token',
+    });
+  });
+
+  it('a Kubernetes endpoint cannot take aad_token', () => {
+    const kubernetes = {current: 'key', managed: false} as const;
+    const s = auth(kubernetes, initialAuthMode('key'), {type: 'move', by: -1}, {type: 'choose'});
+    expect(s).toEqual({mode: 'choosing', cursor: 2});
+  });
+});
