@@ -6,7 +6,7 @@ import {formatElapsed} from '../../../../lib/time';
 import {useEnv} from '../../../app-context';
 import {ErrorPanel} from '../../../components/error-panel';
 import type {ListItem} from '../../../components/filter-list';
-import {RemoteList} from '../../../components/remote-list';
+import {RemoteList, useRemoteList} from '../../../components/remote-list';
 import {Spinner} from '../../../components/spinner';
 import {useTask} from '../../../hooks/use-task';
 import {matches} from '../../../keymap';
@@ -40,7 +40,7 @@ export function EndpointStep({
   const {services} = useEnv();
   const [highlighted, setHighlighted] = useState<Choice | undefined>();
   const [progress, setProgress] = useState<OperationProgress | undefined>();
-  const list = useTask(
+  const list = useRemoteList(
     (signal) => services.listEndpoints(workspace, signal),
     (err) => services.explainError(err, 'List endpoints'),
   );
@@ -52,7 +52,7 @@ export function EndpointStep({
   const createEndpoint = () =>
     dispatch({
       type: 'createEndpoint',
-      taken: list.state.status === 'done' ? list.state.value.map((e) => e.endpoint) : [],
+      taken: list.state.mode === 'ready' ? list.state.values.map((e) => e.endpoint) : [],
     });
   const choose = (item: ListItem<Choice>) => {
     if (item.value === CREATE) return createEndpoint();
@@ -73,7 +73,7 @@ export function EndpointStep({
     <RemoteList<Choice, Endpoint>
       title={`Choose an online endpoint in ${workspace.name}`}
       loadingLabel="Loading endpoints…"
-      task={list}
+      list={list}
       isActive={isActive && !waiting}
       initialKey={current?.id}
       extraKeys={['create']}
@@ -123,7 +123,7 @@ export function EndpointStep({
               {highlighted.scoringUri ?? 'no scoring URI yet'}
             </Text>
           ) : null}
-          {list.state.status === 'done' && list.state.value.length === 0 ? (
+          {list.state.mode === 'ready' && list.state.values.length === 0 ? (
             <Text color={theme.text.muted}>
               No online endpoints in {workspace.name} yet: create one.
             </Text>

@@ -1,8 +1,7 @@
 import {Box, Text} from 'ink';
 import type {Identity, Subscription} from '../../../../azure/types';
 import {useEnv} from '../../../app-context';
-import {RemoteList} from '../../../components/remote-list';
-import {useTask} from '../../../hooks/use-task';
+import {RemoteList, useRemoteList} from '../../../components/remote-list';
 import {theme} from '../../../theme';
 import type {Action} from '../../state';
 
@@ -18,7 +17,7 @@ export function SubscriptionStep({
   current?: Subscription;
 }) {
   const {services} = useEnv();
-  const task = useTask(
+  const list = useRemoteList(
     (signal) => services.listSubscriptions(signal),
     (err) => services.explainError(err, 'List subscriptions'),
   );
@@ -26,7 +25,7 @@ export function SubscriptionStep({
     <RemoteList<Subscription, Subscription>
       title="Choose a subscription"
       loadingLabel="Loading subscriptions…"
-      task={task}
+      list={list}
       isActive={isActive}
       initialKey={current?.subscriptionId}
       toItems={(subs) =>

@@ -1,8 +1,7 @@
 import {Box, Text} from 'ink';
 import type {Subscription, Workspace} from '../../../../azure/types';
 import {useEnv} from '../../../app-context';
-import {RemoteList} from '../../../components/remote-list';
-import {useTask} from '../../../hooks/use-task';
+import {RemoteList, useRemoteList} from '../../../components/remote-list';
 import {theme} from '../../../theme';
 import type {Action} from '../../state';
 
@@ -18,7 +17,7 @@ export function WorkspaceStep({
   current?: Workspace;
 }) {
   const {services} = useEnv();
-  const task = useTask(
+  const list = useRemoteList(
     (signal) => services.listWorkspaces(subscription.subscriptionId, signal),
     (err) => services.explainError(err, 'List workspaces'),
   );
@@ -26,7 +25,7 @@ export function WorkspaceStep({
     <RemoteList<Workspace, Workspace>
       title={`Choose a workspace in ${subscription.displayName}`}
       loadingLabel="Loading workspaces…"
-      task={task}
+      list={list}
       isActive={isActive}
       initialKey={current?.id}
       toItems={(list) =>

@@ -1,18 +1,17 @@
 import {Box, Text, type Key} from 'ink';
-import {useKeys} from '../hooks/use-keys';
-import {type ReactNode, useEffect} from 'react';
-import type {AppError} from '../../azure/types';
-import {type TaskState} from '../hooks/use-task';
-import {type BindingId, matches} from '../keymap';
-import {ErrorPanel} from './error-panel';
-import {FilterList, type ListItem} from './filter-list';
-import {Footer} from './footer';
-import {Spinner} from './spinner';
+import type {ReactNode} from 'react';
+import {useKeys} from '../../hooks/use-keys';
+import {type BindingId, bindingFor, matches} from '../../keymap';
+import {ErrorPanel} from '../error-panel';
+import {FilterList, type ListItem} from '../filter-list';
+import {Footer} from '../footer';
+import {Spinner} from '../spinner';
+import type {RemoteListModel} from './use-remote-list';
 
 export interface RemoteListProps<T, V> {
   title: string;
   loadingLabel: string;
-  task: {state: TaskState<V[]>; run: () => Promise<V[] | undefined>};
+  list: RemoteListModel<V>;
   toItems: (values: V[]) => ListItem<T>[];
   onSelect: (item: ListItem<T>) => void;
   onBack: () => void;
@@ -28,34 +27,30 @@ export interface RemoteListProps<T, V> {
 
 /** A list loaded from Azure: spinner while loading, the error panel on failure, reload with ctrl+r. */
 export function RemoteList<T, V>(props: RemoteListProps<T, V>) {
-  const {task, isActive} = props;
-  const {run} = task;
-  useEffect(() => {
-    void run();
-  }, [run]);
-  const state = task.state;
+  const {list, isActive} = props;
+  const state = list.state;
+  // While loading or after a failure: reload or go back (the list takes the keys once ready).
   useKeys(
     (input, key) => {
-      if (matches('reload', input, key)) void run();
-      else if (key.escape) props.onBack();
+      const b = bindingFor(['reload', 'back'], input, key);
+      if (b === 'reload') list.reload();
+      else if (b === 'back') props.onBack();
     },
-    {isActive: isActive && state.status !== 'done'},
+    {isActive: isActive && state.mode !== 'ready'},
   );
   return (
     <Box flexDirection="column">
       <Text bold>{props.title}</Text>
-      {state.status === 'running' || state.status === 'idle' ? (
-        <Spinner label={props.loadingLabel} />
-      ) : null}
-      {state.status === 'error' ? <ErrorPanel error={state.error as AppError} /> : null}
-      {state.status === 'done' ? (
+      {state.mode === 'loading' ? <Spinner label={props.loadingLabel} /> : null}
+      {state.mode === 'error' ? <ErrorPanel error={state.error} /> : null}
+      {state.mode === 'ready' ? (
         <FilterList
-          items={props.toItems(state.value)}
+          items={props.toItems(state.values)}
           onSelect={props.onSelect}
           onBack={props.onBack}
           onKey={(input, key, highlighted) => {
             if (matches('reload', input, key)) {
-              void run();
+              list.reload();
               return true;
             }
             return props.onKey?.(input, key, highlighted) ?? false;
@@ -69,7 +64,7 @@ export function RemoteList<T, V>(props: RemoteListProps<T, V>) {
       {props.below}
       <Footer
         keys={
-          state.status === 'done'
+          state.mode === 'ready'
             ? [...(props.extraKeys ?? []), 'select', 'move', 'filter', 'reload', 'back']
             : ['reload', 'back']
         }
