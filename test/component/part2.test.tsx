@@ -33,14 +33,13 @@ const badFile = join(dir, 'bad.json');
 writeFileSync(badFile, '{\n  "input_data": [1, 2,]\n}');
 
 function home(e: Endpoint): WizardState {
+  const subscription = subscriptions[0]!;
+  const workspace = workspaces[0]!;
   return {
-    step: 'home',
-    history: ['endpoint'],
+    screen: {step: 'home', ctx: {subscription, workspace, endpoint: e}},
+    history: [{step: 'endpoint', subscription, workspace, current: e}],
     session: {method: 'device-code', params: {}, result: signInResult()},
     managementToken: signInResult().managementToken,
-    subscription: subscriptions[0],
-    workspace: workspaces[0],
-    endpoint: e,
     help: false,
   };
 }

@@ -1,15 +1,23 @@
 import {describe, expect, it} from 'vitest';
-import {initialState, reducer, type Session, type WizardState} from '../../source/app/wizard/state';
+import {
+  contextOf,
+  initialState,
+  reducer,
+  type Session,
+  type WizardState,
+} from '../../source/app/wizard/state';
 import {endpoint, signInResult, subscriptions, workspaces} from '../helpers/fake-services';
 
 const session: Session = {method: 'device-code', params: {}, result: signInResult()};
 const run = (state: WizardState, ...actions: Parameters<typeof reducer>[1][]) =>
   actions.reduce(reducer, state);
+const step = (s: WizardState) => s.screen.step;
+const ctx = (s: WizardState) => contextOf(s.screen);
 
 describe('the wizard reducer', () => {
   it('starts at sign-in without profiles and at the start screen with them', () => {
-    expect(initialState(false).step).toBe('signIn');
-    expect(initialState(true).step).toBe('start');
+    expect(step(initialState(false))).toBe('signIn');
+    expect(step(initialState(true))).toBe('start');
   });
 
   it('walks part 1 in order and saving leads to the endpoint home', () => {
@@ -22,16 +30,16 @@ describe('the wizard reducer', () => {
       {type: 'authModeDone'},
       {type: 'profileSaved', name: 'a'},
     );
-    expect(s.step).toBe('home');
-    expect(s.savedProfile).toBe('a');
-    expect(s.history).toEqual([
+    expect(step(s)).toBe('home');
+    expect(ctx(s)?.profile).toBe('a');
+    // Auth mode and save were passed through: Esc from home goes to the endpoint list.
+    expect(s.history.map((x) => x.step)).toEqual([
       'signIn',
       'subscription',
       'workspace',
       'endpoint',
-      'authMode',
-      'save',
     ]);
+    expect(step(reducer(s, {type: 'back'}))).toBe('endpoint');
   });
 
   it('Esc goes back one step at a time and stops at the first', () => {
@@ -40,11 +48,11 @@ describe('the wizard reducer', () => {
       {type: 'signedIn', session},
       {type: 'subscriptionChosen', subscription: subscriptions[0]!},
     );
-    expect(s.step).toBe('workspace');
+    expect(step(s)).toBe('workspace');
     s = reducer(s, {type: 'back'});
-    expect(s.step).toBe('subscription');
+    expect(step(s)).toBe('subscription');
     s = reducer(s, {type: 'back'});
-    expect(s.step).toBe('signIn');
+    expect(step(s)).toBe('signIn');
     expect(reducer(s, {type: 'back'})).toBe(s);
   });
 
@@ -55,10 +63,10 @@ describe('the wizard reducer', () => {
       {type: 'subscriptionChosen', subscription: subscriptions[0]!},
       {type: 'workspaceChosen', workspace: workspaces[0]!},
       {type: 'back'},
+      {type: 'back'},
       {type: 'subscriptionChosen', subscription: subscriptions[1]!},
     );
-    expect(s.subscription?.displayName).toBe('Prod');
-    expect(s.workspace).toBeUndefined();
+    expect(s.screen).toEqual({step: 'workspace', subscription: subscriptions[1]});
   });
 
   it('a resumed profile signs in, loads, and lands on home with Esc leading to the endpoint list', () => {
@@ -72,17 +80,17 @@ describe('the wizard reducer', () => {
       endpoint: 'a',
     };
     let s = run(initialState(true), {type: 'resume', target}, {type: 'signedIn', session});
-    expect(s.step).toBe('resume');
+    expect(step(s)).toBe('resume');
     s = reducer(s, {
       type: 'resumed',
       subscription: subscriptions[0]!,
       workspace: workspaces[0]!,
       endpoint: endpoint('a'),
     });
-    expect(s.step).toBe('home');
-    expect(s.savedProfile).toBe('p');
-    expect(reducer(s, {type: 'back'}).step).toBe('endpoint');
-    expect(run(s, {type: 'back'}, {type: 'back'}, {type: 'back'}).step).toBe('subscription');
+    expect(step(s)).toBe('home');
+    expect(ctx(s)?.profile).toBe('p');
+    expect(step(reducer(s, {type: 'back'}))).toBe('endpoint');
+    expect(step(run(s, {type: 'back'}, {type: 'back'}, {type: 'back'}))).toBe('subscription');
   });
 
   it('from home, auth mode and save return home; a new auth mode drops the cached credential', () => {
@@ -97,15 +105,17 @@ describe('the wizard reducer', () => {
       {type: 'credentialFetched', credential: {kind: 'key', value: 'k'}},
       {type: 'open', step: 'authMode'},
     );
-    expect(s.step).toBe('authMode');
+    expect(step(s)).toBe('authMode');
+    expect(ctx(s)?.credential).toEqual({kind: 'key', value: 'k'});
     s = reducer(s, {type: 'endpointUpdated', endpoint: endpoint('a', {authMode: 'aad_token'})});
-    expect(s.credential).toBeUndefined();
+    expect(ctx(s)?.credential).toBeUndefined();
     s = reducer(s, {type: 'authModeDone'});
-    expect(s.step).toBe('home');
+    expect(step(s)).toBe('home');
+    expect(ctx(s)?.endpoint.authMode).toBe('aad_token');
     s = run(s, {type: 'open', step: 'save'}, {type: 'profileSaved', name: 'b'});
-    expect(s.step).toBe('home');
-    expect(s.savedProfile).toBe('b');
-    expect(s.lastOpened).toBe('save');
+    expect(step(s)).toBe('home');
+    expect(ctx(s)?.profile).toBe('b');
+    expect(ctx(s)?.lastOpened).toBe('save');
   });
 
   it('help toggles, and Esc closes help before going back', () => {
@@ -113,7 +123,43 @@ describe('the wizard reducer', () => {
     expect(s.help).toBe(true);
     s = reducer(s, {type: 'back'});
     expect(s.help).toBe(false);
-    expect(s.step).toBe('subscription');
+    expect(step(s)).toBe('subscription');
+  });
+
+  it('choosing another endpoint starts its screens fresh: no credential, target, cursor or profile of the old one', () => {
+    let s = run(
+      initialState(false),
+      {type: 'signedIn', session},
+      {type: 'subscriptionChosen', subscription: subscriptions[0]!},
+      {type: 'workspaceChosen', workspace: workspaces[0]!},
+      {type: 'endpointChosen', endpoint: endpoint('a')},
+      {type: 'authModeDone'},
+      {type: 'profileSaved', name: 'loan'},
+      {type: 'open', step: 'invoke'},
+      {type: 'credentialFetched', credential: {kind: 'key', value: 'k'}},
+      {type: 'invokeSettings', deployment: 'v2', requestFile: 'req.json'},
+      {type: 'back'},
+    );
+    expect(ctx(s)).toMatchObject({
+      profile: 'loan',
+      lastOpened: 'invoke',
+      deployment: 'v2',
+      credential: {kind: 'key'},
+    });
+    s = run(s, {type: 'back'}, {type: 'endpointChosen', endpoint: endpoint('b')});
+    expect(step(s)).toBe('authMode');
+    expect(ctx(s)).toEqual({
+      subscription: subscriptions[0],
+      workspace: workspaces[0],
+      endpoint: endpoint('b'),
+    });
+    s = run(s, {type: 'authModeDone'});
+    expect(step(s)).toBe('save');
+    // Back on the list, the endpoint chosen last is highlighted.
+    expect(run(s, {type: 'back'}, {type: 'back'}).screen).toMatchObject({
+      step: 'endpoint',
+      current: endpoint('b'),
+    });
   });
 });
 
@@ -137,8 +183,8 @@ describe('invoke settings', () => {
       workspace: workspaces[0]!,
       endpoint: endpoint('a'),
     });
-    expect([s.deployment, s.requestFile]).toEqual(['v2', 'req.json']);
+    expect([ctx(s)?.deployment, ctx(s)?.requestFile]).toEqual(['v2', 'req.json']);
     s = reducer(s, {type: 'invokeSettings', requestFile: 'other.json'});
-    expect([s.deployment, s.requestFile]).toEqual([undefined, 'other.json']);
+    expect([ctx(s)?.deployment, ctx(s)?.requestFile]).toEqual([undefined, 'other.json']);
   });
 });

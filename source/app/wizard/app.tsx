@@ -6,7 +6,7 @@ import {Help} from '../components/help';
 import {useTask} from '../hooks/use-task';
 import {Header} from '../components/header';
 import {type Binding, matches} from '../keymap';
-import {initialState, reducer, STEP_TITLES, type WizardState} from './state';
+import {initialState, reducer, scopeOf, STEP_TITLES, type Step, type WizardState} from './state';
 import {AuthModeStep} from './steps/auth-mode/view';
 import {CreateEndpointStep} from './steps/create-endpoint/view';
 import {CredentialsStep} from './steps/credentials/view';
@@ -22,7 +22,7 @@ import {SubscriptionStep} from './steps/subscription/view';
 import {WorkspaceStep} from './steps/workspace/view';
 
 /** Which keymap scopes each step uses: the help shows those in full. */
-const HELP_SCOPES: Record<WizardState['step'], Binding['scope'][]> = {
+const HELP_SCOPES: Record<Step, Binding['scope'][]> = {
   start: ['profiles', 'lists'],
   signIn: ['sign-in', 'lists', 'forms'],
   resume: [],
@@ -69,92 +69,92 @@ export function Wizard({initial, onInterrupt}: WizardProps) {
 
   const active = !state.help;
   const props = {dispatch, isActive: active};
-  let screen: React.ReactNode = null;
-  switch (state.step) {
+  const screen = state.screen;
+  const identity = state.session?.result.identity;
+  let view: React.ReactNode = null;
+  switch (screen.step) {
     case 'start':
-      screen = <StartStep {...props} />;
+      view = <StartStep {...props} />;
       break;
     case 'signIn':
-      screen = (
+      view = (
         <SignInStep
-          key={state.resume?.profileName ?? 'new'}
+          key={screen.resume?.profileName ?? 'new'}
           {...props}
-          resume={state.resume}
+          resume={screen.resume}
           defaultTenant={env.services.cloud.tenantId}
         />
       );
       break;
     case 'resume':
-      screen = state.resume ? <ResumeStep {...props} target={state.resume} /> : null;
+      view = <ResumeStep {...props} target={screen.target} />;
       break;
     case 'subscription':
-      screen = (
-        <SubscriptionStep
-          {...props}
-          identity={state.session?.result.identity}
-          current={state.subscription}
-        />
-      );
+      view = <SubscriptionStep {...props} identity={identity} current={screen.current} />;
       break;
     case 'workspace':
-      screen = state.subscription ? (
-        <WorkspaceStep {...props} subscription={state.subscription} current={state.workspace} />
-      ) : null;
+      view = (
+        <WorkspaceStep {...props} subscription={screen.subscription} current={screen.current} />
+      );
       break;
     case 'endpoint':
-      screen = state.workspace ? (
-        <EndpointStep {...props} workspace={state.workspace} current={state.endpoint} />
-      ) : null;
+      view = <EndpointStep {...props} workspace={screen.workspace} current={screen.current} />;
       break;
     case 'createEndpoint':
-      screen = state.workspace ? (
-        <CreateEndpointStep {...props} workspace={state.workspace} taken={state.takenNames} />
-      ) : null;
+      view = <CreateEndpointStep {...props} workspace={screen.workspace} taken={screen.taken} />;
       break;
-    case 'authMode':
-      screen = state.endpoint ? (
-        <AuthModeStep key={state.endpoint.id} {...props} endpoint={state.endpoint} />
-      ) : null;
-      break;
-    case 'save':
-      screen = <SaveStep {...props} state={state} />;
-      break;
-    case 'home':
-      screen = <HomeStep {...props} state={state} />;
-      break;
-    case 'roles':
-      screen =
-        state.endpoint && state.workspace && state.session ? (
-          <RolesStep
-            {...props}
-            endpoint={state.endpoint}
-            workspace={state.workspace}
-            identity={state.session.result.identity}
-          />
-        ) : null;
-      break;
-    case 'credentials':
-      screen = state.endpoint ? (
-        <CredentialsStep
-          key={state.endpoint.authMode}
-          {...props}
-          endpoint={state.endpoint}
-          cached={state.credential}
-        />
-      ) : null;
-      break;
-    case 'invoke':
-      screen = state.endpoint ? (
-        <InvokeStep
-          {...props}
-          endpoint={state.endpoint}
-          cached={state.credential}
-          permissions={state.permissions}
-          initialDeployment={state.deployment}
-          initialFile={state.requestFile}
-        />
-      ) : null;
-      break;
+    default: {
+      // One endpoint's screens: keyed by the endpoint, so another endpoint's start fresh.
+      const {ctx} = screen;
+      const key = ctx.endpoint.id;
+      switch (screen.step) {
+        case 'authMode':
+          view = <AuthModeStep key={key} {...props} endpoint={ctx.endpoint} />;
+          break;
+        case 'save':
+          view = state.session ? (
+            <SaveStep key={key} {...props} ctx={ctx} session={state.session} />
+          ) : null;
+          break;
+        case 'home':
+          view = <HomeStep key={key} {...props} ctx={ctx} />;
+          break;
+        case 'roles':
+          view = identity ? (
+            <RolesStep
+              key={key}
+              {...props}
+              endpoint={ctx.endpoint}
+              workspace={ctx.workspace}
+              identity={identity}
+            />
+          ) : null;
+          break;
+        case 'credentials':
+          view = (
+            <CredentialsStep
+              key={`${key} ${ctx.endpoint.authMode}`}
+              {...props}
+              endpoint={ctx.endpoint}
+              cached={ctx.credential}
+            />
+          );
+          break;
+        case 'invoke':
+          view = (
+            <InvokeStep
+              key={key}
+              {...props}
+              endpoint={ctx.endpoint}
+              cached={ctx.credential}
+              permissions={ctx.permissions}
+              initialDeployment={ctx.deployment}
+              initialFile={ctx.requestFile}
+            />
+          );
+          break;
+      }
+    }
   }
 
   return (
@@ -163,18 +163,16 @@ export function Wizard({initial, onInterrupt}: WizardProps) {
         {state.help ? null : (
           <Header
             cloud={env.services.cloud.name}
-            step={STEP_TITLES[state.step]}
-            subscription={state.subscription}
-            workspace={state.workspace}
-            endpoint={state.endpoint}
-            identity={state.session?.result.identity}
+            step={STEP_TITLES[screen.step]}
+            {...scopeOf(screen)}
+            identity={identity}
             token={state.managementToken}
             banner={env.banner}
           />
         )}
-        {state.help ? <Help scopes={HELP_SCOPES[state.step]} /> : null}
+        {state.help ? <Help scopes={HELP_SCOPES[screen.step]} /> : null}
         <Box display={state.help ? 'none' : 'flex'} flexDirection="column">
-          {screen}
+          {view}
         </Box>
       </Box>
     </TextEntryContext.Provider>

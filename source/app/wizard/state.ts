@@ -1,13 +1,13 @@
 import type {
+  AccessTokenInfo,
+  Endpoint,
   PermissionBlock,
   ScoringCredential,
-  Endpoint,
   SignInMethod,
   SignInParams,
   SignInResult,
   Subscription,
   Workspace,
-  AccessTokenInfo,
 } from '../../azure/types';
 
 /** Where a resumed profile points; the wizard signs in, then loads it. */
@@ -23,21 +23,6 @@ export interface ResumeTarget {
   lastRequestFile?: string;
 }
 
-export type Step =
-  | 'start'
-  | 'signIn'
-  | 'resume'
-  | 'subscription'
-  | 'workspace'
-  | 'endpoint'
-  | 'createEndpoint'
-  | 'authMode'
-  | 'save'
-  | 'home'
-  | 'roles'
-  | 'credentials'
-  | 'invoke';
-
 export interface Session {
   method: SignInMethod;
   /** Non-secret parameters only: a client secret never enters wizard state. */
@@ -45,17 +30,20 @@ export interface Session {
   result: SignInResult;
 }
 
-export interface WizardState {
-  step: Step;
-  /** Steps to return to with Esc. */
-  history: Step[];
-  session?: Session;
-  managementToken?: AccessTokenInfo;
-  subscription?: Subscription;
-  workspace?: Workspace;
-  endpoint?: Endpoint;
-  resume?: ResumeTarget;
-  savedProfile?: string;
+/** The screens reachable from the endpoint's home. */
+export type HomeTarget = 'roles' | 'credentials' | 'invoke' | 'authMode' | 'save';
+
+/**
+ * Everything the screens of one chosen endpoint share. It is made fresh when an endpoint is
+ * chosen (or a profile resumed), so nothing of another endpoint's — its credential, invoke
+ * target, home cursor or profile name — can leak into this one's screens.
+ */
+export interface EndpointContext {
+  subscription: Subscription;
+  workspace: Workspace;
+  endpoint: Endpoint;
+  /** The profile this setup was resumed from or saved as. */
+  profile?: string;
   /** The data-plane credential of the credentials step, reused by invoke while valid (memory only). */
   credential?: ScoringCredential;
   /** The signed-in identity's effective permissions at the endpoint, from the roles step. */
@@ -63,15 +51,33 @@ export interface WizardState {
   /** The invoke step's choices, saved with the profile. */
   deployment?: string;
   requestFile?: string;
-  /** Endpoint names the workspace has, for the create form's duplicate check. */
-  takenNames?: string[];
   /** The home entry opened last, highlighted again on return. */
   lastOpened?: HomeTarget;
-  help: boolean;
 }
 
-/** The screens reachable from the endpoint's home. */
-export type HomeTarget = 'roles' | 'credentials' | 'invoke' | 'authMode' | 'save';
+type EndpointStep = 'authMode' | 'save' | 'home' | 'roles' | 'credentials' | 'invoke';
+
+/** One screen of the wizard with exactly the data it needs. */
+export type Screen =
+  | {step: 'start'}
+  | {step: 'signIn'; resume?: ResumeTarget}
+  | {step: 'resume'; target: ResumeTarget}
+  | {step: 'subscription'; current?: Subscription}
+  | {step: 'workspace'; subscription: Subscription; current?: Workspace}
+  | {step: 'endpoint'; subscription: Subscription; workspace: Workspace; current?: Endpoint}
+  | {step: 'createEndpoint'; subscription: Subscription; workspace: Workspace; taken: string[]}
+  | {step: EndpointStep; ctx: EndpointContext};
+
+export type Step = Screen['step'];
+
+export interface WizardState {
+  screen: Screen;
+  /** Screens to return to with Esc, each with the data it had. */
+  history: Screen[];
+  session?: Session;
+  managementToken?: AccessTokenInfo;
+  help: boolean;
+}
 
 export type Action =
   | {type: 'newSetup'}
@@ -95,95 +101,191 @@ export type Action =
   | {type: 'toggleHelp'};
 
 export function initialState(hasProfiles: boolean): WizardState {
-  return {step: hasProfiles ? 'start' : 'signIn', history: [], help: false};
+  return {screen: hasProfiles ? {step: 'start'} : {step: 'signIn'}, history: [], help: false};
 }
 
-const go = (state: WizardState, step: Step, patch: Partial<WizardState> = {}): WizardState => ({
+/** The endpoint context of a screen, when it is one of an endpoint's screens. */
+export function contextOf(screen: Screen): EndpointContext | undefined {
+  return 'ctx' in screen ? screen.ctx : undefined;
+}
+
+/** What the header shows: the subscription, workspace and endpoint the screen is about. */
+export function scopeOf(screen: Screen): {
+  subscription?: Subscription;
+  workspace?: Workspace;
+  endpoint?: Endpoint;
+} {
+  if ('ctx' in screen) {
+    const {subscription, workspace, endpoint} = screen.ctx;
+    return {subscription, workspace, endpoint};
+  }
+  switch (screen.step) {
+    case 'workspace':
+      return {subscription: screen.subscription};
+    case 'endpoint':
+    case 'createEndpoint':
+      return {subscription: screen.subscription, workspace: screen.workspace};
+    default:
+      return {};
+  }
+}
+
+const go = (state: WizardState, screen: Screen): WizardState => ({
   ...state,
-  ...patch,
-  step,
-  history: [...state.history, state.step],
+  screen,
+  history: [...state.history, state.screen],
 });
+
+/** A fresh context for a newly chosen endpoint. */
+const freshContext = (
+  subscription: Subscription,
+  workspace: Workspace,
+  endpoint: Endpoint,
+): EndpointContext => ({subscription, workspace, endpoint});
+
+/** Changes the current endpoint context (a fetched credential, a saved profile name…). */
+function withContext(
+  state: WizardState,
+  change: (ctx: EndpointContext) => EndpointContext,
+): WizardState {
+  const ctx = contextOf(state.screen);
+  return ctx ? {...state, screen: {...state.screen, ctx: change(ctx)} as Screen} : state;
+}
 
 /** The whole flow as a pure function: every transition of the wizard is here. */
 export function reducer(state: WizardState, action: Action): WizardState {
+  const {screen} = state;
   switch (action.type) {
     case 'toggleHelp':
       return {...state, help: !state.help};
     case 'newSetup':
-      return go(state, 'signIn', {resume: undefined});
+      return go(state, {step: 'signIn'});
     case 'resume':
-      return go(state, 'signIn', {resume: action.target});
+      return go(state, {step: 'signIn', resume: action.target});
     case 'signedIn': {
-      const next = {
+      // Signing in again replaces the identity: the screens after it start from nothing.
+      const signedIn = {
+        ...state,
         session: action.session,
         managementToken: action.session.result.managementToken,
       };
-      // Signing in again replaces the identity: drop choices made with the old one.
-      const cleared = {subscription: undefined, workspace: undefined, endpoint: undefined};
-      return go(state, state.resume ? 'resume' : 'subscription', {...cleared, ...next});
+      const resume = screen.step === 'signIn' ? screen.resume : undefined;
+      return go(signedIn, resume ? {step: 'resume', target: resume} : {step: 'subscription'});
     }
     case 'tokenRefreshed':
       return {...state, managementToken: action.token};
-    case 'resumed':
+    case 'resumed': {
+      if (screen.step !== 'resume') return state;
+      const {target} = screen;
+      const {subscription, workspace, endpoint} = action;
+      // Esc walks back through the choices the profile made: endpoint, workspace, subscription.
       return {
         ...state,
-        subscription: action.subscription,
-        workspace: action.workspace,
-        endpoint: action.endpoint,
-        savedProfile: state.resume?.profileName,
-        credential: undefined,
-        permissions: undefined,
-        deployment: state.resume?.deployment,
-        requestFile: state.resume?.lastRequestFile,
-        step: 'home',
-        // Esc walks back through the choices the profile made: endpoint, workspace, subscription.
-        history: ['subscription', 'workspace', 'endpoint'],
+        screen: {
+          step: 'home',
+          ctx: {
+            ...freshContext(subscription, workspace, endpoint),
+            profile: target.profileName,
+            ...(target.deployment ? {deployment: target.deployment} : {}),
+            ...(target.lastRequestFile ? {requestFile: target.lastRequestFile} : {}),
+          },
+        },
+        history: [
+          {step: 'subscription', current: subscription},
+          {step: 'workspace', subscription, current: workspace},
+          {step: 'endpoint', subscription, workspace, current: endpoint},
+        ],
       };
+    }
     case 'subscriptionChosen':
-      return go(state, 'workspace', {
-        subscription: action.subscription,
-        workspace: undefined,
-        endpoint: undefined,
-      });
+      return screen.step === 'subscription'
+        ? go(state, {step: 'workspace', subscription: action.subscription})
+        : state;
     case 'workspaceChosen':
-      return go(state, 'endpoint', {workspace: action.workspace, endpoint: undefined});
+      return screen.step === 'workspace'
+        ? go(state, {
+            step: 'endpoint',
+            subscription: screen.subscription,
+            workspace: action.workspace,
+          })
+        : state;
     case 'endpointChosen':
-      return go(state, 'authMode', {
-        endpoint: action.endpoint,
-        credential: undefined,
-        permissions: undefined,
-      });
+      return screen.step === 'endpoint'
+        ? go(
+            // Back on the list, the chosen endpoint is highlighted.
+            {...state, screen: {...screen, current: action.endpoint}},
+            {
+              step: 'authMode',
+              ctx: freshContext(screen.subscription, screen.workspace, action.endpoint),
+            },
+          )
+        : state;
     case 'createEndpoint':
-      return go(state, 'createEndpoint', {takenNames: action.taken});
+      return screen.step === 'endpoint'
+        ? go(state, {
+            step: 'createEndpoint',
+            subscription: screen.subscription,
+            workspace: screen.workspace,
+            taken: action.taken,
+          })
+        : state;
     case 'endpointCreated':
       // Esc from the auth-mode step returns to the endpoint list, not to the finished form.
-      return {
-        ...state,
-        endpoint: action.endpoint,
-        credential: undefined,
-        permissions: undefined,
-        step: 'authMode',
-        history: [...state.history],
-      };
+      return screen.step === 'createEndpoint'
+        ? {
+            ...state,
+            screen: {
+              step: 'authMode',
+              ctx: freshContext(screen.subscription, screen.workspace, action.endpoint),
+            },
+          }
+        : state;
     case 'endpointUpdated':
       // A new auth mode makes the old credential useless.
-      return {...state, endpoint: action.endpoint, credential: undefined};
-    case 'authModeDone':
-      // From home (part 2) the auth-mode screen returns there; in part 1 it leads on to saving.
-      return state.history.at(-1) === 'home' ? back(state) : go(state, 'save');
-    case 'profileSaved':
-      return state.history.at(-1) === 'home'
-        ? {...back(state), savedProfile: action.name}
-        : go(state, 'home', {savedProfile: action.name});
-    case 'open':
-      return go(state, action.step, {lastOpened: action.step});
+      return withContext(state, (ctx) => ({
+        ...ctx,
+        endpoint: action.endpoint,
+        credential: undefined,
+      }));
+    case 'authModeDone': {
+      const ctx = contextOf(screen);
+      if (!ctx) return state;
+      // From home the auth-mode screen returns there; in a first setup it leads on to saving.
+      return state.history.at(-1)?.step === 'home' ? back(state) : go(state, {step: 'save', ctx});
+    }
+    case 'profileSaved': {
+      const saved = withContext(state, (ctx) => ({...ctx, profile: action.name}));
+      const ctx = contextOf(saved.screen)!;
+      if (state.history.at(-1)?.step === 'home') return back(saved);
+      // A first setup lands on home; auth mode and save were passed through, so Esc from home
+      // goes straight back to the endpoint list.
+      const history = [...saved.history];
+      while (
+        history.length &&
+        (history.at(-1)!.step === 'authMode' || history.at(-1)!.step === 'save')
+      )
+        history.pop();
+      return {...saved, screen: {step: 'home', ctx}, history};
+    }
+    case 'open': {
+      const ctx = contextOf(screen);
+      if (!ctx || screen.step !== 'home') return state;
+      const opened = {...ctx, lastOpened: action.step};
+      return go({...state, screen: {step: 'home', ctx: opened}}, {step: action.step, ctx: opened});
+    }
     case 'credentialFetched':
-      return {...state, credential: action.credential};
+      return withContext(state, (ctx) => ({...ctx, credential: action.credential}));
     case 'permissionsChecked':
-      return {...state, permissions: action.permissions};
+      return withContext(state, (ctx) => ({...ctx, permissions: action.permissions}));
     case 'invokeSettings':
-      return {...state, deployment: action.deployment, requestFile: action.requestFile};
+      return withContext(state, (ctx) => {
+        const {deployment: _old, ...rest} = ctx;
+        return {
+          ...rest,
+          ...(action.deployment ? {deployment: action.deployment} : {}),
+          requestFile: action.requestFile,
+        };
+      });
     case 'back':
       return state.help ? {...state, help: false} : back(state);
   }
@@ -193,12 +295,17 @@ function back(state: WizardState): WizardState {
   const history = [...state.history];
   let previous = history.pop();
   // Never step back into a screen that only makes sense once (resuming).
-  while (previous === 'resume') previous = history.pop();
+  while (previous?.step === 'resume') previous = history.pop();
   if (!previous) return state;
-  return {...state, step: previous, history};
+  // The same endpoint's screens share one context: what this screen learnt goes back with it.
+  const ctx = contextOf(state.screen);
+  const before = contextOf(previous);
+  if (ctx && before && ctx.endpoint.id === before.endpoint.id)
+    previous = {...previous, ctx} as Screen;
+  return {...state, screen: previous, history};
 }
 
-/** Steps shown as "step n of m" in the header. */
+/** Steps shown in the header. */
 export const STEP_TITLES: Record<Step, string> = {
   start: 'Start',
   signIn: 'Sign in',

@@ -6,7 +6,7 @@ import {FilterList} from '../../../components/filter-list';
 import {Footer} from '../../../components/footer';
 import {matches} from '../../../keymap';
 import {theme} from '../../../theme';
-import type {Action, HomeTarget, WizardState} from '../../state';
+import type {Action, EndpointContext, HomeTarget} from '../../state';
 import {trafficText} from '../endpoint/view';
 
 const ENTRIES: {step: HomeTarget; label: string; detail: string}[] = [
@@ -25,11 +25,11 @@ const ENTRIES: {step: HomeTarget; label: string; detail: string}[] = [
 export function HomeStep({
   dispatch,
   isActive,
-  state,
+  ctx,
 }: {
   dispatch: (a: Action) => void;
   isActive: boolean;
-  state: WizardState;
+  ctx: EndpointContext;
 }) {
   const {services} = useEnv();
   const {exit} = useApp();
@@ -39,15 +39,12 @@ export function HomeStep({
     },
     {isActive},
   );
-  const e = state.endpoint;
-  if (!e) return null;
+  const e = ctx.endpoint;
   return (
     <Box flexDirection="column">
-      {state.savedProfile ? (
-        <Text color={theme.status.success}>✓ Saved profile {state.savedProfile}</Text>
-      ) : null}
+      {ctx.profile ? <Text color={theme.status.success}>✓ Saved profile {ctx.profile}</Text> : null}
       <Text>
-        <Text bold>{e.endpoint}</Text> in {state.workspace?.name} ·{' '}
+        <Text bold>{e.endpoint}</Text> in {ctx.workspace.name} ·{' '}
         <Text color={theme.text.accent}>{e.authMode}</Text> · {trafficText(e.traffic)}
       </Text>
       <Text color={theme.text.muted} wrap="truncate-end">
@@ -59,7 +56,7 @@ export function HomeStep({
       <Box marginTop={1} flexDirection="column">
         <FilterList
           isActive={isActive}
-          initialKey={state.lastOpened}
+          initialKey={ctx.lastOpened}
           items={ENTRIES.map((x) => ({
             key: x.step,
             label: x.label,

@@ -6,7 +6,7 @@ import {Footer} from '../../../components/footer';
 import {applyEdit, TextField} from '../../../components/text-field';
 import {matches} from '../../../keymap';
 import {theme} from '../../../theme';
-import type {Action, WizardState} from '../../state';
+import type {Action, EndpointContext, Session} from '../../state';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -14,16 +14,16 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export function SaveStep({
   dispatch,
   isActive,
-  state,
+  ctx,
+  session,
 }: {
   dispatch: (a: Action) => void;
   isActive: boolean;
-  state: WizardState;
+  ctx: EndpointContext;
+  session: Session;
 }) {
   const {profiles, cloudRef} = useEnv();
-  const [name, setName] = useState(
-    state.resume?.profileName ?? state.savedProfile ?? state.endpoint?.endpoint ?? '',
-  );
+  const [name, setName] = useState(ctx.profile ?? ctx.endpoint.endpoint);
   const [overwrite, setOverwrite] = useState(false);
   const [error, setError] = useState<string | undefined>();
   useTextEntry(isActive && !overwrite);
@@ -32,8 +32,7 @@ export function SaveStep({
     : '1–64 letters, digits, dots, hyphens or underscores, starting with a letter or digit.';
 
   const save = () => {
-    const {session, subscription, workspace, endpoint} = state;
-    if (!session || !subscription || !workspace || !endpoint) return;
+    const {subscription, workspace, endpoint} = ctx;
     try {
       profiles.save({
         name,
@@ -54,8 +53,8 @@ export function SaveStep({
         workspace: workspace.name,
         endpoint: endpoint.endpoint,
         authMode: endpoint.authMode,
-        ...(state.deployment ? {deployment: state.deployment} : {}),
-        ...(state.requestFile ? {lastRequestFile: state.requestFile} : {}),
+        ...(ctx.deployment ? {deployment: ctx.deployment} : {}),
+        ...(ctx.requestFile ? {lastRequestFile: ctx.requestFile} : {}),
       });
       dispatch({type: 'profileSaved', name});
     } catch (err) {
@@ -74,7 +73,8 @@ export function SaveStep({
       }
       if (key.escape) return dispatch({type: 'back'});
       if (key.return && !problem) {
-        const mine = state.resume?.profileName === name || state.savedProfile === name;
+        // Saving over this setup's own profile needs no question; over another one, it does.
+        const mine = ctx.profile === name;
         if (profiles.has(name) && !mine) setOverwrite(true);
         else save();
       }
