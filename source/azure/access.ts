@@ -20,9 +20,10 @@ import {
   scopeContains,
   scopeOfAssignmentId,
   subscriptionOf,
-} from './scopes';
+} from '../domain/scopes';
 import type {AzureContext} from './services';
-import type {AccessServices, PrincipalRef, ProvisioningState, RoleAssignmentInfo} from './types';
+import type {PrincipalRef, ProvisioningState, RoleAssignmentInfo} from '../domain/types';
+import type {AccessServices} from '../domain/services';
 
 type AuthorizationClient = Awaited<ReturnType<AzureContext['authorization']>>;
 

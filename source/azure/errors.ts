@@ -4,7 +4,7 @@
  * module imports no `@azure/*` package: the UI can use it before the SDKs load, and errors from
  * any copy of the SDK packages are understood.
  */
-import type {AppError, CloudConfig, SignInMethod} from './types';
+import type {AppError, CloudConfig, SignInMethod} from '../domain/types';
 
 export interface ErrorContext {
   /** What was being done, as a verb phrase: `list workspaces`, `create endpoint ep1`. */

@@ -16,15 +16,14 @@ import type {SubscriptionClient} from '@azure/arm-resources-subscriptions';
 import type {AccessToken, TokenCredential} from '@azure/identity';
 import {accessServices} from './access';
 import {abortable, sleep} from './async';
-import {fromWireAuthMode, toWireAuthMode} from './auth-mode';
+import {fromWireAuthMode, toWireAuthMode} from '../domain/auth-mode';
 import {tlsOptionsFor} from './clouds';
 import {diagnoseAuthority} from './diagnose';
 import {ServiceError, toAppError, type ErrorContext} from './errors';
-import {endpointScope} from './scopes';
-import {decodeJwt, identityFromClaims} from './token';
-import {isInteractive} from './types';
+import {endpointScope} from '../domain/scopes';
+import {decodeJwt, identityFromClaims} from '../domain/token';
+import {isInteractive} from '../domain/types';
 import type {
-  AccessServices,
   AccessTokenInfo,
   AuthMode,
   CloudConfig,
@@ -34,13 +33,13 @@ import type {
   EndpointRef,
   OperationProgress,
   ProvisioningState,
-  Services,
   SignInMethod,
   Subscription,
   TokenCacheInfo,
   TokenCacheMode,
   Workspace,
-} from './types';
+} from '../domain/types';
+import type {AccessServices, Services} from '../domain/services';
 
 export interface ServicesOptions {
   /** Between GETs while waiting for an endpoint; long-running operations follow Retry-After. */

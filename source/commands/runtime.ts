@@ -10,11 +10,11 @@ import type {
   CloudConfig,
   Endpoint,
   EndpointRef,
-  Services,
   SignInParams,
   SignInResult,
   TokenCacheInfo,
-} from '../azure/types';
+} from '../domain/types';
+import type {Services} from '../domain/services';
 import type {Profile} from '../profiles/types';
 import {CliError, ExitCode, type ExitCodeValue} from './exit-codes';
 import {cliErrorFromApp, formatFailure, oneLine} from './failure';

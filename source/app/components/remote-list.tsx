@@ -1,7 +1,7 @@
 import {Box, Text, type Key} from 'ink';
 import {useKeys} from '../hooks/use-keys';
 import {type ReactNode, useEffect} from 'react';
-import type {AppError} from '../../azure/types';
+import type {AppError} from '../../domain/types';
 import {type TaskState} from '../hooks/use-task';
 import {type BindingId, matches} from '../keymap';
 import {ErrorPanel} from './error-panel';

@@ -8,7 +8,7 @@ import type {
   Subscription,
   Workspace,
   AccessTokenInfo,
-} from '../../azure/types';
+} from '../../domain/types';
 
 /** Where a resumed profile points; the wizard signs in, then loads it. */
 export interface ResumeTarget {

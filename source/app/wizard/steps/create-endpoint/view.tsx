@@ -7,10 +7,10 @@ import type {
   Endpoint,
   OperationProgress,
   Workspace,
-} from '../../../../azure/types';
-import {AUTH_MODES as MODES, describeAuthMode} from '../../../../azure/auth-mode';
+} from '../../../../domain/types';
+import {AUTH_MODES as MODES, describeAuthMode} from '../../../../domain/auth-mode';
 import {formatElapsed} from '../../../../lib/time';
-import {endpointNameProblem} from '../../../../lib/validate';
+import {endpointNameProblem} from '../../../../domain/validate';
 import {useEnv, useTextEntry} from '../../../app-context';
 import {ConfirmBox} from '../../../components/confirm-box';
 import {ErrorPanel} from '../../../components/error-panel';
