@@ -28,6 +28,14 @@ const noDomainFolder = folder(
   'source/lib holds leaf utilities: Azure ML rules and types belong in source/domain.',
 );
 const noSandboxFolder = folder('sandbox', 'The sandbox is imported only by the sandbox command.');
+/** What neither source/domain nor source/lib may import: the SDKs and the layers above them. */
+const belowAzure = [
+  azureOnlyInAzure,
+  noAzureFolder,
+  noAppFolder,
+  noCommandsFolder,
+  noSandboxFolder,
+];
 
 export default tseslint.config(
   {ignores: ['dist/', 'node_modules/', 'coverage/', '.scratch/']},
@@ -68,38 +76,14 @@ export default tseslint.config(
     // The domain: Azure ML rules and types, no SDK and no I/O. It may use source/lib only.
     files: ['source/domain/**'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            azureOnlyInAzure,
-            noAzureFolder,
-            noAppFolder,
-            noCommandsFolder,
-            noSandboxFolder,
-            noProfilesFolder,
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', {patterns: [...belowAzure, noProfilesFolder]}],
     },
   },
   {
     // source/lib: leaf utilities that import no other folder of source/.
     files: ['source/lib/**'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            azureOnlyInAzure,
-            noAzureFolder,
-            noDomainFolder,
-            noAppFolder,
-            noCommandsFolder,
-            noSandboxFolder,
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', {patterns: [...belowAzure, noDomainFolder]}],
     },
   },
   {
