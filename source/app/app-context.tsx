@@ -1,5 +1,5 @@
 import {createContext, useContext, useEffect} from 'react';
-import type {Services} from '../azure/types';
+import type {Services} from '../domain/services';
 import type {ClipboardChannel} from '../lib/clipboard';
 import type {ProfilesPort} from './profiles-port';
 

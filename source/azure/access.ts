@@ -1,12 +1,12 @@
 /**
- * Part 2 of the Services: roles and permissions (Microsoft.Authorization), endpoint keys and
- * tokens, and scoring. Built on the AzureContext of services.ts; the SDK modules load on first use.
+ * The access part of the Services: roles and permissions (Microsoft.Authorization), endpoint keys
+ * and tokens, and scoring. Built on the AzureContext (context.ts); the SDK modules load on first use.
  */
 import type {RoleAssignment, RoleDefinition} from '@azure/arm-authorization';
 import {randomUUID} from 'node:crypto';
 import {abortable} from './async';
 import {ServiceError} from './errors';
-import {createInvoker} from './invoke';
+import {createInvoker} from './scoring';
 import {
   endpointScope,
   epochToMs,
@@ -20,9 +20,10 @@ import {
   scopeContains,
   scopeOfAssignmentId,
   subscriptionOf,
-} from './scopes';
-import type {AzureContext} from './services';
-import type {AccessServices, PrincipalRef, ProvisioningState, RoleAssignmentInfo} from './types';
+} from '../domain/scopes';
+import type {AzureContext} from './context';
+import type {PrincipalRef, ProvisioningState, RoleAssignmentInfo} from '../domain/types';
+import type {AccessServices} from '../domain/services';
 
 type AuthorizationClient = Awaited<ReturnType<AzureContext['authorization']>>;
 

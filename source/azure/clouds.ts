@@ -8,7 +8,7 @@ import {homedir} from 'node:os';
 import {dirname, resolve} from 'node:path';
 import {rootCertificates} from 'node:tls';
 import {describeJsonError} from '../lib/json';
-import type {CloudConfig} from './types';
+import type {CloudConfig} from '../domain/types';
 
 /** A cloud that cannot be used as given: a bad name or file. The CLI maps it to exit code 2. */
 export class CloudError extends Error {
@@ -260,9 +260,4 @@ export async function resolveCloud(
     }
   }
   return readCloudFile(wanted);
-}
-
-/** The resource a scope names: `https://ml.azure.com/.default` → `https://ml.azure.com`. */
-export function resourceOfScope(scope: string): string {
-  return scope.replace(/\/?\.default$/, '').replace(/\/+$/, '');
 }

@@ -25,14 +25,14 @@ import {
 import {needsCustomAuthority, tlsOptionsFor} from './clouds';
 import {ServiceError} from './errors';
 import {oneAtATime, persistenceOptions} from './token-cache';
-import {isInteractive} from './types';
+import {isInteractive} from '../domain/types';
 import type {
   CloudConfig,
   SignInCallbacks,
   SignInMethod,
   SignInParams,
   TokenCacheInfo,
-} from './types';
+} from '../domain/types';
 
 export interface CreatedCredential {
   credential: TokenCredential;

@@ -6,7 +6,7 @@
 import {request} from 'node:https';
 import {tlsOptionsFor} from './clouds';
 import {toAppError, type ErrorContext} from './errors';
-import type {AppError, CloudConfig} from './types';
+import type {AppError, CloudConfig} from '../domain/types';
 
 const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 

@@ -20,7 +20,7 @@ import {createRequire} from 'node:module';
 import {join} from 'node:path';
 import {useIdentityPlugin, type TokenCredential} from '@azure/identity';
 import {ServiceError} from './errors';
-import type {TokenCacheInfo, TokenCacheMode} from './types';
+import type {TokenCacheInfo, TokenCacheMode} from '../domain/types';
 
 /**
  * The cache's name. @azure/identity asks the plugin for `<name>.cae` and `<name>.nocae` but then

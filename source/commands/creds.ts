@@ -3,7 +3,8 @@
  * an Azure ML token (aml_token) or an Entra token for the ML audience (aad_token). The one command
  * that prints a secret on stdout; `--copy` puts it on the clipboard and prints only a confirmation.
  */
-import type {Endpoint, EndpointKeys, ScoringCredential, Services} from '../azure/types';
+import type {Endpoint, EndpointKeys, ScoringCredential} from '../domain/types';
+import type {Services} from '../domain/services';
 import {CliError, ExitCode} from './exit-codes';
 import {envLines, epochSeconds, jsonDocument, rows, timePair, type Style} from './output';
 import {

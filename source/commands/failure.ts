@@ -2,7 +2,7 @@
  * Every failure of a command becomes one CliError: a one-line reason, next steps, and the exit
  * code the README documents. Pure: the caller prints it.
  */
-import type {AppError} from '../azure/types';
+import type {AppError} from '../domain/types';
 import {CliError, ExitCode, type ExitCodeValue} from './exit-codes';
 
 /** AppError.kind → exit code: auth 3, permission 4, notFound 5, invalid 2, cancelled 130, else 1. */

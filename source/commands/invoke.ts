@@ -3,11 +3,11 @@
  * The request is validated before anything touches the network. The response body goes to stdout
  * whatever the status; a non-2xx status is explained on stderr and exits 6.
  */
-import {resourceOfScope} from '../azure/clouds';
-import {decodeJwt} from '../azure/token';
-import type {Endpoint, InvokeResult} from '../azure/types';
+import {resourceOfScope} from '../domain/scopes';
+import {decodeJwt} from '../domain/token';
+import type {Endpoint, InvokeResult} from '../domain/types';
 import {readRequestFile, validateRequestText, type RequestFileResult} from '../lib/request-file';
-import {explainScoringFailure, summarize, type RepeatSummary} from '../lib/scoring';
+import {explainScoringFailure, summarize, type RepeatSummary} from '../domain/scoring';
 import {fetchCredential, type FetchedCredential} from './creds';
 import {CliError, ExitCode} from './exit-codes';
 import {oneLine} from './failure';

@@ -4,7 +4,7 @@
  * Imports nothing heavy.
  */
 import {Command, Option} from 'commander';
-import {TOKEN_CACHE_MODES} from '../azure/types';
+import {TOKEN_CACHE_MODES} from '../domain/types';
 import {EXIT_CODE_HELP} from './exit-codes';
 import {AUTH_METHODS} from './selectors';
 

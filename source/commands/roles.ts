@@ -4,8 +4,8 @@
  * a permission the endpoint's auth mode requires is missing.
  */
 import {toAppError} from '../azure/errors';
-import type {AuthMode, Endpoint, Identity, PrincipalRef, PrincipalType} from '../azure/types';
-import {preflight, type CheckItem} from '../lib/permissions';
+import type {AuthMode, Endpoint, Identity, PrincipalRef, PrincipalType} from '../domain/types';
+import {preflight, type CheckItem} from '../domain/permissions';
 import {CliError, ExitCode} from './exit-codes';
 import {GUID} from './selectors';
 import {envLines, jsonDocument, type Style} from './output';

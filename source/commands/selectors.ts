@@ -3,7 +3,7 @@
  * `--subscription`, `--resource-group`, `--workspace`, `--endpoint`, `--auth-method`), merged
  * field by field — an explicit flag always wins over the profile. Pure.
  */
-import type {AuthMode, SignInMethod, TokenCacheMode} from '../azure/types';
+import type {AuthMode, SignInMethod, TokenCacheMode} from '../domain/types';
 import type {Profile} from '../profiles/types';
 import {CliError, ExitCode} from './exit-codes';
 

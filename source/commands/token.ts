@@ -3,9 +3,10 @@
  * local time and as "in 42m" — and, with `--for management|scoring`, checks its audience against
  * the cloud's. The token itself is never printed. Nothing here touches the network.
  */
-import {resolveCloud, resourceOfScope} from '../azure/clouds';
-import {audienceMatches, inspectToken, type TokenInspection} from '../azure/token';
-import type {CloudConfig} from '../azure/types';
+import {resolveCloud} from '../azure/clouds';
+import {resourceOfScope} from '../domain/scopes';
+import {audienceMatches, inspectToken, type TokenInspection} from '../domain/token';
+import type {CloudConfig} from '../domain/types';
 import {localTime, relative} from '../lib/time';
 import {CliError, ExitCode} from './exit-codes';
 import {envLines, jsonDocument, rows, timePair, type Style} from './output';

@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs';
 import {dirname, join, relative} from 'node:path';
-import type {TokenCacheMode} from '../azure/types';
+import type {TokenCacheMode} from '../domain/types';
 import {CliError, ExitCode} from './exit-codes';
 
 /** assets/sample-request.json beside the installed CLI (dist/cli.js → ../assets), else in the cwd. */

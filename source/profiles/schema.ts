@@ -1,4 +1,4 @@
-import type {AuthMode, SignInMethod} from '../azure/types';
+import type {AuthMode, SignInMethod} from '../domain/types';
 import {ProfileError} from './errors';
 
 /** The schema version this build writes. Older files are migrated on open (see migrations.ts). */

@@ -1,4 +1,4 @@
-import type {AuthMode, SignInMethod} from '../azure/types';
+import type {AuthMode, SignInMethod} from '../domain/types';
 
 /** How a profile signs in: the method and its non-secret parameters only. */
 export interface ProfileSignIn {

@@ -1,4 +1,4 @@
-import {actionMatches, blockAllows} from '../lib/permissions';
+import {actionMatches, blockAllows} from '../domain/permissions';
 import type {PermissionBlock, RoleDefinition} from './roles';
 import type {Principal, RoleAssignment, World} from './world';
 import {scopeContains} from './util';

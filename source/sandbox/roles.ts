@@ -1,7 +1,7 @@
 import {
   AZUREML_CONNECTION_SECRETS_READER as SECRETS_READER,
   AZUREML_DATA_SCIENTIST as DS,
-} from '../lib/builtin-roles';
+} from '../domain/builtin-roles';
 export interface PermissionBlock {
   actions: string[];
   notActions: string[];

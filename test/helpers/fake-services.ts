@@ -7,11 +7,11 @@ import type {
   InvokeResult,
   PermissionBlock,
   RoleAssignmentInfo,
-  Services,
   SignInResult,
   Subscription,
   Workspace,
-} from '../../source/azure/types';
+} from '../../source/domain/types';
+import type {Services} from '../../source/domain/services';
 import type {ProfilesPort, Profile, ProfileInput} from '../../source/app/profiles-port';
 import type {AppEnvironment} from '../../source/app/app-context';
 

@@ -5,17 +5,17 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {resolveCloud} from '../../source/azure/clouds';
 import {ServiceError} from '../../source/azure/errors';
 import {createServices} from '../../source/azure/services';
-import {decodeJwt} from '../../source/azure/token';
+import {decodeJwt} from '../../source/domain/token';
 import type {
   AppError,
   CloudConfig,
   EndpointRef,
   OperationProgress,
   PrincipalRef,
-  Services,
-} from '../../source/azure/types';
-import {ACTIONS, allows} from '../../source/lib/permissions';
-import {ROLE_CHOICES} from '../../source/lib/roles';
+} from '../../source/domain/types';
+import type {Services} from '../../source/domain/services';
+import {ACTIONS, allows} from '../../source/domain/permissions';
+import {ROLE_CHOICES} from '../../source/domain/roles';
 import type {RunningSandbox} from '../../source/sandbox';
 import {principal, startTestSandbox, subscriptionId} from '../helpers/sandbox';
 

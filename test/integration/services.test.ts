@@ -5,16 +5,16 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {resolveCloud} from '../../source/azure/clouds';
 import {ServiceError} from '../../source/azure/errors';
 import {createServices} from '../../source/azure/services';
-import {inspectToken} from '../../source/azure/token';
+import {inspectToken} from '../../source/domain/token';
 import type {
   AppError,
   CloudConfig,
   DeviceCodePrompt,
   EndpointRef,
   OperationProgress,
-  Services,
   Workspace,
-} from '../../source/azure/types';
+} from '../../source/domain/types';
+import type {Services} from '../../source/domain/services';
 import type {RunningSandbox} from '../../source/sandbox';
 import {principal, startTestSandbox, subscriptionId} from '../helpers/sandbox';
 

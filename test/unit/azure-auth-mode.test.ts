@@ -5,7 +5,7 @@ import {
   fromWireAuthMode,
   parseAuthMode,
   toWireAuthMode,
-} from '../../source/azure/auth-mode';
+} from '../../source/domain/auth-mode';
 
 describe('auth mode names', () => {
   it('maps user names to wire values and back', () => {

@@ -7,9 +7,9 @@ import {
   CloudError,
   needsCustomAuthority,
   resolveCloud,
-  resourceOfScope,
   tlsOptionsFor,
 } from '../../source/azure/clouds';
+import {resourceOfScope} from '../../source/domain/scopes';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n';
 

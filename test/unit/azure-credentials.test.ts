@@ -13,7 +13,7 @@ import {describe, expect, it} from 'vitest';
 import {resolveCloud} from '../../source/azure/clouds';
 import {createCredential, credentialOptions} from '../../source/azure/credentials';
 import {ServiceError} from '../../source/azure/errors';
-import type {CloudConfig, SignInMethod} from '../../source/azure/types';
+import type {CloudConfig, SignInMethod} from '../../source/domain/types';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n';
 const custom: CloudConfig = {

@@ -12,7 +12,7 @@ import {
   scopeContains,
   scopeOfAssignmentId,
   subscriptionOf,
-} from '../../source/azure/scopes';
+} from '../../source/domain/scopes';
 
 const SUB = '0b1f6471-1bf0-4dda-aec3-cb9272f09590';
 const RG = `/subscriptions/${SUB}/resourceGroups/rg-a`;

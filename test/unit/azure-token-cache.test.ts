@@ -29,7 +29,7 @@ import {
   probeKeyring,
   resolveTokenCache,
 } from '../../source/azure/token-cache';
-import type {CloudConfig} from '../../source/azure/types';
+import type {CloudConfig} from '../../source/domain/types';
 import {resolvable} from '../helpers/keyring';
 
 const work = mkdtempSync(join(tmpdir(), 'aml-auth-token-cache-'));

@@ -6,7 +6,7 @@ import {
   inspectToken,
   TokenDecodeError,
   type JwtClaims,
-} from '../../source/azure/token';
+} from '../../source/domain/token';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const jwt = (claims: JwtClaims, header: object = {alg: 'RS256', typ: 'JWT', kid: 'k1'}) =>

@@ -1,6 +1,6 @@
 import {execFileSync} from 'node:child_process';
 import {describe, expect, it} from 'vitest';
-import type {AppError, CloudConfig, Endpoint, InvokeResult} from '../../source/azure/types';
+import type {AppError, CloudConfig, Endpoint, InvokeResult} from '../../source/domain/types';
 import {credsEnv, credsJson, credsText, parseWhich} from '../../source/commands/creds';
 import {CliError, ExitCode} from '../../source/commands/exit-codes';
 import {cliErrorFromApp, exitCodeForKind, formatFailure} from '../../source/commands/failure';
@@ -16,8 +16,8 @@ import {makeStyle} from '../../source/commands/output';
 import {accountOf, profileEnv, profileView} from '../../source/commands/profiles';
 import {preflightEnv, preflightReport, preflightText} from '../../source/commands/roles';
 import {detectUse, extractToken, inspectReport} from '../../source/commands/token';
-import {preflight} from '../../source/lib/permissions';
-import {summarize} from '../../source/lib/scoring';
+import {preflight} from '../../source/domain/permissions';
+import {summarize} from '../../source/domain/scoring';
 import type {Profile} from '../../source/profiles/types';
 
 const plain = makeStyle(false);

@@ -2,16 +2,21 @@ import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {exportLines, isUsable, mask, refreshDueAt} from '../../source/lib/credentials';
-import {preflight} from '../../source/lib/permissions';
+import {exportLines, isUsable, mask, refreshDueAt} from '../../source/domain/credentials';
+import {preflight} from '../../source/domain/permissions';
 import {describeJsonError, lineColumn} from '../../source/lib/json';
 import {readRequestFile, validateRequestText} from '../../source/lib/request-file';
-import {adminCommands, ROLE_CHOICES} from '../../source/lib/roles';
-import {curlCommand, explainScoringFailure, percentile, summarize} from '../../source/lib/scoring';
+import {adminCommands, ROLE_CHOICES} from '../../source/domain/roles';
+import {
+  curlCommand,
+  explainScoringFailure,
+  percentile,
+  summarize,
+} from '../../source/domain/scoring';
 import {formatElapsed, formatRemaining, relative, urgency} from '../../source/lib/time';
 import {didYouMean, editDistance, nearest} from '../../source/lib/suggest';
-import {endpointNameProblem, guidProblem, tenantProblem} from '../../source/lib/validate';
-import type {InvokeResult, PermissionBlock} from '../../source/azure/types';
+import {endpointNameProblem, guidProblem, tenantProblem} from '../../source/domain/validate';
+import type {InvokeResult, PermissionBlock} from '../../source/domain/types';
 
 const block = (actions: string[], notActions: string[] = []): PermissionBlock => ({
   actions,

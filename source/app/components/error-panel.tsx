@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import type {AppError} from '../../azure/types';
+import type {AppError} from '../../domain/types';
 import {theme} from '../theme';
 
 /** What failed, Azure's code and words, the request ID, and what to do next. */

@@ -1,5 +1,11 @@
 import {Box, Text} from 'ink';
-import type {AccessTokenInfo, Endpoint, Identity, Subscription, Workspace} from '../../azure/types';
+import type {
+  AccessTokenInfo,
+  Endpoint,
+  Identity,
+  Subscription,
+  Workspace,
+} from '../../domain/types';
 import {theme} from '../theme';
 import {Countdown} from './countdown';
 

@@ -1,5 +1,5 @@
 import {useCallback, useEffect, useLayoutEffect, useRef, useState} from 'react';
-import type {AppError} from '../../azure/types';
+import type {AppError} from '../../domain/types';
 
 export type TaskState<T> =
   | {status: 'idle'}

@@ -8,7 +8,7 @@ import type {
   SignInResult,
   Subscription,
   Workspace,
-} from '../../azure/types';
+} from '../../domain/types';
 
 /** Where a resumed profile points; the wizard signs in, then loads it. */
 export interface ResumeTarget {

@@ -1,4 +1,4 @@
-import type {AppError} from '../../../azure/types';
+import type {AppError} from '../../../domain/types';
 import {nextWork} from '../../hooks/use-work';
 
 /** A list loaded from Azure: loading (with the work that loads it), failed, or ready. */

@@ -1,4 +1,4 @@
-import type {AppError} from '../../../azure/types';
+import type {AppError} from '../../../domain/types';
 import {useStore} from '../../hooks/use-store';
 import {useWork} from '../../hooks/use-work';
 import {

@@ -1,5 +1,5 @@
-import type {AuthMode} from '../../../../azure/types';
-import {AUTH_MODES} from '../../../../azure/auth-mode';
+import type {AuthMode} from '../../../../domain/types';
+import {AUTH_MODES} from '../../../../domain/auth-mode';
 
 /** The auth-mode screen: which mode is highlighted, and whether a change is being confirmed. */
 export type AuthModeScreen =

@@ -1,6 +1,6 @@
-import type {AuthMode, CreateEndpointInput} from '../../../../azure/types';
-import {AUTH_MODES} from '../../../../azure/auth-mode';
-import {endpointNameProblem} from '../../../../lib/validate';
+import type {AuthMode, CreateEndpointInput} from '../../../../domain/types';
+import {AUTH_MODES} from '../../../../domain/auth-mode';
+import {endpointNameProblem} from '../../../../domain/validate';
 import {applyEdit, type TextEdit} from '../../../components/text-field';
 
 /** The new-endpoint form: its fields, the focused one, and whether it is being confirmed. */

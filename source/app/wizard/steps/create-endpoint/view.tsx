@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {useState} from 'react';
-import type {Endpoint, OperationProgress, Workspace} from '../../../../azure/types';
-import {AUTH_MODES as MODES, describeAuthMode} from '../../../../azure/auth-mode';
+import type {Endpoint, OperationProgress, Workspace} from '../../../../domain/types';
+import {AUTH_MODES as MODES, describeAuthMode} from '../../../../domain/auth-mode';
 import {formatElapsed} from '../../../../lib/time';
 import {useEnv, useTextEntry} from '../../../app-context';
 import {ConfirmBox} from '../../../components/confirm-box';

@@ -1,10 +1,10 @@
 import {Box, Text} from 'ink';
 import {useKeys} from '../../../hooks/use-keys';
 import {useEffect, useState} from 'react';
-import {inspectToken} from '../../../../azure/token';
+import {inspectToken} from '../../../../domain/token';
 import {TokenView} from '../sign-in/token-view';
-import type {Endpoint, EndpointKeys, ScoringCredential} from '../../../../azure/types';
-import {exportLines, isUsable, mask, refreshDueAt} from '../../../../lib/credentials';
+import type {Endpoint, EndpointKeys, ScoringCredential} from '../../../../domain/types';
+import {exportLines, isUsable, mask, refreshDueAt} from '../../../../domain/credentials';
 import {formatElapsed, localTime} from '../../../../lib/time';
 import {copiedMessage} from '../../../copied';
 import {useEnv} from '../../../app-context';

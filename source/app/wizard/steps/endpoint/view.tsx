@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {useKeys} from '../../../hooks/use-keys';
 import {useState} from 'react';
-import type {Endpoint, OperationProgress, Workspace} from '../../../../azure/types';
+import type {Endpoint, OperationProgress, Workspace} from '../../../../domain/types';
 import {formatElapsed} from '../../../../lib/time';
 import {useEnv} from '../../../app-context';
 import {ErrorPanel} from '../../../components/error-panel';

@@ -1,6 +1,6 @@
 import {Box, Text, useApp} from 'ink';
 import {useKeys} from '../../../hooks/use-keys';
-import {describeAuthMode} from '../../../../azure/auth-mode';
+import {describeAuthMode} from '../../../../domain/auth-mode';
 import {useEnv} from '../../../app-context';
 import {FilterList} from '../../../components/filter-list';
 import {Footer} from '../../../components/footer';

@@ -1,23 +1,23 @@
 import {Box, Text} from 'ink';
 import {useKeys} from '../../../hooks/use-keys';
 import {useEffect, useState} from 'react';
-import {decodeJwt} from '../../../../azure/token';
+import {decodeJwt} from '../../../../domain/token';
 import type {
   Deployment,
   Endpoint,
   InvokeResult,
   PermissionBlock,
   ScoringCredential,
-} from '../../../../azure/types';
-import {isUsable} from '../../../../lib/credentials';
-import {ACTIONS, allows} from '../../../../lib/permissions';
+} from '../../../../domain/types';
+import {isUsable} from '../../../../domain/credentials';
+import {ACTIONS, allows} from '../../../../domain/permissions';
 import {readRequestFile} from '../../../../lib/request-file';
 import {
   curlCommand,
   explainScoringFailure,
   summarize,
   type RepeatSummary,
-} from '../../../../lib/scoring';
+} from '../../../../domain/scoring';
 import {copiedMessage} from '../../../copied';
 import {useEnv, useTextEntry} from '../../../app-context';
 import {ErrorPanel} from '../../../components/error-panel';

@@ -9,10 +9,10 @@ import type {
   PrincipalType,
   RoleAssignmentInfo,
   Workspace,
-} from '../../../../azure/types';
-import {allows, ACTIONS, preflight} from '../../../../lib/permissions';
-import {adminCommands, ROLE_CHOICES, type RoleChoice} from '../../../../lib/roles';
-import {guidProblem} from '../../../../lib/validate';
+} from '../../../../domain/types';
+import {allows, ACTIONS, preflight} from '../../../../domain/permissions';
+import {adminCommands, ROLE_CHOICES, type RoleChoice} from '../../../../domain/roles';
+import {guidProblem} from '../../../../domain/validate';
 import {copiedMessage} from '../../../copied';
 import {useEnv, useTextEntry} from '../../../app-context';
 import {ConfirmBox} from '../../../components/confirm-box';

@@ -3,8 +3,8 @@ import {
   type SignInMethod,
   type SignInParams,
   type TokenCacheInfo,
-} from '../../../../azure/types';
-import {guidProblem, tenantProblem} from '../../../../lib/validate';
+} from '../../../../domain/types';
+import {guidProblem, tenantProblem} from '../../../../domain/validate';
 
 export interface MethodInfo {
   method: SignInMethod;

@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import {inspectToken, TokenDecodeError} from '../../../../azure/token';
+import {inspectToken, TokenDecodeError} from '../../../../domain/token';
 import {localTime} from '../../../../lib/time';
 import {theme} from '../../../theme';
 

@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {useKeys} from '../../../hooks/use-keys';
 import {useEffect, useMemo, useState} from 'react';
-import type {DeviceCodePrompt, SignInMethod, SignInResult} from '../../../../azure/types';
+import type {DeviceCodePrompt, SignInMethod, SignInResult} from '../../../../domain/types';
 import {copiedMessage} from '../../../copied';
 import {useEnv, useTextEntry} from '../../../app-context';
 import {Countdown} from '../../../components/countdown';

@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import type {Identity, Subscription} from '../../../../azure/types';
+import type {Identity, Subscription} from '../../../../domain/types';
 import {useEnv} from '../../../app-context';
 import {RemoteList, useRemoteList} from '../../../components/remote-list';
 import {theme} from '../../../theme';

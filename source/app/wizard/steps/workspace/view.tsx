@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import type {Subscription, Workspace} from '../../../../azure/types';
+import type {Subscription, Workspace} from '../../../../domain/types';
 import {useEnv} from '../../../app-context';
 import {RemoteList, useRemoteList} from '../../../components/remote-list';
 import {theme} from '../../../theme';

@@ -6,7 +6,8 @@ import {type AppEnvironment, EnvProvider} from '../../source/app/app-context';
 import {setClockSource, tickerState} from '../../source/app/hooks/use-now';
 import {Wizard} from '../../source/app/wizard/app';
 import type {WizardState} from '../../source/app/wizard/state';
-import type {Endpoint, Services} from '../../source/azure/types';
+import type {Endpoint} from '../../source/domain/types';
+import type {Services} from '../../source/domain/services';
 import {
   endpoint,
   fakeServices,

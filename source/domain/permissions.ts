@@ -1,4 +1,4 @@
-import type {AuthMode, PermissionBlock} from '../azure/types';
+import type {AuthMode, PermissionBlock} from './types';
 
 const patternCache = new Map<string, RegExp>();
 

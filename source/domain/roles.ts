@@ -1,5 +1,5 @@
-import {shellQuote} from './shell';
-import type {RoleTemplate} from '../azure/types';
+import {shellQuote} from '../lib/shell';
+import type {RoleTemplate} from './types';
 import {
   AZUREML_CONNECTION_SECRETS_READER as SECRETS_READER,
   AZUREML_DATA_SCIENTIST as DS,

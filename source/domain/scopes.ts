@@ -87,3 +87,8 @@ export function permissionBlock(p: {
 export function epochToMs(value: number): number {
   return value > 1e12 ? value : value * 1000;
 }
+
+/** The resource a scope names: `https://ml.azure.com/.default` → `https://ml.azure.com`. */
+export function resourceOfScope(scope: string): string {
+  return scope.replace(/\/?\.default$/, '').replace(/\/+$/, '');
+}

@@ -1,5 +1,5 @@
-import {shellQuote} from './shell';
-import type {AuthMode, InvokeResult} from '../azure/types';
+import {shellQuote} from '../lib/shell';
+import type {AuthMode, InvokeResult} from './types';
 
 /** p50 / p95 by the nearest-rank method, in the units given. */
 export function percentile(values: number[], p: number): number {

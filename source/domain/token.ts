@@ -2,7 +2,7 @@
  * Local JWT decoding, like jwt.ms: header and claims, no signature verification (the token's
  * audience verifies it, not us). Never logs or returns the token itself.
  */
-import {resourceOfScope} from './clouds';
+import {resourceOfScope} from './scopes';
 import type {Identity} from './types';
 
 export interface JwtClaims {

@@ -8,7 +8,7 @@
 import type {HttpClient, Pipeline, PipelineRequest} from '@azure/core-rest-pipeline';
 import {tlsOptionsFor} from './clouds';
 import {ServiceError, toAppError, type ErrorContext} from './errors';
-import type {CloudConfig, InvokeRequest, InvokeResult} from './types';
+import type {CloudConfig, InvokeRequest, InvokeResult} from '../domain/types';
 
 /** A request that never answers is given up after this long unless the caller says otherwise. */
 export const DEFAULT_INVOKE_TIMEOUT_MS = 300_000;

@@ -6,7 +6,7 @@ import {
   invokeResult,
   retryAfterSeconds,
   safeHeaders,
-} from '../../source/azure/invoke';
+} from '../../source/azure/scoring';
 
 const KEY = 'kCYDEW5glFqecINvNhohDKtBkPYBfETPP66JBIyHeHM=';
 

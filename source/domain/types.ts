@@ -1,7 +1,7 @@
 /**
- * The typed surface between Azure and everything else. The UI (source/app) and the scriptable
- * commands (source/commands) import only these types and the Services they describe — never
- * `@azure/*` — so a screen test can hand them a fake and the same screen runs against Azure.
+ * The plain Azure ML types shared by every layer: no `@azure/*` import, no I/O. The UI
+ * (source/app) and the scriptable commands (source/commands) import these and the Services
+ * interface (services.ts) — never `@azure/*` — so a screen test can hand them a fake.
  */
 
 /** A cloud: the public ones (AzureCloud, AzureChinaCloud, AzureUSGovernment) or a custom file. */
@@ -199,47 +199,7 @@ export interface AppError {
   cause?: unknown;
 }
 
-/** Everything the wizard and the commands ask of Azure. Every call takes an AbortSignal. */
-export interface Services extends AccessServices {
-  readonly cloud: CloudConfig;
-  signIn(
-    method: SignInMethod,
-    params: SignInParams,
-    callbacks: SignInCallbacks,
-    signal?: AbortSignal,
-  ): Promise<SignInResult>;
-  /** A fresh management token from the current sign-in (for the header countdown). */
-  managementToken(signal?: AbortSignal): Promise<AccessTokenInfo>;
-  listSubscriptions(signal?: AbortSignal): Promise<Subscription[]>;
-  listWorkspaces(subscriptionId: string, signal?: AbortSignal): Promise<Workspace[]>;
-  listEndpoints(workspace: Workspace, signal?: AbortSignal): Promise<Endpoint[]>;
-  getEndpoint(ref: EndpointRef, signal?: AbortSignal): Promise<Endpoint>;
-  listDeployments(ref: EndpointRef, signal?: AbortSignal): Promise<Deployment[]>;
-  /** Long-running: resolves when provisioning reaches Succeeded; rejects on Failed/Canceled. */
-  createEndpoint(
-    ref: EndpointRef,
-    input: CreateEndpointInput,
-    onProgress: (p: OperationProgress) => void,
-    signal?: AbortSignal,
-  ): Promise<Endpoint>;
-  /** A full PUT of the endpoint with the new auth mode (PATCH cannot change it). */
-  setAuthMode(
-    endpoint: Endpoint,
-    mode: AuthMode,
-    onProgress: (p: OperationProgress) => void,
-    signal?: AbortSignal,
-  ): Promise<Endpoint>;
-  /** Explains any failure of these calls for a person (the UI never sees raw SDK errors). */
-  explainError(err: unknown, operation: string): AppError;
-  /** Waits until an endpoint leaves Creating/Updating. */
-  waitForEndpoint(
-    ref: EndpointRef,
-    onProgress: (p: OperationProgress) => void,
-    signal?: AbortSignal,
-  ): Promise<Endpoint>;
-}
-
-// ---------------------------------------------------------------- part 2: access, credentials, scoring
+// ---------------------------------------------------------------- access, credentials, scoring
 
 /** One block of a role's permissions, as Azure's permissions API returns them. */
 export interface PermissionBlock {
@@ -338,48 +298,4 @@ export interface InvokeResult {
   retryAfterSeconds?: number;
   /** From `WWW-Authenticate` on 401: the server's reason. */
   authError?: string;
-}
-
-/** Part 2 of the Services: roles and permissions, credentials, scoring. */
-export interface AccessServices {
-  /** The signed-in identity's effective permissions at the endpoint (Azure's permissions API). */
-  myPermissions(ref: EndpointRef, signal?: AbortSignal): Promise<PermissionBlock[]>;
-  /**
-   * Another principal's permissions at the endpoint, computed from the role assignments that
-   * apply there (at or above the endpoint) and their role definitions. Needs roleAssignments/read.
-   */
-  principalPermissions(
-    principal: PrincipalRef,
-    ref: EndpointRef,
-    signal?: AbortSignal,
-  ): Promise<PermissionBlock[]>;
-  /** Role assignments at the scope and above it (inherited), like `az role assignment list --scope S --include-inherited`. */
-  listRoleAssignments(scope: string, signal?: AbortSignal): Promise<RoleAssignmentInfo[]>;
-  /** A built-in role's ID at the scope, or a custom role created (or reused by name) with the given assignable scope. */
-  ensureRoleDefinition(
-    template: RoleTemplate,
-    assignableScope: string,
-    signal?: AbortSignal,
-  ): Promise<RoleDefinitionResult>;
-  /** Assigns a role; an identical existing assignment is reported, not duplicated. */
-  assignRole(
-    roleDefinitionId: string,
-    principal: PrincipalRef,
-    scope: string,
-    signal?: AbortSignal,
-  ): Promise<AssignRoleResult>;
-  listKeys(ref: EndpointRef, signal?: AbortSignal): Promise<EndpointKeys>;
-  /** Long-running; resolves when the new key is in place. */
-  regenerateKey(
-    ref: EndpointRef,
-    which: 'primary' | 'secondary',
-    onProgress: (p: OperationProgress) => void,
-    signal?: AbortSignal,
-  ): Promise<void>;
-  /** An Azure ML token from the endpoint's token operation (aml_token endpoints). */
-  amlToken(ref: EndpointRef, signal?: AbortSignal): Promise<ScoringCredential>;
-  /** An Entra token for the cloud's ML scope from the signed-in credential (aad_token endpoints). */
-  aadToken(signal?: AbortSignal): Promise<ScoringCredential>;
-  /** POSTs the request to the scoring URI; resolves with any HTTP status, rejects on transport errors. */
-  invoke(request: InvokeRequest, signal?: AbortSignal): Promise<InvokeResult>;
 }

@@ -1,4 +1,4 @@
-import type {PermissionBlock} from '../azure/types';
+import type {PermissionBlock} from './types';
 
 /**
  * Azure's built-in roles for Azure ML, as Azure publishes them: one definition that the wizard's

@@ -83,7 +83,7 @@ async function openEntry(app: PtyApp, entry: 'Roles' | 'Credentials' | 'Invoke')
   await app.press(KEY.enter);
 }
 
-describe('the wizard, part 2, in a real terminal against the sandbox', () => {
+describe('the wizard: roles, credentials and scoring, in a real terminal against the sandbox', () => {
   it('scientist lacks listKeys; the owner assigns AzureML Data Scientist and the re-check shows ✓', async () => {
     const sci = wizard();
     await toHome(sci, 'scientist', 'churn-scorer', 0);

@@ -1,5 +1,5 @@
-import {shellQuote} from './shell';
-import type {ScoringCredential} from '../azure/types';
+import {shellQuote} from '../lib/shell';
+import type {ScoringCredential} from './types';
 
 /** `••••1a2b`: enough to tell two secrets apart, never enough to use one. */
 export function mask(secret: string): string {

@@ -2,7 +2,7 @@
  * Online endpoint auth modes: Azure's wire values (`Key`, `AMLToken`, `AADToken`) and the names
  * users see (`key`, `aml_token`, `aad_token`, as in the Azure CLI and docs).
  */
-import {resourceOfScope} from './clouds';
+import {resourceOfScope} from './scopes';
 import type {AuthMode, AuthModeWire, CloudConfig} from './types';
 
 export const AUTH_MODES: readonly AuthMode[] = ['key', 'aml_token', 'aad_token'];

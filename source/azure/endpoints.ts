@@ -1,0 +1,324 @@
+/**
+ * The control plane: subscriptions, workspaces, online endpoints and deployments
+ * (@azure/arm-machinelearning, @azure/arm-resources-subscriptions), built on the AzureContext.
+ */
+import type {OnlineDeploymentProperties, OnlineEndpoint} from '@azure/arm-machinelearning';
+import {abortable, sleep} from './async';
+import type {AzureContext} from './context';
+import {ServiceError} from './errors';
+import {fromWireAuthMode, toWireAuthMode} from '../domain/auth-mode';
+import {endpointScope} from '../domain/scopes';
+import type {
+  AuthMode,
+  CreateEndpointInput,
+  Deployment,
+  Endpoint,
+  EndpointRef,
+  OperationProgress,
+  ProvisioningState,
+  Subscription,
+  Workspace,
+} from '../domain/types';
+import type {AccessServices, Services} from '../domain/services';
+
+const ID_PARTS =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/workspaces\/([^/]+)(?:\/onlineEndpoints\/([^/]+))?/i;
+
+export function parseResourceId(id: string | undefined): Partial<EndpointRef> {
+  const m = id ? ID_PARTS.exec(id) : null;
+  if (!m) return {};
+  return {
+    subscriptionId: m[1]!,
+    resourceGroup: m[2]!,
+    workspace: m[3]!,
+    ...(m[4] ? {endpoint: m[4]} : {}),
+  };
+}
+
+export function endpointFromArm(e: OnlineEndpoint, fallback: Partial<EndpointRef> = {}): Endpoint {
+  const parts = {...fallback, ...parseResourceId(e.id)};
+  const out: Endpoint = {
+    subscriptionId: parts.subscriptionId ?? '',
+    resourceGroup: parts.resourceGroup ?? '',
+    workspace: parts.workspace ?? '',
+    endpoint: e.name ?? parts.endpoint ?? '',
+    id: e.id ?? '',
+    location: e.location,
+    authMode: fromWireAuthMode(e.properties.authMode),
+    provisioningState: e.properties.provisioningState ?? 'Succeeded',
+    traffic: {...(e.properties.traffic ?? {})},
+  };
+  if (e.properties.scoringUri) out.scoringUri = e.properties.scoringUri;
+  if (e.properties.description) out.description = e.properties.description;
+  if (e.identity?.type) out.identityType = e.identity.type;
+  if (e.kind) out.kind = e.kind;
+  return out;
+}
+
+const refScope = endpointScope;
+
+/** The full PUT body that changes only the auth mode (PATCH cannot change it). */
+export function authModeBody(current: OnlineEndpoint, mode: AuthMode): OnlineEndpoint {
+  const p = current.properties;
+  const body: OnlineEndpoint = {
+    location: current.location,
+    properties: {
+      authMode: toWireAuthMode(mode),
+      ...(p.description !== undefined ? {description: p.description} : {}),
+      ...(p.properties ? {properties: p.properties} : {}),
+      ...(p.traffic ? {traffic: p.traffic} : {}),
+      ...(p.publicNetworkAccess ? {publicNetworkAccess: p.publicNetworkAccess} : {}),
+      ...(p.compute ? {compute: p.compute} : {}),
+    },
+  };
+  if (current.tags) body.tags = current.tags;
+  if (current.kind) body.kind = current.kind;
+  if (current.sku) body.sku = current.sku;
+  if (current.identity?.type) {
+    const uai = current.identity.userAssignedIdentities;
+    body.identity = {
+      type: current.identity.type,
+      ...(uai && Object.keys(uai).length
+        ? {userAssignedIdentities: Object.fromEntries(Object.keys(uai).map((k) => [k, {}]))}
+        : {}),
+    };
+  }
+  return body;
+}
+
+const isBusy = (state: ProvisioningState) => /^(creating|updating)$/i.test(state);
+
+/** Subscriptions, workspaces, online endpoints and deployments. */
+export function controlPlane(
+  ctx: AzureContext,
+): Omit<Services, 'cloud' | 'signIn' | 'managementToken' | 'explainError' | keyof AccessServices> {
+  const getArm = async (ref: EndpointRef, signal?: AbortSignal) =>
+    (await ctx.ml(ref.subscriptionId)).onlineEndpoints.get(
+      ref.resourceGroup,
+      ref.workspace,
+      ref.endpoint,
+      {abortSignal: signal},
+    );
+
+  /** A PUT of the endpoint through the LRO, reporting provisioning state and elapsed time. */
+  async function put(
+    ref: EndpointRef,
+    body: OnlineEndpoint,
+    initial: ProvisioningState,
+    onProgress: (p: OperationProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<Endpoint> {
+    const client = await ctx.ml(ref.subscriptionId);
+    const started = Date.now();
+    let state: ProvisioningState = initial;
+    const emit = () => onProgress({provisioningState: state, elapsedMs: Date.now() - started});
+    const ticker = setInterval(emit, ctx.options.progressIntervalMs);
+    ticker.unref?.();
+    try {
+      emit();
+      const poller = await client.onlineEndpoints.beginCreateOrUpdate(
+        ref.resourceGroup,
+        ref.workspace,
+        ref.endpoint,
+        body,
+        {
+          abortSignal: signal,
+          onResponse: (raw) => {
+            const parsed = raw.parsedBody as
+              {properties?: {provisioningState?: unknown}} | undefined;
+            const next = parsed?.properties?.provisioningState;
+            if (typeof next === 'string' && next !== state) {
+              state = next;
+              emit();
+            }
+          },
+        },
+      );
+      const done = poller.pollUntilDone({abortSignal: signal});
+      done.catch(() => undefined); // settled below, or abandoned after an abort
+      const result = await abortable(done, signal, () => poller.stopPolling());
+      const endpoint = endpointFromArm(result, ref);
+      state = endpoint.provisioningState;
+      emit();
+      if (/^(failed|canceled)$/i.test(state)) {
+        throw new ServiceError({
+          kind: 'unknown',
+          title: `Endpoint ${ref.endpoint} ended in state ${state}`,
+          detail: `The operation on ${ref.endpoint} finished with provisioning state ${state}.`,
+          nextSteps: ["Look at the endpoint's activity log in the Azure portal, then try again."],
+        });
+      }
+      return endpoint;
+    } finally {
+      clearInterval(ticker);
+    }
+  }
+
+  return {
+    listSubscriptions(signal) {
+      return ctx.run({operation: 'list subscriptions'}, async () => {
+        const client = await ctx.subscriptions();
+        const out: Subscription[] = [];
+        for await (const s of client.subscriptions.list({abortSignal: signal})) {
+          if (!s.subscriptionId) continue;
+          out.push({
+            subscriptionId: s.subscriptionId,
+            displayName: s.displayName ?? s.subscriptionId,
+            state: s.state ?? 'Unknown',
+            ...(s.tenantId ? {tenantId: s.tenantId} : {}),
+          });
+        }
+        return out;
+      });
+    },
+
+    listWorkspaces(subscriptionId, signal) {
+      return ctx.run(
+        {operation: 'list workspaces', scope: `/subscriptions/${subscriptionId}`},
+        async () => {
+          const client = await ctx.ml(subscriptionId);
+          const out: Workspace[] = [];
+          for await (const w of client.workspaces.listBySubscription({abortSignal: signal})) {
+            const parts = parseResourceId(w.id);
+            out.push({
+              id: w.id ?? '',
+              name: w.name ?? parts.workspace ?? '',
+              resourceGroup: parts.resourceGroup ?? '',
+              location: w.location ?? '',
+              subscriptionId: parts.subscriptionId ?? subscriptionId,
+              ...(w.friendlyName ? {friendlyName: w.friendlyName} : {}),
+            });
+          }
+          return out;
+        },
+      );
+    },
+
+    listEndpoints(workspace, signal) {
+      return ctx.run(
+        {operation: `list the endpoints of ${workspace.name}`, scope: workspace.id},
+        async () => {
+          const client = await ctx.ml(workspace.subscriptionId);
+          const out: Endpoint[] = [];
+          const fallback = {
+            subscriptionId: workspace.subscriptionId,
+            resourceGroup: workspace.resourceGroup,
+            workspace: workspace.name,
+          };
+          for await (const e of client.onlineEndpoints.list(
+            workspace.resourceGroup,
+            workspace.name,
+            {abortSignal: signal},
+          )) {
+            out.push(endpointFromArm(e, fallback));
+          }
+          return out;
+        },
+      );
+    },
+
+    getEndpoint(ref, signal) {
+      return ctx.run({operation: `get endpoint ${ref.endpoint}`, scope: refScope(ref)}, async () =>
+        endpointFromArm(await getArm(ref, signal), ref),
+      );
+    },
+
+    listDeployments(ref, signal) {
+      return ctx.run(
+        {operation: `list the deployments of ${ref.endpoint}`, scope: refScope(ref)},
+        async () => {
+          const client = await ctx.ml(ref.subscriptionId);
+          const list = async () => {
+            const all = [];
+            for await (const d of client.onlineDeployments.list(
+              ref.resourceGroup,
+              ref.workspace,
+              ref.endpoint,
+              {abortSignal: signal},
+            )) {
+              all.push(d);
+            }
+            return all;
+          };
+          const [endpoint, deployments] = await Promise.all([getArm(ref, signal), list()]);
+          const traffic = Object.entries(endpoint.properties.traffic ?? {});
+          return deployments.map((d): Deployment => {
+            const name = d.name ?? '';
+            const props = d.properties as OnlineDeploymentProperties;
+            const share = traffic.find(([k]) => k.toLowerCase() === name.toLowerCase());
+            return {
+              name,
+              trafficPercent: share ? share[1] : 0,
+              ...(props.provisioningState ? {provisioningState: props.provisioningState} : {}),
+              ...(props.model ? {model: props.model} : {}),
+              ...(props.instanceType ? {instanceType: props.instanceType} : {}),
+            };
+          });
+        },
+      );
+    },
+
+    createEndpoint(ref, input: CreateEndpointInput, onProgress, signal) {
+      return ctx.run(
+        {operation: `create endpoint ${ref.endpoint}`, scope: refScope(ref)},
+        async () => {
+          // A PUT to an existing name would silently replace that endpoint's settings.
+          const existing = await getArm(ref, signal).catch((err: {statusCode?: number}) => {
+            if (err?.statusCode === 404) return undefined;
+            throw err;
+          });
+          if (existing) {
+            throw new ServiceError({
+              kind: 'conflict',
+              title: `An endpoint named ${ref.endpoint} already exists`,
+              detail: `Workspace ${ref.workspace} already has an online endpoint named ${ref.endpoint}.`,
+              nextSteps: ['Choose it from the list, or pick another name.'],
+            });
+          }
+          const body: OnlineEndpoint = {
+            location: input.location,
+            identity: {type: input.identityType},
+            properties: {
+              authMode: toWireAuthMode(input.authMode),
+              ...(input.description ? {description: input.description} : {}),
+            },
+          };
+          return put(ref, body, 'Creating', onProgress, signal);
+        },
+      );
+    },
+
+    setAuthMode(endpoint, mode, onProgress, signal) {
+      return ctx.run(
+        {operation: `change the auth mode of ${endpoint.endpoint}`, scope: refScope(endpoint)},
+        async () => {
+          const current = await getArm(endpoint, signal);
+          if (fromWireAuthMode(current.properties.authMode) === mode) {
+            const same = endpointFromArm(current, endpoint);
+            onProgress({provisioningState: same.provisioningState, elapsedMs: 0});
+            return same;
+          }
+          return put(endpoint, authModeBody(current, mode), 'Updating', onProgress, signal);
+        },
+      );
+    },
+
+    waitForEndpoint(ref, onProgress, signal) {
+      return ctx.run(
+        {operation: `wait for endpoint ${ref.endpoint}`, scope: refScope(ref)},
+        async () => {
+          const started = Date.now();
+          for (;;) {
+            const endpoint = endpointFromArm(await getArm(ref, signal), ref);
+            onProgress({
+              provisioningState: endpoint.provisioningState,
+              elapsedMs: Date.now() - started,
+            });
+            if (!isBusy(endpoint.provisioningState)) return endpoint;
+            await sleep(ctx.options.pollIntervalMs, signal);
+          }
+        },
+      );
+    },
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * What every part of the error mapping shares: the ErrorContext, the ServiceError a Service
+ * rejects with, redaction, and small readers of error shapes (errors are recognised by shape,
+ * not by class, so no `@azure/*` import).
+ */
+import type {AppError, CloudConfig, SignInMethod} from '../../domain/types';
+
+export interface ErrorContext {
+  /** What was being done, as a verb phrase: `list workspaces`, `create endpoint ep1`. */
+  operation: string;
+  /** The ARM scope or resource the operation was about. */
+  scope?: string;
+  /** The cloud in use: names the CA option and the cloud file in TLS and network hints. */
+  cloud?: Pick<CloudConfig, 'name' | 'custom'> &
+    Partial<Pick<CloudConfig, 'file' | 'caCertFile' | 'authorityHost' | 'managementScope'>>;
+  /** The sign-in method, for hints that depend on it. */
+  method?: SignInMethod;
+  /** The host that was being reached, when the error does not say. */
+  host?: string;
+  /** Values that must never appear in the output (a client secret, a token). */
+  secrets?: string[];
+}
+
+/** An error a Service rejects with: already explained. `toAppError` returns `appError` as is. */
+export class ServiceError extends Error {
+  override readonly name = 'ServiceError';
+  constructor(
+    readonly appError: AppError,
+    options?: {cause?: unknown},
+  ) {
+    super(`${appError.title}: ${appError.detail}`, options);
+  }
+}
+
+export const isServiceError = (err: unknown): err is ServiceError =>
+  err instanceof ServiceError ||
+  (isObject(err) && err.name === 'ServiceError' && isObject(err.appError));
+
+export type Obj = Record<string, unknown>;
+export const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null;
+export const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+export const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+
+/** Removes tokens and secrets from text shown to a person. */
+export function redact(text: string, secrets: readonly string[] = []): string {
+  let out = text
+    .replace(/eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, '[token]')
+    .replace(/(bearer\s+)[^\s"',;]+/gi, '$1[redacted]')
+    .replace(
+      /\b(client_secret|client_assertion|refresh_token|access_token|device_code|password|sig)=([^&\s"']+)/gi,
+      '$1=[redacted]',
+    );
+  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('[secret]');
+  return out;
+}
+
+/** The first line, without the trailing noise Entra appends (trace, correlation, timestamp). */
+export function firstLine(text: string): string {
+  return text
+    .split(/\r?\n/)[0]!
+    .replace(/\s*Trace ID:.*$/i, '')
+    .trim();
+}
+
+export const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+export function hostOf(url: unknown): string | undefined {
+  if (typeof url !== 'string') return undefined;
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+}
+
+export function header(response: unknown, name: string): string | undefined {
+  if (!isObject(response)) return undefined;
+  const headers = response.headers;
+  if (!isObject(headers)) return undefined;
+  if (typeof headers.get === 'function') {
+    return str((headers.get as (n: string) => unknown).call(headers, name));
+  }
+  const hit = Object.entries(headers).find(([k]) => k.toLowerCase() === name);
+  return hit ? str(hit[1]) : undefined;
+}
+
+export function make(
+  kind: AppError['kind'],
+  title: string,
+  detail: string,
+  extra: Partial<Omit<AppError, 'kind' | 'title' | 'detail'>> = {},
+): AppError {
+  const out: AppError = {title, detail, nextSteps: [], kind};
+  for (const [k, v] of Object.entries(extra)) {
+    if (v !== undefined) (out as unknown as Obj)[k] = v;
+  }
+  return out;
+}
+
+export function finish(err: AppError, ctx: ErrorContext | undefined, cause: unknown): AppError {
+  const secrets = ctx?.secrets ?? [];
+  const out: AppError = {
+    ...err,
+    title: redact(err.title, secrets),
+    detail: redact(err.detail, secrets),
+    nextSteps: err.nextSteps.map((s) => redact(s, secrets)),
+  };
+  if (err.hint !== undefined) out.hint = redact(err.hint, secrets);
+  // The original error, for --debug only: not enumerable, so it is never serialised or rendered.
+  if (cause !== undefined) Object.defineProperty(out, 'cause', {value: cause, enumerable: false});
+  return out;
+}

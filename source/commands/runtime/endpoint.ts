@@ -1,0 +1,98 @@
+/** The endpoint a command targets: its reference resolved from the target, then fetched. */
+import type {Endpoint, EndpointRef} from '../../domain/types';
+import {CliError, ExitCode} from '../exit-codes';
+import {GUID} from '../selectors';
+import {Runtime} from './core';
+import {connect, type Connection} from './sign-in';
+import {type LoadedTarget, loadTarget} from './targets';
+
+export interface ResolvedEndpoint extends Connection {
+  ref: EndpointRef;
+  subscriptionName?: string;
+}
+
+/** The subscription by ID or display name, and the workspace's resource group when not given. */
+export async function resolveRef(rt: Runtime, conn: Connection): Promise<ResolvedEndpoint> {
+  const {services, target} = conn;
+  let subscriptionId = target.subscriptionId;
+  let subscriptionName: string | undefined;
+  if (!subscriptionId) {
+    const wanted = target.subscriptionName!;
+    const subs = await services.listSubscriptions(rt.signal);
+    const matches = subs.filter(
+      (s) =>
+        s.displayName.toLowerCase() === wanted.toLowerCase() ||
+        s.subscriptionId.toLowerCase() === wanted.toLowerCase(),
+    );
+    if (matches.length === 0) {
+      throw new CliError(
+        `no subscription named "${wanted}" is visible to this identity`,
+        ExitCode.notFound,
+        subs.length
+          ? `subscriptions: ${subs.map((s) => `${s.displayName} (${s.subscriptionId})`).join(', ')}`
+          : 'this identity sees no subscriptions: check the tenant (--tenant) and its role assignments',
+      );
+    }
+    if (matches.length > 1) {
+      throw new CliError(
+        `${matches.length} subscriptions are named "${wanted}"`,
+        ExitCode.usage,
+        `pass the ID: ${matches.map((s) => s.subscriptionId).join(', ')}`,
+      );
+    }
+    subscriptionId = matches[0]!.subscriptionId;
+    subscriptionName = matches[0]!.displayName;
+  } else if (!GUID.test(subscriptionId)) {
+    throw new CliError(`subscription ID '${subscriptionId}' is not a GUID`, ExitCode.usage);
+  }
+
+  let resourceGroup = target.resourceGroup;
+  const workspace = target.workspace!;
+  if (!resourceGroup) {
+    const all = await services.listWorkspaces(subscriptionId, rt.signal);
+    const matches = all.filter((w) => w.name.toLowerCase() === workspace.toLowerCase());
+    if (matches.length === 0) {
+      throw new CliError(
+        `no workspace named "${workspace}" in subscription ${subscriptionName ?? subscriptionId}`,
+        ExitCode.notFound,
+        all.length
+          ? `workspaces: ${all.map((w) => `${w.name} (${w.resourceGroup})`).join(', ')}`
+          : 'this subscription has no workspace this identity can see',
+      );
+    }
+    if (matches.length > 1) {
+      throw new CliError(
+        `workspace "${workspace}" exists in ${matches.length} resource groups`,
+        ExitCode.usage,
+        `pass --resource-group: ${matches.map((w) => w.resourceGroup).join(', ')}`,
+      );
+    }
+    resourceGroup = matches[0]!.resourceGroup;
+  }
+  const ref: EndpointRef = {
+    subscriptionId,
+    resourceGroup,
+    workspace,
+    endpoint: target.endpoint!,
+  };
+  return subscriptionName ? {...conn, ref, subscriptionName} : {...conn, ref};
+}
+
+/** Reads the endpoint (404 → exit 5, 403 → exit 4, with the missing action). */
+export async function getEndpoint(rt: Runtime, resolved: ResolvedEndpoint): Promise<Endpoint> {
+  const endpoint = await resolved.services.getEndpoint(resolved.ref, rt.signal);
+  if (/^(creating|deleting)$/i.test(endpoint.provisioningState)) {
+    rt.warn(`endpoint ${endpoint.endpoint} is ${endpoint.provisioningState.toLowerCase()}`);
+  }
+  return endpoint;
+}
+
+/** Sign-in, subscription, workspace and the endpoint itself: what creds, invoke and roles need. */
+export async function openEndpoint(
+  rt: Runtime,
+  loaded?: LoadedTarget,
+): Promise<ResolvedEndpoint & {endpoint: Endpoint}> {
+  const {target} = loaded ?? (await loadTarget(rt, ['subscription', 'workspace', 'endpoint']));
+  const resolved = await resolveRef(rt, await connect(rt, target));
+  return {...resolved, endpoint: await getEndpoint(rt, resolved)};
+}

@@ -1,0 +1,46 @@
+/** The profile store, the profile and selectors a command targets, and the cloud they name. */
+import {resolveCloud} from '../../azure/clouds';
+import type {CloudConfig} from '../../domain/types';
+import type {Profile} from '../../profiles/types';
+import {mergeSelectors, requireSelectors, type Selector, type Target} from '../selectors';
+import {Runtime} from './core';
+
+export interface LoadedTarget {
+  target: Target;
+  profile?: Profile;
+}
+
+/** Opens the profile store, reporting a recovered or migrated file on stderr. */
+export async function openStore(rt: Runtime) {
+  const {openProfileStore} = await import('../../profiles');
+  const opened = openProfileStore();
+  if (opened.recovered) rt.warn(opened.recovered.reason);
+  if (opened.migrated) {
+    rt.note(
+      `aml-auth: profiles were upgraded from version ${opened.migrated.from} to ${opened.migrated.to}; the old file is at ${opened.migrated.backupPath}`,
+    );
+  }
+  return opened;
+}
+
+/** The profile (when --profile is given) merged with the explicit selectors. */
+export async function loadTarget(rt: Runtime, needs: readonly Selector[]): Promise<LoadedTarget> {
+  let profile: Profile | undefined;
+  if (rt.flags.profile) {
+    const {store} = await openStore(rt);
+    profile = store.get(rt.flags.profile);
+    const name = profile.name;
+    rt.onSuccess(() => store.touch(name));
+  }
+  const target = mergeSelectors(profile, rt.flags);
+  requireSelectors(target, needs);
+  rt.trace(
+    `target: cloud ${target.cloud} (${target.sources.cloud}), sign-in ${target.signIn.method} (${target.sources.method})` +
+      `${target.endpoint ? `, endpoint ${target.endpoint}` : ''}`,
+  );
+  return profile ? {target, profile} : {target};
+}
+
+export async function loadCloud(target: Target): Promise<CloudConfig> {
+  return resolveCloud(target.cloud);
+}
