@@ -15,6 +15,7 @@ import {
 } from '../../source/domain/scoring';
 import {formatElapsed, formatRemaining, relative, urgency} from '../../source/lib/time';
 import {didYouMean, editDistance, nearest} from '../../source/lib/suggest';
+import {commandLines, isCommand, wrapText} from '../../source/lib/wrap';
 import {endpointNameProblem, guidProblem, tenantProblem} from '../../source/domain/validate';
 import type {InvokeResult, PermissionBlock} from '../../source/domain/types';
 
@@ -298,5 +299,33 @@ describe('did you mean', () => {
       '\n(Did you mean --sandbox?)',
     );
     expect(nearest('role', ['roles', 'rolex'])).toEqual(['roles', 'rolex']);
+  });
+});
+
+describe('wrapping for the terminal', () => {
+  it('breaks at spaces, and a long ID only after a separator, never mid-word', () => {
+    expect(wrapText('the quick brown fox jumps', 10)).toEqual(['the quick', 'brown fox', 'jumps']);
+    const scope =
+      '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-ws-dev/providers/Microsoft.MachineLearningServices/workspaces/ws-dev';
+    const lines = wrapText(`scope ${scope}`, 40);
+    expect(lines.every((l) => l.length <= 40)).toBe(true);
+    expect(lines.join('').replace(/^scope/, '')).toBe(scope);
+    // Every break inside the scope falls right after a separator, never inside a name or GUID.
+    expect(lines[0]).toBe('scope');
+    for (const l of lines.slice(1, -1)) expect(l).toMatch(/[/.-]$/);
+    expect(wrapText('', 20)).toEqual(['']);
+  });
+
+  it('lays out a long command as shell continuation lines that keep each argument whole', () => {
+    const cmd =
+      'az role assignment create --assignee 11111111-2222-3333-4444-555555555555 --role "AzureML Data Scientist" --scope /subscriptions/x/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws';
+    const lines = commandLines(cmd, 60);
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.slice(0, -1).every((l) => l.endsWith(' \\'))).toBe(true);
+    expect(lines.join('\n')).toContain('"AzureML Data Scientist"');
+    expect(lines.join(' ').replace(/ \\ +/g, ' ')).toBe(cmd);
+    expect(commandLines('az login', 60)).toEqual(['az login']);
+    expect(isCommand('az role assignment create --x')).toBe(true);
+    expect(isCommand('Ask an owner')).toBe(false);
   });
 });

@@ -1,6 +1,10 @@
 import {Box, Text} from 'ink';
 import type {AppError} from '../../domain/types';
 import {theme} from '../theme';
+import {Wrapped} from './wrapped';
+
+/** The border and padding of the panel, in columns. */
+const INSET = 4;
 
 /** What failed, Azure's code and words, the request ID, and what to do next. */
 export function ErrorPanel({error}: {error: AppError}) {
@@ -9,7 +13,7 @@ export function ErrorPanel({error}: {error: AppError}) {
       <Text color={theme.status.error} bold>
         ✗ {error.title}
       </Text>
-      <Text wrap="wrap">{error.detail}</Text>
+      <Wrapped text={error.detail} inset={INSET} />
       {error.code || error.status ? (
         <Text color={theme.text.muted}>
           {[error.status ? `HTTP ${error.status}` : '', error.code ?? '']
@@ -27,11 +31,9 @@ export function ErrorPanel({error}: {error: AppError}) {
       {error.nextSteps.length > 0 ? (
         <Box flexDirection="column" marginTop={1}>
           <Text bold>Next steps</Text>
+          {/* Wrapped at word and path boundaries: IDs and az commands stay whole to be copied. */}
           {error.nextSteps.map((s) => (
-            <Text key={s} wrap="wrap">
-              {'  • '}
-              {s}
-            </Text>
+            <Wrapped key={s} text={s} indent="  • " inset={INSET} />
           ))}
         </Box>
       ) : null}
