@@ -13,7 +13,6 @@ export function wrapText(text: string, width: number): string[] {
       continue;
     }
     if (line) lines.push(line);
-    line = '';
     let rest = word;
     while (rest.length > w) {
       const cut = breakPoint(rest, w);
