@@ -407,6 +407,14 @@ export const keymap = {
     scope: 'profiles',
     match: ctrl('d'),
   },
+  copyCommands: {
+    label: 'c',
+    hint: 'copy',
+    description:
+      'Copy the commands to hand to an admin (when you cannot assign the role yourself).',
+    scope: 'roles',
+    match: ch('c'),
+  },
 } satisfies Record<string, Binding>;
 
 export type BindingId = keyof typeof keymap;

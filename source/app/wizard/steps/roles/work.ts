@@ -1,0 +1,135 @@
+import type {Endpoint, PermissionBlock, PrincipalRef} from '../../../../domain/types';
+import type {Services} from '../../../../domain/services';
+import type {ClipboardChannel} from '../../../../lib/clipboard';
+import {copiedMessage} from '../../../copied';
+import {
+  type CheckWork,
+  type MineWork,
+  type ModeWork,
+  type RolesAction,
+  samePrincipal,
+} from './state';
+
+/** What the runners need: the Services, the screen's dispatch, and who is signed in. */
+export interface RolesWorkDeps {
+  services: Services;
+  copy: (text: string) => Promise<ClipboardChannel>;
+  endpoint: Endpoint;
+  me: PrincipalRef;
+  dispatch: (action: RolesAction) => unknown;
+  /** The signed-in identity's permissions were read (the wizard keeps them). */
+  onMyPermissions: (blocks: PermissionBlock[]) => void;
+}
+
+/** Resolves after `ms`, or at once when the work is replaced or the screen closes. */
+const pause = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (ms <= 0 || signal.aborted) return resolve();
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      {once: true},
+    );
+  });
+
+/** The preflight: a principal's effective permissions at the endpoint (after a pause, for re-checks). */
+export const runCheck =
+  (deps: RolesWorkDeps) =>
+  async (work: CheckWork, signal: AbortSignal): Promise<void> => {
+    const {services, endpoint, dispatch} = deps;
+    await pause(work.delayMs, signal);
+    if (signal.aborted) return;
+    const isMe = samePrincipal(work.who, deps.me);
+    try {
+      const blocks = isMe
+        ? await services.myPermissions(endpoint, signal)
+        : await services.principalPermissions(work.who, endpoint, signal);
+      if (signal.aborted) return;
+      if (isMe) deps.onMyPermissions(blocks);
+      dispatch({type: 'checked', id: work.id, blocks});
+    } catch (err) {
+      if (!signal.aborted)
+        dispatch({
+          type: 'checkFailed',
+          id: work.id,
+          error: services.explainError(err, 'Check permissions'),
+        });
+    }
+  };
+
+/** The signed-in identity's own permissions, while the screen shows someone else's. */
+export const runMine =
+  (deps: RolesWorkDeps) =>
+  async (work: MineWork, signal: AbortSignal): Promise<void> => {
+    const {services, endpoint, dispatch} = deps;
+    try {
+      const blocks = await services.myPermissions(endpoint, signal);
+      if (signal.aborted) return;
+      deps.onMyPermissions(blocks);
+      dispatch({type: 'mineChecked', id: work.id, blocks});
+    } catch (err) {
+      if (!signal.aborted)
+        dispatch({
+          type: 'mineFailed',
+          id: work.id,
+          error: services.explainError(err, 'Check your permissions'),
+        });
+    }
+  };
+
+/**
+ * The work of a mode: assign a role (make sure its definition exists, then assign it), list the
+ * assignments at a scope, or copy the hand-off commands.
+ */
+export const runModeWork =
+  (deps: RolesWorkDeps) =>
+  async (work: ModeWork, signal: AbortSignal): Promise<void> => {
+    const {services, dispatch} = deps;
+    switch (work.kind) {
+      case 'assign': {
+        const {choice, assignee, scope, assignable} = work.plan;
+        try {
+          // A built-in role is looked up at the assignment's scope; a custom one is created (or
+          // reused by name) with its assignable scope.
+          const role = await services.ensureRoleDefinition(
+            choice.template,
+            choice.template.builtInId ? scope : assignable,
+            signal,
+          );
+          const result = await services.assignRole(role.id, assignee, scope, signal);
+          if (!signal.aborted) dispatch({type: 'assigned', id: work.id, role, result});
+        } catch (err) {
+          if (!signal.aborted)
+            dispatch({
+              type: 'assignFailed',
+              id: work.id,
+              error: services.explainError(err, 'Assign the role'),
+            });
+        }
+        return;
+      }
+      case 'list':
+        try {
+          const assignments = await services.listRoleAssignments(work.scope, signal);
+          if (!signal.aborted) dispatch({type: 'listed', id: work.id, assignments});
+        } catch (err) {
+          if (!signal.aborted)
+            dispatch({
+              type: 'listFailed',
+              id: work.id,
+              error: services.explainError(err, 'List role assignments'),
+            });
+        }
+        return;
+      case 'copy': {
+        const channel = await deps.copy(work.text);
+        // Dropped by the reducer if the user has moved on meanwhile.
+        dispatch({type: 'copied', id: work.id, note: copiedMessage('The commands', channel)});
+        return;
+      }
+    }
+  };
