@@ -1,14 +1,14 @@
 import {Box, Text} from 'ink';
-import {useKeys} from '../../../hooks/use-keys';
-import {useState} from 'react';
 import {useEnv, useTextEntry} from '../../../app-context';
 import {Footer} from '../../../components/footer';
-import {applyEdit, TextField} from '../../../components/text-field';
-import {matches} from '../../../keymap';
+import {TextField} from '../../../components/text-field';
+import {useStore} from '../../../hooks/use-store';
+import {useWork} from '../../../hooks/use-work';
 import {theme} from '../../../theme';
 import type {Action, WizardState} from '../../state';
-
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+import {useSaveKeys} from './keys';
+import {initialSave, profileNameProblem, saveReducer} from './state';
+import {saveRunner} from './work';
 
 /** The end of part 1: remember this setup as a profile (no secrets are stored). */
 export function SaveStep({
@@ -21,66 +21,30 @@ export function SaveStep({
   state: WizardState;
 }) {
   const {profiles, cloudRef} = useEnv();
-  const [name, setName] = useState(
-    state.resume?.profileName ?? state.savedProfile ?? state.endpoint?.endpoint ?? '',
+  const [screen, screenDispatch, getScreen] = useStore(saveReducer, () =>
+    initialSave(state.resume?.profileName ?? state.savedProfile ?? state.endpoint?.endpoint ?? ''),
   );
-  const [overwrite, setOverwrite] = useState(false);
-  const [error, setError] = useState<string | undefined>();
-  useTextEntry(isActive && !overwrite);
-  const problem = NAME.test(name)
-    ? undefined
-    : '1–64 letters, digits, dots, hyphens or underscores, starting with a letter or digit.';
-
-  const save = () => {
-    const {session, subscription, workspace, endpoint} = state;
-    if (!session || !subscription || !workspace || !endpoint) return;
-    try {
-      profiles.save({
-        name,
-        cloud: cloudRef,
-        tenantId: session.result.identity.tenantId,
-        signIn: {
-          method: session.method,
-          ...(session.params.clientId ? {clientId: session.params.clientId} : {}),
-          ...(session.params.certificatePath
-            ? {certificatePath: session.params.certificatePath}
-            : {}),
-          ...(session.params.authenticationRecord
-            ? {authenticationRecord: session.params.authenticationRecord}
-            : {}),
-        },
-        subscription: {id: subscription.subscriptionId, name: subscription.displayName},
-        resourceGroup: workspace.resourceGroup,
-        workspace: workspace.name,
-        endpoint: endpoint.endpoint,
-        authMode: endpoint.authMode,
-        ...(state.deployment ? {deployment: state.deployment} : {}),
-        ...(state.requestFile ? {lastRequestFile: state.requestFile} : {}),
-      });
-      dispatch({type: 'profileSaved', name});
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
-
-  useKeys(
-    (input, key) => {
-      if (overwrite) {
-        if (matches('confirm', input, key)) {
-          setOverwrite(false);
-          save();
-        } else if (matches('deny', input, key) || key.escape) setOverwrite(false);
-        return;
-      }
-      if (key.escape) return dispatch({type: 'back'});
-      if (key.return && !problem) {
-        const mine = state.resume?.profileName === name || state.savedProfile === name;
-        if (profiles.has(name) && !mine) setOverwrite(true);
-        else save();
-      }
-    },
-    {isActive},
+  const {name, error} = screen;
+  const overwrite = screen.mode === 'overwriting';
+  useTextEntry(isActive && screen.mode === 'editing');
+  useWork(
+    screen.mode === 'saving' ? screen.work : undefined,
+    saveRunner({
+      profiles,
+      cloudRef,
+      state,
+      dispatch: screenDispatch,
+      onSaved: (saved) => dispatch({type: 'profileSaved', name: saved}),
+    }),
   );
+  useSaveKeys({
+    isActive,
+    dispatch: screenDispatch,
+    get: getScreen,
+    isTaken: (n) =>
+      profiles.has(n) && !(state.resume?.profileName === n || state.savedProfile === n),
+    onBack: () => dispatch({type: 'back'}),
+  });
 
   return (
     <Box flexDirection="column">
@@ -92,9 +56,9 @@ export function SaveStep({
       <TextField
         label="Profile name"
         value={name}
-        onEdit={(e) => setName((v) => applyEdit(v, e))}
+        onEdit={(edit) => screenDispatch({type: 'edit', edit})}
         isActive={isActive && !overwrite}
-        error={problem}
+        error={profileNameProblem(name)}
       />
       {overwrite ? (
         <Text color={theme.status.warning}>
