@@ -1,13 +1,12 @@
 import {Box, Text, useApp} from 'ink';
-import {useKeys} from '../../../hooks/use-keys';
 import {describeAuthMode} from '../../../../domain/auth-mode';
 import {useEnv} from '../../../app-context';
 import {FilterList} from '../../../components/filter-list';
 import {Footer} from '../../../components/footer';
-import {matches} from '../../../keymap';
 import {theme} from '../../../theme';
 import type {Action, EndpointContext, HomeTarget} from '../../state';
 import {trafficText} from '../endpoint/view';
+import {homeKey} from './keys';
 
 const ENTRIES: {step: HomeTarget; label: string; detail: string}[] = [
   {step: 'roles', label: 'Roles', detail: 'can this identity do what it needs? check, assign'},
@@ -21,7 +20,7 @@ const ENTRIES: {step: HomeTarget; label: string; detail: string}[] = [
   {step: 'save', label: 'Save profile', detail: 'remember this setup (no secrets)'},
 ];
 
-/** The endpoint's home: where a resumed profile lands, and the way into part 2. */
+/** The endpoint's home: where a resumed profile lands, and the way to its access screens. */
 export function HomeStep({
   dispatch,
   isActive,
@@ -33,12 +32,6 @@ export function HomeStep({
 }) {
   const {services} = useEnv();
   const {exit} = useApp();
-  useKeys(
-    (input, key) => {
-      if (matches('leave', input, key)) exit();
-    },
-    {isActive},
-  );
   const e = ctx.endpoint;
   return (
     <Box flexDirection="column">
@@ -65,7 +58,7 @@ export function HomeStep({
           }))}
           onSelect={(item) => dispatch({type: 'open', step: item.value})}
           onBack={() => dispatch({type: 'back'})}
-          onKey={(input, key) => matches('leave', input, key)}
+          onKey={homeKey(exit)}
         />
       </Box>
       <Footer keys={['select', 'move', 'leave', 'back']} />

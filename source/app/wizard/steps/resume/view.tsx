@@ -1,12 +1,14 @@
 import {Box, Text} from 'ink';
-import {useKeys} from '../../../hooks/use-keys';
-import {useEffect} from 'react';
 import {useEnv} from '../../../app-context';
 import {ErrorPanel} from '../../../components/error-panel';
 import {Footer} from '../../../components/footer';
 import {Spinner} from '../../../components/spinner';
-import {useTask} from '../../../hooks/use-task';
+import {useStore} from '../../../hooks/use-store';
+import {useWork} from '../../../hooks/use-work';
 import type {Action, ResumeTarget} from '../../state';
+import {useResumeKeys} from './keys';
+import {initialResume, resumeReducer} from './state';
+import {resumeRunner} from './work';
 
 /** After a resumed sign-in: load the profile's workspace and endpoint, then land on the endpoint. */
 export function ResumeStep({
@@ -19,67 +21,37 @@ export function ResumeStep({
   target: ResumeTarget;
 }) {
   const {services, profiles} = useEnv();
-  const load = useTask(
-    async (signal) => {
-      const [workspaces, endpoint] = await Promise.all([
-        services.listWorkspaces(target.subscription.id, signal),
-        services.getEndpoint(
-          {
+  const [screen, screenDispatch] = useStore(resumeReducer, initialResume);
+  useWork(
+    screen.work,
+    resumeRunner({
+      services,
+      profiles,
+      target,
+      dispatch: screenDispatch,
+      onResumed: ({workspace, endpoint}) =>
+        dispatch({
+          type: 'resumed',
+          subscription: {
             subscriptionId: target.subscription.id,
-            resourceGroup: target.resourceGroup,
-            workspace: target.workspace,
-            endpoint: target.endpoint,
+            displayName: target.subscription.name,
+            state: 'Enabled',
           },
-          signal,
-        ),
-      ]);
-      const workspace = workspaces.find(
-        (w) =>
-          w.name.toLowerCase() === target.workspace.toLowerCase() &&
-          w.resourceGroup.toLowerCase() === target.resourceGroup.toLowerCase(),
-      );
-      if (!workspace)
-        throw Object.assign(
-          new Error(`Workspace ${target.workspace} is not visible to this identity.`),
-          {code: 'ResourceNotFound', statusCode: 404},
-        );
-      return {workspace, endpoint};
-    },
-    (err) => services.explainError(err, `Resume ${target.profileName}`),
+          workspace,
+          endpoint,
+        }),
+    }),
   );
-  const {run} = load;
-  useEffect(() => {
-    void run().then((r) => {
-      if (!r) return;
-      try {
-        profiles.touch(target.profileName);
-      } catch {
-        // The profile may have been removed meanwhile; resuming still works.
-      }
-      dispatch({
-        type: 'resumed',
-        subscription: {
-          subscriptionId: target.subscription.id,
-          displayName: target.subscription.name,
-          state: 'Enabled',
-        },
-        workspace: r.workspace,
-        endpoint: r.endpoint,
-      });
-    });
-  }, [run, dispatch, profiles, target]);
-  useKeys(
-    (_input, key) => {
-      if (key.escape || key.return) dispatch({type: 'newSetup'});
-    },
-    {isActive: isActive && load.state.status === 'error'},
-  );
+  useResumeKeys({
+    isActive: isActive && screen.mode === 'failed',
+    onNewSetup: () => dispatch({type: 'newSetup'}),
+  });
   return (
     <Box flexDirection="column">
       <Text bold>Resuming {target.profileName}</Text>
-      {load.state.status === 'error' ? (
+      {screen.mode === 'failed' ? (
         <>
-          <ErrorPanel error={load.state.error} />
+          <ErrorPanel error={screen.error} />
           <Footer keys={['continue']} />
           <Text>Enter starts a new setup instead.</Text>
         </>

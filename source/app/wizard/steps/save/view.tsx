@@ -1,16 +1,16 @@
 import {Box, Text} from 'ink';
-import {useKeys} from '../../../hooks/use-keys';
-import {useState} from 'react';
 import {useEnv, useTextEntry} from '../../../app-context';
 import {Footer} from '../../../components/footer';
-import {applyEdit, TextField} from '../../../components/text-field';
-import {matches} from '../../../keymap';
+import {TextField} from '../../../components/text-field';
+import {useStore} from '../../../hooks/use-store';
+import {useWork} from '../../../hooks/use-work';
 import {theme} from '../../../theme';
 import type {Action, EndpointContext, Session} from '../../state';
+import {useSaveKeys} from './keys';
+import {initialSave, profileNameProblem, saveReducer} from './state';
+import {saveRunner} from './work';
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-/** The end of part 1: remember this setup as a profile (no secrets are stored). */
+/** The end of a first setup: remember it as a profile (no secrets are stored). */
 export function SaveStep({
   dispatch,
   isActive,
@@ -23,64 +23,31 @@ export function SaveStep({
   session: Session;
 }) {
   const {profiles, cloudRef} = useEnv();
-  const [name, setName] = useState(ctx.profile ?? ctx.endpoint.endpoint);
-  const [overwrite, setOverwrite] = useState(false);
-  const [error, setError] = useState<string | undefined>();
-  useTextEntry(isActive && !overwrite);
-  const problem = NAME.test(name)
-    ? undefined
-    : '1–64 letters, digits, dots, hyphens or underscores, starting with a letter or digit.';
-
-  const save = () => {
-    const {subscription, workspace, endpoint} = ctx;
-    try {
-      profiles.save({
-        name,
-        cloud: cloudRef,
-        tenantId: session.result.identity.tenantId,
-        signIn: {
-          method: session.method,
-          ...(session.params.clientId ? {clientId: session.params.clientId} : {}),
-          ...(session.params.certificatePath
-            ? {certificatePath: session.params.certificatePath}
-            : {}),
-          ...(session.params.authenticationRecord
-            ? {authenticationRecord: session.params.authenticationRecord}
-            : {}),
-        },
-        subscription: {id: subscription.subscriptionId, name: subscription.displayName},
-        resourceGroup: workspace.resourceGroup,
-        workspace: workspace.name,
-        endpoint: endpoint.endpoint,
-        authMode: endpoint.authMode,
-        ...(ctx.deployment ? {deployment: ctx.deployment} : {}),
-        ...(ctx.requestFile ? {lastRequestFile: ctx.requestFile} : {}),
-      });
-      dispatch({type: 'profileSaved', name});
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
-
-  useKeys(
-    (input, key) => {
-      if (overwrite) {
-        if (matches('confirm', input, key)) {
-          setOverwrite(false);
-          save();
-        } else if (matches('deny', input, key) || key.escape) setOverwrite(false);
-        return;
-      }
-      if (key.escape) return dispatch({type: 'back'});
-      if (key.return && !problem) {
-        // Saving over this setup's own profile needs no question; over another one, it does.
-        const mine = ctx.profile === name;
-        if (profiles.has(name) && !mine) setOverwrite(true);
-        else save();
-      }
-    },
-    {isActive},
+  const [screen, screenDispatch, getScreen] = useStore(saveReducer, () =>
+    initialSave(ctx.profile ?? ctx.endpoint.endpoint),
   );
+  const {name, error} = screen;
+  const overwrite = screen.mode === 'overwriting';
+  useTextEntry(isActive && screen.mode === 'editing');
+  useWork(
+    screen.mode === 'saving' ? screen.work : undefined,
+    saveRunner({
+      profiles,
+      cloudRef,
+      ctx,
+      session,
+      dispatch: screenDispatch,
+      onSaved: (saved) => dispatch({type: 'profileSaved', name: saved}),
+    }),
+  );
+  useSaveKeys({
+    isActive,
+    dispatch: screenDispatch,
+    get: getScreen,
+    // Saving over this setup's own profile needs no question; over another one, it does.
+    isTaken: (n) => profiles.has(n) && ctx.profile !== n,
+    onBack: () => dispatch({type: 'back'}),
+  });
 
   return (
     <Box flexDirection="column">
@@ -92,9 +59,9 @@ export function SaveStep({
       <TextField
         label="Profile name"
         value={name}
-        onEdit={(e) => setName((v) => applyEdit(v, e))}
+        onEdit={(edit) => screenDispatch({type: 'edit', edit})}
         isActive={isActive && !overwrite}
-        error={problem}
+        error={profileNameProblem(name)}
       />
       {overwrite ? (
         <Text color={theme.status.warning}>

@@ -1,15 +1,18 @@
 import {Box, Text} from 'ink';
-import {useKeys} from '../../../hooks/use-keys';
 import {useState} from 'react';
 import {relative} from '../../../../lib/time';
 import {useEnv, useTextEntry} from '../../../app-context';
 import {FilterList, type ListItem} from '../../../components/filter-list';
 import {Footer} from '../../../components/footer';
-import {applyEdit, TextField} from '../../../components/text-field';
-import {matches} from '../../../keymap';
+import {TextField} from '../../../components/text-field';
+import {useStore} from '../../../hooks/use-store';
+import {useWork} from '../../../hooks/use-work';
 import type {Profile} from '../../../profiles-port';
 import {theme} from '../../../theme';
 import type {Action, ResumeTarget} from '../../state';
+import {useStartKeys} from './keys';
+import {initialStart, startReducer} from './state';
+import {startRunner} from './work';
 
 const NEW = '+ new';
 
@@ -41,15 +44,23 @@ export function StartStep({
   isActive: boolean;
 }) {
   const {profiles, notices, services, cloudRef} = useEnv();
-  const [list, setList] = useState(() => profiles.list());
-  const [renaming, setRenaming] = useState<{from: string; to: string} | undefined>();
-  const [deleting, setDeleting] = useState<string | undefined>();
-  const [message, setMessage] = useState<string | undefined>();
+  const [screen, screenDispatch, getScreen] = useStore(startReducer, () =>
+    initialStart(profiles.list()),
+  );
   const [now] = useState(() => Date.now());
+  const {message} = screen;
+  const renaming = screen.mode === 'renaming' ? screen : undefined;
+  const deleting = screen.mode === 'deleting' ? screen.name : undefined;
   useTextEntry(isActive && renaming !== undefined);
+  useWork(screen.work, startRunner({profiles, dispatch: screenDispatch}));
+  const {onListKey} = useStartKeys({
+    isActive: isActive && screen.mode !== 'list',
+    dispatch: screenDispatch,
+    get: getScreen,
+  });
 
   const items: ListItem<Profile | typeof NEW>[] = [
-    ...list.map((p) => ({
+    ...screen.profiles.map((p) => ({
       key: p.name,
       label: `Resume ${p.name}`,
       detail: `${p.endpoint} · ${p.authMode} · ${p.cloud.includes('/') ? 'custom cloud' : p.cloud} · ${relative(Date.parse(p.lastUsedAt), now)}`,
@@ -58,38 +69,6 @@ export function StartStep({
     })),
     {key: NEW, label: '+ New setup', detail: 'sign in and choose an endpoint', value: NEW},
   ];
-
-  const attempt = (fn: () => void, done: string) => {
-    try {
-      fn();
-      setList(profiles.list());
-      setMessage(done);
-    } catch (err) {
-      setMessage((err as Error).message);
-    }
-  };
-
-  useKeys(
-    (input, key) => {
-      if (renaming) {
-        if (key.escape) setRenaming(undefined);
-        else if (key.return) {
-          const {from, to} = renaming;
-          setRenaming(undefined);
-          attempt(() => profiles.rename(from, to.trim()), `Renamed ${from} to ${to.trim()}.`);
-        }
-        return;
-      }
-      if (deleting) {
-        if (matches('confirm', input, key)) {
-          const name = deleting;
-          setDeleting(undefined);
-          attempt(() => profiles.remove(name), `Deleted profile ${name}.`);
-        } else if (matches('deny', input, key) || key.escape) setDeleting(undefined);
-      }
-    },
-    {isActive: isActive && (renaming !== undefined || deleting !== undefined)},
-  );
 
   return (
     <Box flexDirection="column">
@@ -104,35 +83,31 @@ export function StartStep({
       </Text>
       <FilterList
         items={items}
-        isActive={isActive && !renaming && !deleting}
+        isActive={isActive && screen.mode === 'list'}
         onSelect={(item) => {
           if (item.value === NEW) dispatch({type: 'newSetup'});
           else if (item.value.cloud !== cloudRef) {
             const flag =
               item.value.cloud === 'sandbox' ? '--sandbox' : `--cloud ${item.value.cloud}`;
-            setMessage(
-              `${item.value.name} uses the cloud ${item.value.cloud}; this run uses ${cloudRef}. Start aml-auth ${flag} to resume it.`,
-            );
+            screenDispatch({
+              type: 'message',
+              message: `${item.value.name} uses the cloud ${item.value.cloud}; this run uses ${cloudRef}. Start aml-auth ${flag} to resume it.`,
+            });
           } else dispatch({type: 'resume', target: resumeTarget(item.value)});
         }}
-        onKey={(input, key, highlighted) => {
-          if (!highlighted || highlighted.value === NEW) return false;
-          if (matches('rename', input, key)) {
-            setRenaming({from: highlighted.value.name, to: highlighted.value.name});
-            return true;
-          }
-          if (matches('remove', input, key)) {
-            setDeleting(highlighted.value.name);
-            return true;
-          }
-          return false;
-        }}
+        onKey={(input, key, highlighted) =>
+          onListKey(
+            input,
+            key,
+            !highlighted || highlighted.value === NEW ? undefined : highlighted.value.name,
+          )
+        }
       />
       {renaming ? (
         <TextField
           label={`Rename ${renaming.from} to`}
           value={renaming.to}
-          onEdit={(e) => setRenaming((r) => r && {...r, to: applyEdit(r.to, e)})}
+          onEdit={(edit) => screenDispatch({type: 'edit', edit})}
           isActive={isActive}
         />
       ) : null}
