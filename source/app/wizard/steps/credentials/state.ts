@@ -126,8 +126,15 @@ function start(state: CredentialsState, work: WorkRequest): CredentialsState {
   return {...state, lastId: id, work: {...work, id} as CredentialsWork};
 }
 
+/** The state without the mode it is leaving (and that mode's note). */
+function leaving(state: CredentialsState): Shared {
+  if (state.mode !== 'viewing') return state;
+  const {mode: _mode, note: _note, ...shared} = state;
+  return shared;
+}
+
 const viewing = (state: CredentialsState, note?: string): CredentialsState => ({
-  ...state,
+  ...leaving(state),
   mode: 'viewing',
   note,
 });
@@ -149,7 +156,7 @@ export function credentialsReducer(
         : state;
     case 'askRegenerate':
       return state.authMode === 'key' && state.mode === 'viewing' && !state.regenerating
-        ? {...state, mode: 'confirmingRegen'}
+        ? {...leaving(state), mode: 'confirmingRegen'}
         : state;
     case 'confirm':
       if (state.mode !== 'confirmingRegen') return state;

@@ -93,7 +93,7 @@ export const requestCount = (count: string): number =>
 function send(state: InvokeState, times: number): InvokeState {
   const id = state.lastId + 1;
   return {
-    ...state,
+    ...leaving(state),
     mode: 'sending',
     progress: 0,
     scroll: 0,
@@ -106,8 +106,22 @@ function send(state: InvokeState, times: number): InvokeState {
   };
 }
 
+/** The state without the mode it is leaving (and that mode's note or progress). */
+function leaving(state: InvokeState): Shared {
+  if (state.mode === 'ready') {
+    const {mode: _mode, note: _note, ...shared} = state;
+    return shared;
+  }
+  if (state.mode === 'sending') {
+    const {mode: _mode, progress: _progress, ...shared} = state;
+    return shared;
+  }
+  const {mode: _mode, ...shared} = state;
+  return shared;
+}
+
 const ready = (state: InvokeState, note?: string): InvokeState => ({
-  ...state,
+  ...leaving(state),
   mode: 'ready',
   note,
 });
@@ -120,15 +134,15 @@ export function invokeReducer(state: InvokeState, action: InvokeAction): InvokeS
     case 'send':
       return state.mode === 'ready' ? send(state, 1) : state;
     case 'editFile':
-      return state.mode === 'ready' ? {...state, mode: 'file'} : state;
+      return state.mode === 'ready' ? {...leaving(state), mode: 'file'} : state;
     case 'editCount':
-      return state.mode === 'ready' ? {...state, mode: 'count'} : state;
+      return state.mode === 'ready' ? {...leaving(state), mode: 'count'} : state;
     case 'chooseTarget':
-      return state.mode === 'ready' ? {...state, mode: 'target'} : state;
+      return state.mode === 'ready' ? {...leaving(state), mode: 'target'} : state;
     case 'target':
       return state.mode === 'target' ? {...ready(state), deployment: action.deployment} : state;
     case 'askSecretCurl':
-      return state.mode === 'ready' ? {...state, mode: 'confirmSecretCurl'} : state;
+      return state.mode === 'ready' ? {...leaving(state), mode: 'confirmSecretCurl'} : state;
     case 'edit':
       if (state.mode === 'file') return {...state, file: applyEdit(state.file, action.edit)};
       if (state.mode === 'count')
