@@ -1,4 +1,6 @@
+import type {Key} from 'ink';
 import {describe, expect, it} from 'vitest';
+import {keysOf} from '../../source/app/hooks/key-chunks';
 import type {AppError, ScoringCredential} from '../../source/azure/types';
 import {
   autoRefreshAt,
@@ -272,5 +274,42 @@ describe('invoke screen', () => {
     const noted = inv(open(), {type: 'noted', note: 'Copied.'});
     expect(noted.mode === 'ready' && noted.note).toBe('Copied.');
     expect(inv(noted, {type: 'send'})).not.toHaveProperty('note', 'Copied.');
+  });
+});
+
+describe('keys of one chunk', () => {
+  const key = {
+    upArrow: false,
+    downArrow: false,
+    leftArrow: false,
+    rightArrow: false,
+    pageDown: false,
+    pageUp: false,
+    home: false,
+    end: false,
+    return: false,
+    escape: false,
+    ctrl: false,
+    shift: false,
+    tab: false,
+    backspace: false,
+    delete: false,
+    meta: false,
+  } as Key;
+
+  it('splits printable keys read together into single keys, in order', () => {
+    const split = keysOf('gY3\r\x15', key);
+    expect(split.map(([i]) => i)).toEqual(['g', 'Y', '3', '', 'u']);
+    expect(split[1]![1].shift).toBe(true);
+    expect(split[3]![1].return).toBe(true);
+    expect(split[4]![1].ctrl).toBe(true);
+  });
+
+  it('leaves a single key, an arrow or a control key alone', () => {
+    expect(keysOf('g', key)).toEqual([['g', key]]);
+    const down = {...key, downArrow: true};
+    expect(keysOf('', down)).toEqual([['', down]]);
+    const ctrlU = {...key, ctrl: true};
+    expect(keysOf('u', ctrlU)).toEqual([['u', ctrlU]]);
   });
 });

@@ -1,4 +1,6 @@
+import type {Key} from 'ink';
 import type {ScoringCredential} from '../../../../azure/types';
+import {keysOf} from '../../../hooks/key-chunks';
 import {useKeys} from '../../../hooks/use-keys';
 import {bindingFor} from '../../../keymap';
 import {currentCredential, type CredentialsAction, type CredentialsState} from './state';
@@ -23,45 +25,49 @@ export function useCredentialsKeys(options: {
   /** ↑/↓ changed the key shown: the wizard uses that one from now on. */
   onCredential: (credential: ScoringCredential) => void;
 }): void {
-  useKeys(
-    (input, key) => {
-      const {dispatch} = options;
-      const state = options.get();
-      if (state.mode === 'confirmingRegen') {
-        const b = bindingFor(CONFIRMING, input, key);
-        if (b === 'confirm') dispatch({type: 'confirm'});
-        else if (b) dispatch({type: 'cancel'});
+  const handle = (input: string, key: Key) => {
+    const {dispatch} = options;
+    const state = options.get();
+    if (state.mode === 'confirmingRegen') {
+      const b = bindingFor(CONFIRMING, input, key);
+      if (b === 'confirm') dispatch({type: 'confirm'});
+      else if (b) dispatch({type: 'cancel'});
+      return;
+    }
+    const b = bindingFor(state.authMode === 'key' ? KEY_MODE : TOKEN_MODE, input, key);
+    switch (b) {
+      case 'back':
+        return options.onBack();
+      case 'reveal2':
+        return void dispatch({type: 'toggleReveal'});
+      case 'exportView':
+        return void dispatch({type: 'toggleExport'});
+      case 'copy': {
+        const current = currentCredential(state);
+        if (current) options.onCopy('The credential', current.value);
         return;
       }
-      const b = bindingFor(state.authMode === 'key' ? KEY_MODE : TOKEN_MODE, input, key);
-      switch (b) {
-        case 'back':
-          return options.onBack();
-        case 'reveal2':
-          return void dispatch({type: 'toggleReveal'});
-        case 'exportView':
-          return void dispatch({type: 'toggleExport'});
-        case 'copy': {
-          const current = currentCredential(state);
-          if (current) options.onCopy('The credential', current.value);
-          return;
-        }
-        case 'copyUri':
-          if (options.scoringUri) options.onCopy('The scoring URI', options.scoringUri);
-          return;
-        case 'up':
-        case 'down': {
-          const shown = currentCredential(dispatch({type: 'otherKey'}));
-          if (shown) options.onCredential(shown);
-          return;
-        }
-        case 'regenerate':
-          return void dispatch({type: 'askRegenerate'});
-        case 'refresh':
-          return void dispatch({type: 'refresh'});
-        case 'autoRefresh':
-          return void dispatch({type: 'toggleAutoRefresh'});
+      case 'copyUri':
+        if (options.scoringUri) options.onCopy('The scoring URI', options.scoringUri);
+        return;
+      case 'up':
+      case 'down': {
+        const shown = currentCredential(dispatch({type: 'otherKey'}));
+        if (shown) options.onCredential(shown);
+        return;
       }
+      case 'regenerate':
+        return void dispatch({type: 'askRegenerate'});
+      case 'refresh':
+        return void dispatch({type: 'refresh'});
+      case 'autoRefresh':
+        return void dispatch({type: 'toggleAutoRefresh'});
+    }
+  };
+  // Keys that arrived as one chunk of text ("gy", "3⏎") are handled one by one, in order.
+  useKeys(
+    (input, key) => {
+      for (const [i, k] of keysOf(input, key)) handle(i, k);
     },
     {isActive: options.isActive},
   );
