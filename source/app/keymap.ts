@@ -415,6 +415,15 @@ export const keymap = {
     scope: 'roles',
     match: ch('c'),
   },
+  curlSecret: {
+    label: 'K',
+    hint: 'copy curl with secret',
+    description: 'Copy the request as curl WITH the secret credential in it (asks first).',
+    scope: 'invoke',
+    // Described by `curl` (k / K).
+    detail: true,
+    match: (i) => i === 'K',
+  },
 } satisfies Record<string, Binding>;
 
 export type BindingId = keyof typeof keymap;

@@ -1,17 +1,12 @@
 import {Box, Text} from 'ink';
-import {useKeys} from '../../../hooks/use-keys';
-import {useEffect, useState} from 'react';
 import {decodeJwt} from '../../../../domain/token';
 import type {
   Deployment,
   Endpoint,
-  InvokeResult,
   PermissionBlock,
   ScoringCredential,
 } from '../../../../domain/types';
-import {isUsable} from '../../../../domain/credentials';
 import {ACTIONS, allows} from '../../../../domain/permissions';
-import {readRequestFile} from '../../../../lib/request-file';
 import {
   curlCommand,
   explainScoringFailure,
@@ -24,14 +19,14 @@ import {ErrorPanel} from '../../../components/error-panel';
 import {FilterList} from '../../../components/filter-list';
 import {Footer} from '../../../components/footer';
 import {Spinner} from '../../../components/spinner';
-import {applyEdit, TextField} from '../../../components/text-field';
-import {useTask} from '../../../hooks/use-task';
-import {matches} from '../../../keymap';
+import {TextField} from '../../../components/text-field';
+import {useStore} from '../../../hooks/use-store';
+import {useWork} from '../../../hooks/use-work';
 import {theme} from '../../../theme';
 import type {Action} from '../../state';
-
-type Mode = 'ready' | 'file' | 'target' | 'count' | 'confirmSecretCurl';
-const BODY_ROWS = 10;
+import {useInvokeKeys} from './keys';
+import {BODY_ROWS, initialInvoke, invokeReducer} from './state';
+import {deploymentsRunner, sendRunner} from './work';
 
 function pretty(body: string): string[] {
   try {
@@ -59,81 +54,35 @@ export function InvokeStep({
   initialFile?: string;
 }) {
   const {services, copy, sampleRequest} = useEnv();
-  const [mode, setMode] = useState<Mode>('ready');
-  const [file, setFile] = useState(initialFile ?? sampleRequest ?? 'request.json');
-  const [deployment, setDeployment] = useState<string | undefined>(initialDeployment);
-  const [count, setCount] = useState('10');
-  const [scroll, setScroll] = useState(0);
-  const [problem, setProblem] = useState<{problem: string; hint: string} | undefined>();
-  const [warning, setWarning] = useState<string | undefined>();
-  const [note, setNote] = useState<string | undefined>();
-  const [progress, setProgress] = useState(0);
-  const deployments = useTask(
-    (signal) => services.listDeployments(endpoint, signal),
-    (err) => services.explainError(err, 'List deployments'),
+  const [state, screenDispatch, get] = useStore(invokeReducer, () =>
+    initialInvoke({
+      file: initialFile ?? sampleRequest ?? 'request.json',
+      deployment: initialDeployment,
+    }),
+  );
+  useWork(state.deploymentsWork, deploymentsRunner({services, endpoint, dispatch: screenDispatch}));
+  useWork(
+    state.work,
+    sendRunner({
+      services,
+      endpoint,
+      cached: () => cached,
+      dispatch: screenDispatch,
+      onSettings: (settings) => dispatch({type: 'invokeSettings', ...settings}),
+      onCredential: (credential) => dispatch({type: 'credentialFetched', credential}),
+    }),
   );
 
-  /** The cached credential while valid; otherwise a fresh one (and it becomes the cached one). */
-  const credentialFor = async (signal: AbortSignal): Promise<ScoringCredential> => {
-    if (isUsable(cached, Date.now()) && cached.kind === endpoint.authMode) return cached;
-    let fresh: ScoringCredential;
-    if (endpoint.authMode === 'key')
-      fresh = {
-        kind: 'key',
-        value: (await services.listKeys(endpoint, signal)).primaryKey,
-        which: 'primary',
-      };
-    else if (endpoint.authMode === 'aml_token') fresh = await services.amlToken(endpoint, signal);
-    else fresh = await services.aadToken(signal);
-    dispatch({type: 'credentialFetched', credential: fresh});
-    return fresh;
-  };
-
-  const send = useTask(
-    async (signal, times: number) => {
-      const checked = await readRequestFile(file);
-      if (!checked.ok) return {checked};
-      const credential = await credentialFor(signal);
-      const results: InvokeResult[] = [];
-      for (let i = 0; i < times; i++) {
-        setProgress(i);
-        results.push(
-          await services.invoke(
-            {
-              scoringUri: endpoint.scoringUri ?? '',
-              credential: credential.value,
-              body: checked.body,
-              deployment,
-            },
-            signal,
-          ),
-        );
-      }
-      return {checked, credential, results, receivedAt: Date.now()};
-    },
-    (err) => services.explainError(err, `Invoke ${endpoint.endpoint}`),
-  );
-
-  useEffect(() => {
-    void deployments.run();
-    // Load the deployment list once, for the target chooser.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
-
-  const start = (times: number) => {
-    // Remembered for the profile (saved from home).
-    dispatch({type: 'invokeSettings', deployment, requestFile: file});
-    setScroll(0);
-    setProblem(undefined);
-    setNote(undefined);
-    void send.run(times).then((r) => {
-      if (!r) return;
-      if (!r.checked.ok) setProblem({problem: r.checked.problem, hint: r.checked.hint});
-      else setWarning(r.checked.warning);
-    });
-  };
-
-  const copyCurl = (secret?: string) => {
+  const copyCurl = (withSecret: boolean) => {
+    const {sent, file, deployment} = get();
+    const secret = withSecret ? (sent?.credential.value ?? cached?.value) : undefined;
+    if (withSecret && !secret) {
+      screenDispatch({
+        type: 'noted',
+        note: 'Send once first: there is no credential to put in the command yet.',
+      });
+      return;
+    }
     const command = curlCommand({
       scoringUri: endpoint.scoringUri ?? '',
       requestFile: file,
@@ -141,60 +90,32 @@ export function InvokeStep({
       secret,
     });
     void copy(command).then((ch) =>
-      setNote(
-        copiedMessage(
+      screenDispatch({
+        type: 'noted',
+        note: copiedMessage(
           secret ? 'The curl command WITH the secret' : 'The curl command (with $DATA_PLANE_TOKEN)',
           ch,
         ),
-      ),
+      }),
     );
   };
 
+  const {mode, file, deployment, count} = state;
   useTextEntry(isActive && (mode === 'file' || mode === 'count'));
-  useKeys(
-    (input, key) => {
-      if (mode === 'file' || mode === 'count') {
-        if (key.escape || key.return) {
-          setMode('ready');
-          if (key.return && mode === 'count')
-            start(Math.max(1, Math.min(1000, Number.parseInt(count, 10) || 1)));
-        }
-        return;
-      }
-      if (mode === 'confirmSecretCurl') {
-        if (matches('confirm', input, key)) {
-          setMode('ready');
-          const r = send.state.status === 'done' ? send.state.value : undefined;
-          const secret = r && 'credential' in r ? r.credential?.value : cached?.value;
-          if (secret) copyCurl(secret);
-          else setNote('Send once first: there is no credential to put in the command yet.');
-        } else if (matches('deny', input, key) || key.escape) setMode('ready');
-        return;
-      }
-      if (send.state.status === 'running') {
-        if (key.escape) send.cancel();
-        return;
-      }
-      if (key.escape) return dispatch({type: 'back'});
-      if (matches('send', input, key)) return start(1);
-      if (matches('file', input, key)) return setMode('file');
-      if (matches('target', input, key)) return setMode('target');
-      if (matches('repeat', input, key)) return setMode('count');
-      if (input === 'k') return copyCurl();
-      if (input === 'K') return setMode('confirmSecretCurl');
-      if (key.pageDown || key.downArrow) setScroll((s) => s + (key.pageDown ? BODY_ROWS : 1));
-      if (key.pageUp || key.upArrow)
-        setScroll((s) => Math.max(0, s - (key.pageUp ? BODY_ROWS : 1)));
-    },
-    {isActive: isActive && mode !== 'target'},
-  );
+  useInvokeKeys({
+    isActive: isActive && mode !== 'target',
+    dispatch: screenDispatch,
+    get,
+    onBack: () => dispatch({type: 'back'}),
+    onCopyCurl: copyCurl,
+  });
 
   if (mode === 'target') {
-    const list: Deployment[] = deployments.state.status === 'done' ? deployments.state.value : [];
+    const list: Deployment[] = state.deployments ?? [];
     return (
       <Box flexDirection="column">
         <Text bold>Send to which deployment?</Text>
-        {deployments.state.status === 'running' ? <Spinner label="Loading deployments…" /> : null}
+        {state.deploymentsWork ? <Spinner label="Loading deployments…" /> : null}
         <FilterList<string | undefined>
           isActive={isActive}
           items={[
@@ -211,19 +132,15 @@ export function InvokeStep({
               value: d.name as string | undefined,
             })),
           ]}
-          onSelect={(item) => {
-            setDeployment(item.value);
-            setMode('ready');
-          }}
-          onBack={() => setMode('ready')}
+          onSelect={(item) => screenDispatch({type: 'target', deployment: item.value})}
+          onBack={() => screenDispatch({type: 'cancel'})}
         />
         <Footer keys={['select', 'move', 'back']} />
       </Box>
     );
   }
 
-  const state = send.state;
-  const done = state.status === 'done' && 'results' in state.value ? state.value : undefined;
+  const done = state.sent;
   const results = done?.results ?? [];
   const last = results.at(-1);
   let summary: RepeatSummary | undefined;
@@ -242,7 +159,7 @@ export function InvokeStep({
         })
       : undefined;
   const lines = last ? pretty(last.body) : [];
-  const top = Math.min(scroll, Math.max(0, lines.length - BODY_ROWS));
+  const top = Math.min(state.scroll, Math.max(0, lines.length - BODY_ROWS));
 
   return (
     <Box flexDirection="column">
@@ -251,7 +168,7 @@ export function InvokeStep({
         <TextField
           label="Request file"
           value={file}
-          onEdit={(e) => setFile((v) => applyEdit(v, e))}
+          onEdit={ignoreEdit}
           isActive={isActive}
           help="A JSON file; enter keeps it."
         />
@@ -266,20 +183,22 @@ export function InvokeStep({
         <TextField
           label="How many requests"
           value={count}
-          onEdit={(e) => setCount((v) => applyEdit(v, e).replace(/\D/g, ''))}
+          onEdit={ignoreEdit}
           isActive={isActive}
         />
       ) : null}
-      {problem ? (
+      {state.problem ? (
         <Text color={theme.status.error} wrap="wrap">
-          ✗ {problem.problem} <Text color={theme.text.muted}>— {problem.hint}</Text>
+          ✗ {state.problem.problem} <Text color={theme.text.muted}>— {state.problem.hint}</Text>
         </Text>
       ) : null}
-      {warning ? <Text color={theme.status.warning}>{warning}</Text> : null}
-      {state.status === 'running' ? (
-        <Spinner label={`Sending${progress ? ` (${progress + 1})` : ''}… esc cancels`} />
+      {state.warning ? <Text color={theme.status.warning}>{state.warning}</Text> : null}
+      {state.mode === 'sending' ? (
+        <Spinner
+          label={`Sending${state.progress ? ` (${state.progress + 1})` : ''}… esc cancels`}
+        />
       ) : null}
-      {state.status === 'error' ? <ErrorPanel error={state.error} /> : null}
+      {state.error ? <ErrorPanel error={state.error} /> : null}
       {last ? (
         <Box flexDirection="column" marginTop={1}>
           <Text>
@@ -337,7 +256,9 @@ export function InvokeStep({
           Copy the curl command WITH the secret credential in it? y copy · n cancel
         </Text>
       ) : null}
-      {note ? <Text color={theme.status.info}>{note}</Text> : null}
+      {state.mode === 'ready' && state.note ? (
+        <Text color={theme.status.info}>{state.note}</Text>
+      ) : null}
       <Footer
         keys={
           mode === 'file' || mode === 'count'
@@ -348,6 +269,12 @@ export function InvokeStep({
     </Box>
   );
 }
+
+/**
+ * The fields' edits are applied by the screen's keys hook (see `./keys.ts`), so that keys arriving
+ * with the one that opened a field count; the TextField only shows the value.
+ */
+const ignoreEdit = () => undefined;
 
 function audienceOf(token: string): string | undefined {
   try {
