@@ -3,7 +3,7 @@
  * (@azure/arm-machinelearning, @azure/arm-resources-subscriptions), built on the AzureContext.
  */
 import type {OnlineDeploymentProperties, OnlineEndpoint} from '@azure/arm-machinelearning';
-import {abortable, sleep} from './async';
+import {sleep, untilDone, withProgress} from './async';
 import type {AzureContext} from './context';
 import {ServiceError} from './errors';
 import {fromWireAuthMode, toWireAuthMode} from '../domain/auth-mode';
@@ -109,13 +109,7 @@ export function controlPlane(
     signal?: AbortSignal,
   ): Promise<Endpoint> {
     const client = await ctx.ml(ref.subscriptionId);
-    const started = Date.now();
-    let state: ProvisioningState = initial;
-    const emit = () => onProgress({provisioningState: state, elapsedMs: Date.now() - started});
-    const ticker = setInterval(emit, ctx.options.progressIntervalMs);
-    ticker.unref?.();
-    try {
-      emit();
+    return withProgress(initial, ctx.options.progressIntervalMs, onProgress, async (progress) => {
       const poller = await client.onlineEndpoints.beginCreateOrUpdate(
         ref.resourceGroup,
         ref.workspace,
@@ -127,19 +121,13 @@ export function controlPlane(
             const parsed = raw.parsedBody as
               {properties?: {provisioningState?: unknown}} | undefined;
             const next = parsed?.properties?.provisioningState;
-            if (typeof next === 'string' && next !== state) {
-              state = next;
-              emit();
-            }
+            if (typeof next === 'string') progress.update(next);
           },
         },
       );
-      const done = poller.pollUntilDone({abortSignal: signal});
-      done.catch(() => undefined); // settled below, or abandoned after an abort
-      const result = await abortable(done, signal, () => poller.stopPolling());
-      const endpoint = endpointFromArm(result, ref);
-      state = endpoint.provisioningState;
-      emit();
+      const endpoint = endpointFromArm(await untilDone(poller, signal), ref);
+      const state = endpoint.provisioningState;
+      progress.settle(state);
       if (/^(failed|canceled)$/i.test(state)) {
         throw new ServiceError({
           kind: 'unknown',
@@ -149,9 +137,7 @@ export function controlPlane(
         });
       }
       return endpoint;
-    } finally {
-      clearInterval(ticker);
-    }
+    });
   }
 
   return {
