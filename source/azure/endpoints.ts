@@ -19,7 +19,7 @@ import type {
   Subscription,
   Workspace,
 } from '../domain/types';
-import type {AccessServices, Services} from '../domain/services';
+import type {AccessServices, Services, WorkflowServices} from '../domain/services';
 
 const ID_PARTS =
   /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/workspaces\/([^/]+)(?:\/onlineEndpoints\/([^/]+))?/i;
@@ -91,7 +91,15 @@ const isBusy = (state: ProvisioningState) => /^(creating|updating)$/i.test(state
 /** Subscriptions, workspaces, online endpoints and deployments. */
 export function controlPlane(
   ctx: AzureContext,
-): Omit<Services, 'cloud' | 'signIn' | 'managementToken' | 'explainError' | keyof AccessServices> {
+): Omit<
+  Services,
+  | 'cloud'
+  | 'signIn'
+  | 'managementToken'
+  | 'explainError'
+  | keyof AccessServices
+  | keyof WorkflowServices
+> {
   const getArm = async (ref: EndpointRef, signal?: AbortSignal) =>
     (await ctx.ml(ref.subscriptionId)).onlineEndpoints.get(
       ref.resourceGroup,
