@@ -4,7 +4,7 @@
  */
 import type {RoleAssignment, RoleDefinition} from '@azure/arm-authorization';
 import {randomUUID} from 'node:crypto';
-import {abortable} from './async';
+import {untilDone, withProgress} from './async';
 import {ServiceError} from './errors';
 import {createInvoker} from './scoring';
 import {
@@ -22,7 +22,7 @@ import {
   subscriptionOf,
 } from '../domain/scopes';
 import type {AzureContext} from './context';
-import type {PrincipalRef, ProvisioningState, RoleAssignmentInfo} from '../domain/types';
+import type {PrincipalRef, RoleAssignmentInfo} from '../domain/types';
 import type {AccessServices} from '../domain/services';
 
 type AuthorizationClient = Awaited<ReturnType<AzureContext['authorization']>>;
@@ -389,42 +389,33 @@ export function accessServices(ctx: AzureContext): AccessServices {
         {operation: `regenerate the ${which} key of ${ref.endpoint}`, scope: endpointScope(ref)},
         async () => {
           const client = await ctx.ml(ref.subscriptionId);
-          const started = Date.now();
-          let state: ProvisioningState = 'Updating';
-          const emit = () =>
-            onProgress({provisioningState: state, elapsedMs: Date.now() - started});
-          const ticker = setInterval(emit, ctx.options.progressIntervalMs);
-          ticker.unref?.();
-          try {
-            emit();
-            const poller = await client.onlineEndpoints.beginRegenerateKeys(
-              ref.resourceGroup,
-              ref.workspace,
-              ref.endpoint,
-              {keyType: which === 'primary' ? 'Primary' : 'Secondary'},
-              {
-                abortSignal: signal,
-                onResponse: (raw) => {
-                  const body = raw.parsedBody as
-                    {status?: unknown; properties?: {provisioningState?: unknown}} | undefined;
-                  const next = body?.properties?.provisioningState ?? body?.status;
-                  if (typeof next !== 'string') return;
-                  const mapped = /^(inprogress|running|accepted)$/i.test(next) ? 'Updating' : next;
-                  if (mapped !== state) {
-                    state = mapped;
-                    emit();
-                  }
+          await withProgress(
+            'Updating',
+            ctx.options.progressIntervalMs,
+            onProgress,
+            async (progress) => {
+              const poller = await client.onlineEndpoints.beginRegenerateKeys(
+                ref.resourceGroup,
+                ref.workspace,
+                ref.endpoint,
+                {keyType: which === 'primary' ? 'Primary' : 'Secondary'},
+                {
+                  abortSignal: signal,
+                  onResponse: (raw) => {
+                    const body = raw.parsedBody as
+                      {status?: unknown; properties?: {provisioningState?: unknown}} | undefined;
+                    const next = body?.properties?.provisioningState ?? body?.status;
+                    if (typeof next !== 'string') return;
+                    progress.update(
+                      /^(inprogress|running|accepted)$/i.test(next) ? 'Updating' : next,
+                    );
+                  },
                 },
-              },
-            );
-            const done = poller.pollUntilDone({abortSignal: signal});
-            done.catch(() => undefined); // settled below, or abandoned after an abort
-            await abortable(done, signal, () => poller.stopPolling());
-            state = 'Succeeded';
-            emit();
-          } finally {
-            clearInterval(ticker);
-          }
+              );
+              await untilDone(poller, signal);
+              progress.settle('Succeeded');
+            },
+          );
         },
       );
     },

@@ -3,7 +3,7 @@
  * (@azure/arm-machinelearning, @azure/arm-resources-subscriptions), built on the AzureContext.
  */
 import type {OnlineDeploymentProperties, OnlineEndpoint} from '@azure/arm-machinelearning';
-import {abortable, sleep} from './async';
+import {sleep, untilDone, withProgress} from './async';
 import type {AzureContext} from './context';
 import {ServiceError} from './errors';
 import {fromWireAuthMode, toWireAuthMode} from '../domain/auth-mode';
@@ -19,7 +19,7 @@ import type {
   Subscription,
   Workspace,
 } from '../domain/types';
-import type {AccessServices, Services} from '../domain/services';
+import type {AccessServices, Services, WorkflowServices} from '../domain/services';
 
 const ID_PARTS =
   /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/workspaces\/([^/]+)(?:\/onlineEndpoints\/([^/]+))?/i;
@@ -91,7 +91,15 @@ const isBusy = (state: ProvisioningState) => /^(creating|updating)$/i.test(state
 /** Subscriptions, workspaces, online endpoints and deployments. */
 export function controlPlane(
   ctx: AzureContext,
-): Omit<Services, 'cloud' | 'signIn' | 'managementToken' | 'explainError' | keyof AccessServices> {
+): Omit<
+  Services,
+  | 'cloud'
+  | 'signIn'
+  | 'managementToken'
+  | 'explainError'
+  | keyof AccessServices
+  | keyof WorkflowServices
+> {
   const getArm = async (ref: EndpointRef, signal?: AbortSignal) =>
     (await ctx.ml(ref.subscriptionId)).onlineEndpoints.get(
       ref.resourceGroup,
@@ -109,13 +117,7 @@ export function controlPlane(
     signal?: AbortSignal,
   ): Promise<Endpoint> {
     const client = await ctx.ml(ref.subscriptionId);
-    const started = Date.now();
-    let state: ProvisioningState = initial;
-    const emit = () => onProgress({provisioningState: state, elapsedMs: Date.now() - started});
-    const ticker = setInterval(emit, ctx.options.progressIntervalMs);
-    ticker.unref?.();
-    try {
-      emit();
+    return withProgress(initial, ctx.options.progressIntervalMs, onProgress, async (progress) => {
       const poller = await client.onlineEndpoints.beginCreateOrUpdate(
         ref.resourceGroup,
         ref.workspace,
@@ -127,19 +129,13 @@ export function controlPlane(
             const parsed = raw.parsedBody as
               {properties?: {provisioningState?: unknown}} | undefined;
             const next = parsed?.properties?.provisioningState;
-            if (typeof next === 'string' && next !== state) {
-              state = next;
-              emit();
-            }
+            if (typeof next === 'string') progress.update(next);
           },
         },
       );
-      const done = poller.pollUntilDone({abortSignal: signal});
-      done.catch(() => undefined); // settled below, or abandoned after an abort
-      const result = await abortable(done, signal, () => poller.stopPolling());
-      const endpoint = endpointFromArm(result, ref);
-      state = endpoint.provisioningState;
-      emit();
+      const endpoint = endpointFromArm(await untilDone(poller, signal), ref);
+      const state = endpoint.provisioningState;
+      progress.settle(state);
       if (/^(failed|canceled)$/i.test(state)) {
         throw new ServiceError({
           kind: 'unknown',
@@ -149,9 +145,7 @@ export function controlPlane(
         });
       }
       return endpoint;
-    } finally {
-      clearInterval(ticker);
-    }
+    });
   }
 
   return {

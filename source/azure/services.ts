@@ -5,7 +5,8 @@
  *
  * This file builds the shared `AzureContext` (context.ts), owns sign-in, and assembles the
  * Services from `controlPlane(ctx)` (endpoints.ts) and `accessServices(ctx)` (access.ts: roles and
- * permissions, endpoint keys and tokens, scoring).
+ * permissions, endpoint keys and tokens, scoring), then the shared workflows over them
+ * (workflows.ts).
  */
 import type {AzureMachineLearningWorkspaces} from '@azure/arm-machinelearning';
 import type {AuthorizationManagementClient} from '@azure/arm-authorization';
@@ -17,6 +18,7 @@ import type {AzureContext, ServicesOptions} from './context';
 import {diagnoseAuthority} from './diagnose';
 import {controlPlane} from './endpoints';
 import {ServiceError, toAppError, type ErrorContext} from './errors';
+import {workflows, type WorkflowBase} from './workflows';
 import {decodeJwt, identityFromClaims} from '../domain/token';
 import {isInteractive} from '../domain/types';
 import type {AccessTokenInfo, CloudConfig, SignInMethod, TokenCacheInfo} from '../domain/types';
@@ -129,7 +131,7 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
     },
   };
 
-  return {
+  const base: WorkflowBase = {
     cloud,
 
     async signIn(method, params, callbacks, signal) {
@@ -191,4 +193,5 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
     ...controlPlane(ctx),
     ...accessServices(ctx),
   };
+  return {...base, ...workflows(base)};
 }

@@ -3,8 +3,8 @@
  * an Azure ML token (aml_token) or an Entra token for the ML audience (aad_token). The one command
  * that prints a secret on stdout; `--copy` puts it on the clipboard and prints only a confirmation.
  */
-import type {Endpoint, EndpointKeys, ScoringCredential} from '../domain/types';
-import type {Services} from '../domain/services';
+import type {Endpoint, ScoringCredential} from '../domain/types';
+import type {FetchedCredential, KeyChoice, Services} from '../domain/services';
 import {CliError, ExitCode} from './exit-codes';
 import {envLines, epochSeconds, jsonDocument, rows, timePair, type Style} from './output';
 import {
@@ -17,48 +17,31 @@ import {
 } from './runtime';
 import {localTime, relative} from '../lib/time';
 
-export type KeyChoice = 'primary' | 'secondary';
+export type {FetchedCredential, KeyChoice};
 
 export interface CredsFlags extends CommonFlags {
   which?: string;
   copy?: boolean;
 }
 
-export interface FetchedCredential {
-  credential: ScoringCredential;
-  /** Key mode: both keys. */
-  keys?: EndpointKeys;
-}
-
-/** The credential a client of this endpoint sends, by the endpoint's auth mode. */
+/**
+ * The credential a client of this endpoint sends (Services.scoringCredential), its secrets
+ * registered for redaction; a key endpoint without the chosen key is a failure here.
+ */
 export async function fetchCredential(
   services: Services,
   endpoint: Endpoint,
   which: KeyChoice,
   signal: AbortSignal,
 ): Promise<FetchedCredential> {
-  switch (endpoint.authMode) {
-    case 'key': {
-      const keys = await services.listKeys(endpoint, signal);
-      registerSecret(keys.primaryKey);
-      registerSecret(keys.secondaryKey);
-      const value = which === 'primary' ? keys.primaryKey : keys.secondaryKey;
-      if (!value) {
-        throw new CliError(`endpoint ${endpoint.endpoint} has no ${which} key`, ExitCode.failure);
-      }
-      return {credential: {kind: 'key', value, which}, keys};
-    }
-    case 'aml_token': {
-      const credential = await services.amlToken(endpoint, signal);
-      registerSecret(credential.value);
-      return {credential};
-    }
-    case 'aad_token': {
-      const credential = await services.aadToken(signal);
-      registerSecret(credential.value);
-      return {credential};
-    }
+  const fetched = await services.scoringCredential(endpoint, {which}, signal);
+  registerSecret(fetched.keys?.primaryKey);
+  registerSecret(fetched.keys?.secondaryKey);
+  registerSecret(fetched.credential.value);
+  if (fetched.credential.kind === 'key' && !fetched.credential.value) {
+    throw new CliError(`endpoint ${endpoint.endpoint} has no ${which} key`, ExitCode.failure);
   }
+  return fetched;
 }
 
 export function parseWhich(value: string | undefined): KeyChoice {

@@ -7,7 +7,7 @@ import {resourceOfScope} from '../domain/scopes';
 import {decodeJwt} from '../domain/token';
 import type {Endpoint, InvokeResult} from '../domain/types';
 import {readRequestFile, validateRequestText, type RequestFileResult} from '../lib/request-file';
-import {explainScoringFailure, summarize, type RepeatSummary} from '../domain/scoring';
+import {explainScoringFailure, type RepeatSummary} from '../domain/scoring';
 import {fetchCredential, type FetchedCredential} from './creds';
 import {CliError, ExitCode} from './exit-codes';
 import {oneLine} from './failure';
@@ -261,22 +261,23 @@ export function runInvoke(flags: InvokeFlags): Promise<void> {
     const fetched = await fetchCredential(services, endpoint, 'primary', rt.signal);
     const input: FailureInput = {endpoint, fetched, mlScope: resolved.cloud.mlScope, now: 0};
 
-    const results: InvokeResult[] = [];
     const progress = repeat > 1 && process.stderr.isTTY;
-    for (let i = 0; i < repeat; i++) {
-      rt.trace(`POST ${endpoint.scoringUri}${deployment ? ` (deployment ${deployment})` : ''}`);
-      const result = await services.invoke(
-        {
-          scoringUri: endpoint.scoringUri,
-          credential: fetched.credential.value,
-          body: request.body,
-          ...(deployment ? {deployment} : {}),
-        },
-        rt.signal,
-      );
-      results.push(result);
-      if (progress) process.stderr.write(`\r${i + 1}/${repeat}`);
-    }
+    const {results, summary} = await services.invokeRepeated(
+      {
+        scoringUri: endpoint.scoringUri,
+        credential: fetched.credential.value,
+        body: request.body,
+        ...(deployment ? {deployment} : {}),
+      },
+      repeat,
+      (done, total) => {
+        if (progress && done > 0) process.stderr.write(`\r${done}/${total}`);
+        if (done < total) {
+          rt.trace(`POST ${endpoint.scoringUri}${deployment ? ` (deployment ${deployment})` : ''}`);
+        }
+      },
+      rt.signal,
+    );
     if (progress) process.stderr.write('\r');
     input.now = Date.now();
 
@@ -293,7 +294,6 @@ export function runInvoke(flags: InvokeFlags): Promise<void> {
       }
       if (failed.length) reportStatus(rt, endpoint, result, input);
     } else {
-      const summary = summarize(results);
       if (rt.format === 'json') rt.out(jsonDocument(repeatJson(endpoint, results, summary)));
       else if (rt.format === 'env') rt.out(repeatEnv(summary));
       else rt.out(repeatText(endpoint, summary, rt.style));

@@ -30,9 +30,10 @@ import type {
   Subscription,
   Workspace,
 } from './types';
+import type {RepeatSummary} from './scoring';
 
 /** Everything the wizard and the commands ask of Azure. Every call takes an AbortSignal. */
-export interface Services extends AccessServices {
+export interface Services extends AccessServices, WorkflowServices {
   readonly cloud: CloudConfig;
   signIn(
     method: SignInMethod,
@@ -113,4 +114,80 @@ export interface AccessServices {
   aadToken(signal?: AbortSignal): Promise<ScoringCredential>;
   /** POSTs the request to the scoring URI; resolves with any HTTP status, rejects on transport errors. */
   invoke(request: InvokeRequest, signal?: AbortSignal): Promise<InvokeResult>;
+}
+
+export type KeyChoice = 'primary' | 'secondary';
+
+/** The credential a client of an endpoint sends, and for key endpoints both keys. */
+export interface FetchedCredential {
+  credential: ScoringCredential;
+  /** Key mode: both keys, so a caller can show them. */
+  keys?: EndpointKeys;
+}
+
+/** A role template assigned: the role definition used (or created) and the assignment. */
+export interface RoleTemplateAssignment {
+  role: RoleDefinitionResult;
+  result: AssignRoleResult;
+}
+
+/** The answers of a request sent N times, in order, and their statistics. */
+export interface RepeatedInvoke {
+  results: InvokeResult[];
+  summary: RepeatSummary;
+}
+
+/** `AppError.code` of the findWorkspace failures (the UI reads it from explainError). */
+export const WORKSPACE_NOT_FOUND = 'WorkspaceNotFound';
+export const WORKSPACE_AMBIGUOUS = 'WorkspaceAmbiguous';
+
+/**
+ * The workflows the screens and the commands share, each written once (source/azure/workflows.ts)
+ * from the calls above.
+ */
+export interface WorkflowServices {
+  /**
+   * The credential a client of this endpoint sends for its auth mode: a key (`which`, primary by
+   * default; both keys come along), an Azure ML token (aml_token) or an Entra token for the ML
+   * audience (aad_token). A key endpoint without the chosen key gives an empty `value`.
+   */
+  scoringCredential(
+    endpoint: Endpoint,
+    options: {which?: KeyChoice},
+    signal?: AbortSignal,
+  ): Promise<FetchedCredential>;
+  /**
+   * Assigns a role template to a principal at a scope: a built-in role is looked up at the scope;
+   * a custom role is created (or reused by name) with `assignableScope` (default: the scope). An
+   * identical existing assignment is reported (`result.existed`), not duplicated.
+   */
+  assignRoleTemplate(
+    template: RoleTemplate,
+    principal: PrincipalRef,
+    scope: string,
+    options: {assignableScope?: string},
+    signal?: AbortSignal,
+  ): Promise<RoleTemplateAssignment>;
+  /**
+   * The workspace of this name (case-insensitive) in the subscription, in `resourceGroup` when
+   * given. Rejects with code WORKSPACE_NOT_FOUND (kind notFound) when none is visible, or
+   * WORKSPACE_AMBIGUOUS (kind invalid) when, without a resource group, several resource groups
+   * hold one.
+   */
+  findWorkspace(
+    subscriptionId: string,
+    name: string,
+    resourceGroup: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<Workspace>;
+  /**
+   * Sends the request `count` times, one after another, and summarises the answers. `onProgress`
+   * is called with done = 0 before the first request and after each one (done = 1…count).
+   */
+  invokeRepeated(
+    request: InvokeRequest,
+    count: number,
+    onProgress: (done: number, total: number) => void,
+    signal?: AbortSignal,
+  ): Promise<RepeatedInvoke>;
 }

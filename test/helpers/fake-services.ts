@@ -11,7 +11,8 @@ import type {
   Subscription,
   Workspace,
 } from '../../source/domain/types';
-import type {Services} from '../../source/domain/services';
+import type {Services, WorkflowServices} from '../../source/domain/services';
+import {workflows} from '../../source/azure/workflows';
 import type {ProfilesPort, Profile, ProfileInput} from '../../source/app/profiles-port';
 import type {AppEnvironment} from '../../source/app/app-context';
 
@@ -319,6 +320,24 @@ export function fakeServices(overrides: Partial<Services> = {}): Services & {cal
       nextSteps: [],
       kind: 'unknown',
     }),
+    // The shared workflows: the real ones (source/azure/workflows.ts) over the fakes above,
+    // overrides included, as createServices composes them; each call is recorded.
+    ...((): WorkflowServices => {
+      const shared = <K extends keyof WorkflowServices>(name: K) =>
+        ((...args: Parameters<WorkflowServices[K]>) => {
+          record(name, args);
+          const run = workflows(base)[name] as (
+            ...a: typeof args
+          ) => ReturnType<WorkflowServices[K]>;
+          return run(...args);
+        }) as WorkflowServices[K];
+      return {
+        scoringCredential: shared('scoringCredential'),
+        assignRoleTemplate: shared('assignRoleTemplate'),
+        findWorkspace: shared('findWorkspace'),
+        invokeRepeated: shared('invokeRepeated'),
+      };
+    })(),
   };
   return Object.assign(base, overrides, {calls});
 }

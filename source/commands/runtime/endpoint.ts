@@ -1,5 +1,7 @@
 /** The endpoint a command targets: its reference resolved from the target, then fetched. */
-import type {Endpoint, EndpointRef} from '../../domain/types';
+import {WorkspaceLookupError} from '../../azure/workflows';
+import type {Services} from '../../domain/services';
+import type {Endpoint, EndpointRef, Workspace} from '../../domain/types';
 import {CliError, ExitCode} from '../exit-codes';
 import {GUID} from '../selectors';
 import {Runtime} from './core';
@@ -49,25 +51,9 @@ export async function resolveRef(rt: Runtime, conn: Connection): Promise<Resolve
   let resourceGroup = target.resourceGroup;
   const workspace = target.workspace!;
   if (!resourceGroup) {
-    const all = await services.listWorkspaces(subscriptionId, rt.signal);
-    const matches = all.filter((w) => w.name.toLowerCase() === workspace.toLowerCase());
-    if (matches.length === 0) {
-      throw new CliError(
-        `no workspace named "${workspace}" in subscription ${subscriptionName ?? subscriptionId}`,
-        ExitCode.notFound,
-        all.length
-          ? `workspaces: ${all.map((w) => `${w.name} (${w.resourceGroup})`).join(', ')}`
-          : 'this subscription has no workspace this identity can see',
-      );
-    }
-    if (matches.length > 1) {
-      throw new CliError(
-        `workspace "${workspace}" exists in ${matches.length} resource groups`,
-        ExitCode.usage,
-        `pass --resource-group: ${matches.map((w) => w.resourceGroup).join(', ')}`,
-      );
-    }
-    resourceGroup = matches[0]!.resourceGroup;
+    resourceGroup = (
+      await findWorkspace(services, subscriptionId, workspace, subscriptionName, rt.signal)
+    ).resourceGroup;
   }
   const ref: EndpointRef = {
     subscriptionId,
@@ -76,6 +62,35 @@ export async function resolveRef(rt: Runtime, conn: Connection): Promise<Resolve
     endpoint: target.endpoint!,
   };
   return subscriptionName ? {...conn, ref, subscriptionName} : {...conn, ref};
+}
+
+/** Services.findWorkspace without a resource group, its failures as the commands word them. */
+async function findWorkspace(
+  services: Services,
+  subscriptionId: string,
+  workspace: string,
+  subscriptionName: string | undefined,
+  signal: AbortSignal,
+): Promise<Workspace> {
+  try {
+    return await services.findWorkspace(subscriptionId, workspace, undefined, signal);
+  } catch (err) {
+    if (!(err instanceof WorkspaceLookupError)) throw err;
+    if (err.reason === 'notFound') {
+      throw new CliError(
+        `no workspace named "${workspace}" in subscription ${subscriptionName ?? subscriptionId}`,
+        ExitCode.notFound,
+        err.visible.length
+          ? `workspaces: ${err.visible.map((w) => `${w.name} (${w.resourceGroup})`).join(', ')}`
+          : 'this subscription has no workspace this identity can see',
+      );
+    }
+    throw new CliError(
+      `workspace "${workspace}" exists in ${err.matches.length} resource groups`,
+      ExitCode.usage,
+      `pass --resource-group: ${err.matches.map((w) => w.resourceGroup).join(', ')}`,
+    );
+  }
 }
 
 /** Reads the endpoint (404 → exit 5, 403 → exit 4, with the missing action). */
