@@ -1,5 +1,6 @@
 import {type Key, useInput} from 'ink';
 import {useCallback, useLayoutEffect, useRef} from 'react';
+import {keysOf} from './key-chunks';
 
 /**
  * `useInput` that never answers a key with a stale handler. Ink writes a frame on commit but
@@ -18,8 +19,10 @@ export function useKeys(
     handlerRef.current = handler;
     activeRef.current = options.isActive ?? true;
   });
+  // Ink hands printable keys that arrived in one read ("gy" typed fast, "3⏎") over as one chunk:
+  // each key of it reaches the handler on its own, in order, so every one counts.
   const listener = useCallback((input: string, key: Key) => {
-    if (activeRef.current) handlerRef.current(input, key);
+    for (const [i, k] of keysOf(input, key)) if (activeRef.current) handlerRef.current(i, k);
   }, []);
   useInput(listener);
 }

@@ -1,6 +1,5 @@
 import type {Key} from 'ink';
 import type {ScoringCredential} from '../../../../domain/types';
-import {keysOf} from '../../../hooks/key-chunks';
 import {useKeys} from '../../../hooks/use-keys';
 import {bindingFor} from '../../../keymap';
 import {currentCredential, type CredentialsAction, type CredentialsState} from './state';
@@ -64,11 +63,5 @@ export function useCredentialsKeys(options: {
         return void dispatch({type: 'toggleAutoRefresh'});
     }
   };
-  // Keys that arrived as one chunk of text ("gy", "3⏎") are handled one by one, in order.
-  useKeys(
-    (input, key) => {
-      for (const [i, k] of keysOf(input, key)) handle(i, k);
-    },
-    {isActive: options.isActive},
-  );
+  useKeys(handle, {isActive: options.isActive});
 }

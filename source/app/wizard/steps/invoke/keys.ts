@@ -1,5 +1,4 @@
 import type {Key} from 'ink';
-import {keysOf} from '../../../hooks/key-chunks';
 import {useKeys} from '../../../hooks/use-keys';
 import {bindingFor, typedText} from '../../../keymap';
 import {BODY_ROWS, type InvokeAction, type InvokeState} from './state';
@@ -96,11 +95,5 @@ export function useInvokeKeys(options: {
         }
     }
   };
-  // Keys that arrived as one chunk of text ("gy", "3⏎") are handled one by one, in order.
-  useKeys(
-    (input, key) => {
-      for (const [i, k] of keysOf(input, key)) handle(i, k);
-    },
-    {isActive: options.isActive},
-  );
+  useKeys(handle, {isActive: options.isActive});
 }
