@@ -32,8 +32,9 @@ export function credentialsRunner(context: {
     switch (work.kind) {
       case 'listKeys':
         try {
-          const keys = await services.listKeys(endpoint, signal);
-          if (!signal.aborted) shown(dispatch({type: 'keysListed', id, keys}));
+          // The credential for the endpoint's auth mode, as `aml-auth creds` fetches it.
+          const {keys} = await services.scoringCredential(endpoint, {}, signal);
+          if (!signal.aborted && keys) shown(dispatch({type: 'keysListed', id, keys}));
         } catch (err) {
           fail(err, 'List keys');
         }
@@ -41,9 +42,7 @@ export function credentialsRunner(context: {
       case 'token': {
         const aml = endpoint.authMode === 'aml_token';
         try {
-          const credential = aml
-            ? await services.amlToken(endpoint, signal)
-            : await services.aadToken(signal);
+          const {credential} = await services.scoringCredential(endpoint, {}, signal);
           if (signal.aborted) return;
           dispatch({type: 'tokenFetched', id, credential, at: Date.now()});
           onCredential(credential);

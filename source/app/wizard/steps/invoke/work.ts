@@ -1,4 +1,4 @@
-import type {Endpoint, InvokeResult, ScoringCredential} from '../../../../domain/types';
+import type {Endpoint, ScoringCredential} from '../../../../domain/types';
 import type {Services} from '../../../../domain/services';
 import {isUsable} from '../../../../domain/credentials';
 import {readRequestFile} from '../../../../lib/request-file';
@@ -38,15 +38,8 @@ export function sendRunner(context: {
   const credentialFor = async (signal: AbortSignal): Promise<ScoringCredential> => {
     const cached = context.cached();
     if (isUsable(cached, Date.now()) && cached.kind === endpoint.authMode) return cached;
-    let fresh: ScoringCredential;
-    if (endpoint.authMode === 'key')
-      fresh = {
-        kind: 'key',
-        value: (await services.listKeys(endpoint, signal)).primaryKey,
-        which: 'primary',
-      };
-    else if (endpoint.authMode === 'aml_token') fresh = await services.amlToken(endpoint, signal);
-    else fresh = await services.aadToken(signal);
+    // The credential for the endpoint's auth mode, as `aml-auth creds` fetches it.
+    const {credential: fresh} = await services.scoringCredential(endpoint, {}, signal);
     if (!signal.aborted) context.onCredential(fresh);
     return fresh;
   };
@@ -61,22 +54,17 @@ export function sendRunner(context: {
         return;
       }
       const credential = await credentialFor(signal);
-      const results: InvokeResult[] = [];
-      for (let i = 0; i < work.times; i++) {
-        if (signal.aborted) return;
-        dispatch({type: 'progress', id, done: i});
-        results.push(
-          await services.invoke(
-            {
-              scoringUri: endpoint.scoringUri ?? '',
-              credential: credential.value,
-              body: checked.body,
-              deployment: work.deployment,
-            },
-            signal,
-          ),
-        );
-      }
+      const {results} = await services.invokeRepeated(
+        {
+          scoringUri: endpoint.scoringUri ?? '',
+          credential: credential.value,
+          body: checked.body,
+          deployment: work.deployment,
+        },
+        work.times,
+        (done) => dispatch({type: 'progress', id, done}),
+        signal,
+      );
       if (signal.aborted) return;
       dispatch({
         type: 'sent',

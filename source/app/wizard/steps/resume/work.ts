@@ -5,8 +5,8 @@ import type {ResumeTarget} from '../../state';
 import type {ResumeAction, ResumeScreen} from './state';
 
 /**
- * Loads what a resumed profile points at: the subscription's workspaces (to find the profile's
- * one) and the endpoint, together; then marks the profile used and hands the result on.
+ * Loads what a resumed profile points at: its workspace and its endpoint, together; then marks
+ * the profile used and hands the result on.
  */
 export function resumeRunner(deps: {
   services: Services;
@@ -18,8 +18,13 @@ export function resumeRunner(deps: {
   return async ({id}: {id: number}, signal: AbortSignal): Promise<void> => {
     const {services, target, dispatch} = deps;
     try {
-      const [workspaces, endpoint] = await Promise.all([
-        services.listWorkspaces(target.subscription.id, signal),
+      const [workspace, endpoint] = await Promise.all([
+        services.findWorkspace(
+          target.subscription.id,
+          target.workspace,
+          target.resourceGroup,
+          signal,
+        ),
         services.getEndpoint(
           {
             subscriptionId: target.subscription.id,
@@ -31,16 +36,6 @@ export function resumeRunner(deps: {
         ),
       ]);
       if (signal.aborted) return;
-      const workspace = workspaces.find(
-        (w) =>
-          w.name.toLowerCase() === target.workspace.toLowerCase() &&
-          w.resourceGroup.toLowerCase() === target.resourceGroup.toLowerCase(),
-      );
-      if (!workspace)
-        throw Object.assign(
-          new Error(`Workspace ${target.workspace} is not visible to this identity.`),
-          {code: 'ResourceNotFound', statusCode: 404},
-        );
       try {
         deps.profiles.touch(target.profileName);
       } catch {

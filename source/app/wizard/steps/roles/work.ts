@@ -93,14 +93,15 @@ export const runModeWork =
       case 'assign': {
         const {choice, assignee, scope, assignable} = work.plan;
         try {
-          // A built-in role is looked up at the assignment's scope; a custom one is created (or
-          // reused by name) with its assignable scope.
-          const role = await services.ensureRoleDefinition(
+          // The definition first (a built-in looked up, a custom one created or reused by name),
+          // then the assignment, idempotently — the same Service call as everywhere else.
+          const {role, result} = await services.assignRoleTemplate(
             choice.template,
-            choice.template.builtInId ? scope : assignable,
+            assignee,
+            scope,
+            {assignableScope: assignable},
             signal,
           );
-          const result = await services.assignRole(role.id, assignee, scope, signal);
           if (!signal.aborted) dispatch({type: 'assigned', id: work.id, role, result});
         } catch (err) {
           if (!signal.aborted)
