@@ -1,7 +1,7 @@
 /**
  * Line breaking for a terminal of `width` columns that never cuts an ID, a path or a command in
  * the middle of a word: text breaks at spaces; a single token longer than the line (an ARM scope,
- * a URL) breaks after a `/`, `.` or `-`, and only when it has none of those, at the width.
+ * a URL, JSON) breaks after a `/`, `.`, `-` or `,`, and only when it has none, at the width.
  */
 export function wrapText(text: string, width: number): string[] {
   const w = Math.max(8, width);
@@ -28,7 +28,7 @@ export function wrapText(text: string, width: number): string[] {
 /** Where a token longer than `w` breaks: after the last separator that fits, else at `w`. */
 function breakPoint(token: string, w: number): number {
   const head = token.slice(0, w);
-  const at = Math.max(head.lastIndexOf('/'), head.lastIndexOf('.'), head.lastIndexOf('-'));
+  const at = Math.max(...['/', '.', '-', ','].map((sep) => head.lastIndexOf(sep)));
   return at > 0 ? at + 1 : w;
 }
 

@@ -1,60 +1,23 @@
-import {mkdtempSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import type {RunningSandbox} from '../../source/sandbox';
-import {KEY, spawnCli, type PtyApp} from '../helpers/pty';
-import {startTestSandbox} from '../helpers/sandbox';
+import {describe, expect, it} from 'vitest';
+import {KEY, type PtyApp} from '../helpers/pty';
+import {signInToEndpoints, saveChurnScorer, wizardSandbox} from '../helpers/wizard-e2e';
 
 // Bursts of keys in one write on the credentials and invoke screens: every key counts, in order,
 // including the keys that arrive with the one opening a field or a confirmation.
 
-let sandbox: RunningSandbox;
-let configDir: string;
-const running: PtyApp[] = [];
-
-beforeAll(async () => {
-  sandbox = await startTestSandbox({autoApprove: 'owner', autoApproveDelayMs: 200});
-  configDir = mkdtempSync(join(tmpdir(), 'aml-auth-bursts-ci-'));
-});
-afterAll(async () => {
-  for (const app of running) app.kill('SIGKILL');
-  await sandbox?.stop();
-  rmSync(configDir, {recursive: true, force: true});
-});
+const e2e = wizardSandbox('bursts-ci');
 
 /** Signs in as the owner and opens an entry of churn-scorer's home. */
 async function open(entry: 'Credentials' | 'Invoke'): Promise<PtyApp> {
-  const app = spawnCli(['--cloud', sandbox.descriptor.cloudFile], {
-    env: {AML_AUTH_CONFIG_DIR: configDir, HOME: configDir},
+  // A profile folder of its own, so every run starts at sign-in.
+  const app = e2e.wizard({
+    env: {AML_AUTH_CONFIG_DIR: join(e2e.configDir, entry), HOME: e2e.configDir},
     cols: 110,
     rows: 36,
   });
-  running.push(app);
-  const first = await app.waitForText(/How do you want to sign in\?|Resume/);
-  if (first.includes('Resume')) {
-    const rows = first.split('\n').filter((l) => /^\s*(›\s)?(Resume|\+ New setup)/.test(l)).length;
-    for (let i = 1; i < rows; i++) await app.press(KEY.down);
-    await app.press(KEY.enter);
-    await app.waitForText('How do you want to sign in?');
-  }
-  await app.press(KEY.enter); // device code
-  await app.waitForText('Tenant:');
-  await app.press(KEY.enter);
-  await app.waitForText('Signed in', 15_000);
-  await app.press(KEY.enter);
-  await app.waitForText('Sandbox Dev');
-  await app.press(KEY.enter);
-  await app.waitForText('ws-dev');
-  await app.press(KEY.enter);
-  await app.waitForText('churn-scorer');
-  await app.press(KEY.enter);
-  await app.waitForText('Auth mode of churn-scorer');
-  await app.press('k');
-  await app.waitForText('Save this setup as a profile');
-  await app.press(KEY.enter);
-  const saved = await app.waitForText(/Saved profile|Overwrite it\?/);
-  if (saved.includes('Overwrite it?')) await app.press('y');
+  await signInToEndpoints(app);
+  await saveChurnScorer(app);
   await app.waitForText('Save profile');
   for (let i = 0; i < 5; i++) await app.press(KEY.up);
   for (let i = 0; i < {Credentials: 1, Invoke: 2}[entry]; i++) await app.press(KEY.down);

@@ -1,53 +1,18 @@
-import {mkdtempSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import type {RunningSandbox} from '../../source/sandbox';
-import {KEY, spawnCli, type PtyApp} from '../helpers/pty';
-import {principal, startTestSandbox} from '../helpers/sandbox';
+import {describe, expect, it} from 'vitest';
+import {KEY, type PtyApp} from '../helpers/pty';
+import {signInToEndpoints, saveChurnScorer, wizardSandbox} from '../helpers/wizard-e2e';
+import {principal} from '../helpers/sandbox';
 
 // The roles step, with keys that arrive together (a paste, key repeat, a busy terminal): each
 // burst below is one write to the pseudo-terminal, and every key of it must count, in order.
 
-let sandbox: RunningSandbox;
-let configDir: string;
-const running: PtyApp[] = [];
-
-beforeAll(async () => {
-  sandbox = await startTestSandbox({autoApprove: 'owner', autoApproveDelayMs: 200});
-  configDir = mkdtempSync(join(tmpdir(), 'aml-auth-bursts-roles-'));
-});
-afterAll(async () => {
-  for (const app of running) app.kill('SIGKILL');
-  await sandbox?.stop();
-  rmSync(configDir, {recursive: true, force: true});
-});
+const e2e = wizardSandbox('bursts-roles');
 
 /** Signs in as the owner and opens the Roles step of churn-scorer. */
 async function atRoles(): Promise<PtyApp> {
-  const app = spawnCli(['--cloud', sandbox.descriptor.cloudFile], {
-    env: {AML_AUTH_CONFIG_DIR: configDir},
-    cols: 110,
-    rows: 36,
-  });
-  running.push(app);
-  await app.waitForText('How do you want to sign in?');
-  await app.press(KEY.enter); // device code
-  await app.waitForText('Tenant:');
-  await app.press(KEY.enter);
-  await app.waitForText('Signed in', 15_000);
-  await app.press(KEY.enter);
-  await app.waitForText('Sandbox Prod');
-  await app.press(KEY.enter); // Sandbox Dev
-  await app.waitForText('ws-experiments');
-  await app.press(KEY.enter); // ws-dev
-  await app.waitForText('churn-scorer');
-  await app.press(KEY.enter);
-  await app.waitForText('Auth mode of churn-scorer');
-  await app.press('k');
-  await app.waitForText('Save this setup as a profile');
-  await app.press(KEY.enter);
-  await app.waitForText('Saved profile churn-scorer');
+  const app = e2e.wizard({cols: 110, rows: 36});
+  await signInToEndpoints(app);
+  await saveChurnScorer(app);
   await app.press(KEY.enter); // Roles, the first entry
   await app.waitForText('list keys', 15_000);
   return app;
@@ -56,7 +21,7 @@ async function atRoles(): Promise<PtyApp> {
 describe('bursts of keys in the roles step', () => {
   it('the object-ID form: a pasted ID, two erased letters, ↓ ↓ and enter in one write all count', async () => {
     const app = await atRoles();
-    const id = principal(sandbox, 'scientist').objectId;
+    const id = principal(e2e.sandbox, 'scientist').objectId;
     await app.press('p');
     await app.waitForText('Check another principal');
     // The ID with two extra letters erased again, User → Group → ServicePrincipal (↓ ↓), submit.

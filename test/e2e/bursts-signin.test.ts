@@ -1,37 +1,15 @@
-import {mkdtempSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import type {RunningSandbox} from '../../source/sandbox';
-import {KEY, spawnCli, type PtyApp} from '../helpers/pty';
-import {startTestSandbox} from '../helpers/sandbox';
+import {describe, expect, it} from 'vitest';
+import {KEY} from '../helpers/pty';
+import {signInToEndpoints, wizardSandbox} from '../helpers/wizard-e2e';
 
 // Bursts of keys in one write on the sign-in, save and start screens: every key counts, in order,
 // and a key acts on the mode the keys before it left (not on the last frame drawn).
 
 const SHIFT_TAB = '\u001B[Z';
 
-let sandbox: RunningSandbox;
-let configDir: string;
-const running: PtyApp[] = [];
+const e2e = wizardSandbox('bursts-signin');
 
-beforeAll(async () => {
-  sandbox = await startTestSandbox({autoApprove: 'owner', autoApproveDelayMs: 200});
-  configDir = mkdtempSync(join(tmpdir(), 'aml-auth-bursts-signin-'));
-});
-afterAll(async () => {
-  for (const app of running) app.kill('SIGKILL');
-  await sandbox?.stop();
-  rmSync(configDir, {recursive: true, force: true});
-});
-
-const spawn = () => {
-  const app = spawnCli(['--cloud', sandbox.descriptor.cloudFile], {
-    env: {AML_AUTH_CONFIG_DIR: configDir},
-  });
-  running.push(app);
-  return app;
-};
+const spawn = () => e2e.wizard();
 
 /** The row of the screen that holds the highlight (›). */
 const highlightedRow = (screen: string) =>
@@ -65,17 +43,7 @@ describe('bursts of keys in one write: sign in, save, start', () => {
 
   it('save: erasing and Enter in one write save the name left', async () => {
     const app = spawn();
-    await app.waitForText('How do you want to sign in?');
-    await app.press(KEY.enter); // device code
-    await app.waitForText('Tenant:');
-    await app.press(KEY.enter);
-    await app.waitForText('Signed in', 15_000);
-    await app.press(KEY.enter);
-    await app.waitForText('Sandbox Prod');
-    await app.press(KEY.enter); // Sandbox Dev
-    await app.waitForText('ws-experiments');
-    await app.press(KEY.enter); // ws-dev
-    await app.waitForText('churn-scorer');
+    await signInToEndpoints(app);
     await app.press(KEY.enter);
     await app.waitForText('Auth mode of churn-scorer');
     await app.press('k');

@@ -1,27 +1,11 @@
-import {mkdtempSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import type {RunningSandbox} from '../../source/sandbox';
-import {KEY, spawnCli, type PtyApp} from '../helpers/pty';
-import {startTestSandbox} from '../helpers/sandbox';
+import {describe, expect, it} from 'vitest';
+import {KEY, type PtyApp} from '../helpers/pty';
+import {signInToEndpoints, saveChurnScorer, wizardSandbox} from '../helpers/wizard-e2e';
 
 // Keys that arrive together — key repeat, a paste, a busy terminal — reach the app in one read.
 // Every one of them must count, in order: each burst below is one write to the pseudo-terminal.
 
-let sandbox: RunningSandbox;
-let configDir: string;
-const running: PtyApp[] = [];
-
-beforeAll(async () => {
-  sandbox = await startTestSandbox({autoApprove: 'owner', autoApproveDelayMs: 200});
-  configDir = mkdtempSync(join(tmpdir(), 'aml-auth-bursts-'));
-});
-afterAll(async () => {
-  for (const app of running) app.kill('SIGKILL');
-  await sandbox?.stop();
-  rmSync(configDir, {recursive: true, force: true});
-});
+const e2e = wizardSandbox('bursts');
 
 /** The row of the screen that holds the highlight (›). */
 const highlightedRow = (screen: string) =>
@@ -31,21 +15,8 @@ const highlightedRow = (screen: string) =>
     ?.trim();
 
 async function signedInAtEndpoints(): Promise<PtyApp> {
-  const app = spawnCli(['--cloud', sandbox.descriptor.cloudFile], {
-    env: {AML_AUTH_CONFIG_DIR: configDir},
-  });
-  running.push(app);
-  await app.waitForText('How do you want to sign in?');
-  await app.press(KEY.enter); // device code
-  await app.waitForText('Tenant:');
-  await app.press(KEY.enter);
-  await app.waitForText('Signed in', 15_000);
-  await app.press(KEY.enter);
-  await app.waitForText('Sandbox Prod');
-  await app.press(KEY.enter); // Sandbox Dev
-  await app.waitForText('ws-experiments');
-  await app.press(KEY.enter); // ws-dev
-  await app.waitForText('churn-scorer');
+  const app = e2e.wizard();
+  await signInToEndpoints(app);
   return app;
 }
 
@@ -81,12 +52,7 @@ describe('bursts of keys in one write', () => {
 
   it('the endpoint home: three ↓ move three rows; ↑ ↑ Enter in one write opens Credentials', async () => {
     const app = await signedInAtEndpoints();
-    await app.press(KEY.enter); // churn-scorer
-    await app.waitForText('Auth mode of churn-scorer');
-    await app.press('k');
-    await app.waitForText('Save this setup as a profile');
-    await app.press(KEY.enter);
-    await app.waitForText('Saved profile churn-scorer');
+    await saveChurnScorer(app);
     expect(highlightedRow(app.screen())).toMatch(/^› Roles/);
     await app.burst(KEY.down, KEY.down, KEY.down);
     await app.waitForText(/› Auth mode/);

@@ -21,7 +21,13 @@ export function Wrapped({
 }) {
   const {columns} = useWindowSize();
   const width = Math.max(20, columns - inset - indent.length);
-  const lines = isCommand(text) ? commandLines(text, width) : wrapText(text, width);
+  // A command's argument longer than the line (a role definition's JSON) is broken after a
+  // separator rather than cut short.
+  const lines = isCommand(text)
+    ? commandLines(text, width).flatMap((line) =>
+        line.length > width ? wrapText(line, width) : [line],
+      )
+    : wrapText(text, width);
   const pad = ' '.repeat(indent.length);
   return (
     <Box flexDirection="column">

@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import {ErrorPanel} from '../../../components/error-panel';
 import {Footer} from '../../../components/footer';
 import {Spinner} from '../../../components/spinner';
+import {Wrapped} from '../../../components/wrapped';
 import {theme} from '../../../theme';
 import type {Listing} from './state';
 
@@ -14,12 +15,17 @@ export function Assignments({where, listing}: {where: string; listing: Listing})
       {listing.status === 'error' ? <ErrorPanel error={listing.error} /> : null}
       {listing.status === 'done'
         ? listing.assignments.map((a) => (
-            <Text key={a.id} wrap="truncate-end">
-              {a.roleName.padEnd(28)} {a.principalType.padEnd(16)} {a.principalId}{' '}
-              <Text color={theme.text.muted}>
-                {a.inherited ? `inherited from ${a.scope}` : 'at this scope'}
+            // Object IDs and scopes are shown whole (they are copied into az commands).
+            <Box key={a.id} flexDirection="column">
+              <Text>
+                {a.roleName.padEnd(28)} {a.principalType.padEnd(16)} {a.principalId}
               </Text>
-            </Text>
+              <Wrapped
+                text={a.inherited ? `inherited from ${a.scope}` : 'at this scope'}
+                indent="    "
+                color={theme.text.muted}
+              />
+            </Box>
           ))
         : null}
       <Footer keys={['back']} />

@@ -1,14 +1,18 @@
-import {Text} from 'ink';
+import {Box, Text, useWindowSize} from 'ink';
 import type {AuthMode, PermissionBlock} from '../../../../domain/types';
 import {preflight} from '../../../../domain/permissions';
 import {theme} from '../../../theme';
 
 /** The preflight checklist: each permission the auth mode needs (or could use), ✓ or ✗. */
 export function Checklist({blocks, authMode}: {blocks: PermissionBlock[]; authMode: AuthMode}) {
+  const {columns} = useWindowSize();
   return (
     <>
-      {preflight(blocks, authMode).map((item) => (
-        <Text key={item.id} wrap="truncate-end">
+      {preflight(blocks, authMode).map((item) => {
+        const action = item.action.replace('Microsoft.MachineLearningServices/workspaces/', '…/');
+        // The action is shown whole: beside the label where it fits, else on its own line.
+        const beside = 2 + 32 + 9 + action.length <= columns;
+        const status = (
           <Text
             color={
               item.ok
@@ -19,14 +23,27 @@ export function Checklist({blocks, authMode}: {blocks: PermissionBlock[]; authMo
             }
           >
             {item.ok ? '✓' : '✗'}
-          </Text>{' '}
-          {item.label.padEnd(32)}
-          <Text color={theme.text.muted}>
-            {item.need === 'required' ? 'needed  ' : 'optional'}{' '}
-            {item.action.replace('Microsoft.MachineLearningServices/workspaces/', '…/')}
           </Text>
-        </Text>
-      ))}
+        );
+        const need = item.need === 'required' ? 'needed  ' : 'optional';
+        return (
+          <Box key={item.id} flexDirection="column">
+            <Text>
+              {status} {item.label.padEnd(32)}
+              <Text color={theme.text.muted}>
+                {need}
+                {beside ? ` ${action}` : ''}
+              </Text>
+            </Text>
+            {beside ? null : (
+              <Text color={theme.text.muted}>
+                {'    '}
+                {action}
+              </Text>
+            )}
+          </Box>
+        );
+      })}
     </>
   );
 }

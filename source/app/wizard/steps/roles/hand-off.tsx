@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {Wrapped} from '../../../components/wrapped';
 import {theme} from '../../../theme';
 
 /** The signed-in identity cannot grant the role: the exact commands to hand to an admin. */
@@ -10,10 +11,9 @@ export function AdminHandOff({commands, canAssign}: {commands: string[]; canAssi
           ? 'You cannot assign roles here (no Microsoft.Authorization/roleAssignments/write). Hand these commands to an admin:'
           : 'You cannot create custom roles here (no roleDefinitions/write). Hand these commands to an admin:'}
       </Text>
+      {/* Laid out as shell continuation lines, each argument whole where it fits. */}
       {commands.map((c) => (
-        <Text key={c} wrap="wrap">
-          {c}
-        </Text>
+        <Wrapped key={c} text={c} inset={4} />
       ))}
       <Text color={theme.text.muted}>c copies them</Text>
     </Box>

@@ -192,26 +192,33 @@ export function SignInStep({
   return (
     <Box flexDirection="column">
       <Text color={theme.status.success} bold>
-        ✓ Signed in
+        ✓ Signed in{screen.inspect ? ` as ${identity.name}` : ''}
       </Text>
-      <Text>
-        <Text color={theme.text.muted}>
-          {identity.kind === 'user' ? 'user      ' : 'app ID    '}
-        </Text>
-        {identity.name}
-      </Text>
-      <Text>
-        <Text color={theme.text.muted}>object ID </Text>
-        {identity.objectId}
-      </Text>
-      <Text>
-        <Text color={theme.text.muted}>tenant </Text>
-        {identity.tenantId}
-      </Text>
-      <Text color={cacheNote.warn ? theme.status.warning : theme.text.muted}>{cacheNote.text}</Text>
       {screen.inspect ? (
+        // The decoded token holds the object and tenant IDs: it replaces the summary, so the
+        // screen (header included) fits 80×24.
         <TokenView token={managementToken.token} scope={services.cloud.managementScope} now={now} />
-      ) : null}
+      ) : (
+        <>
+          <Text>
+            <Text color={theme.text.muted}>
+              {identity.kind === 'user' ? 'user      ' : 'app ID    '}
+            </Text>
+            {identity.name}
+          </Text>
+          <Text>
+            <Text color={theme.text.muted}>object ID </Text>
+            {identity.objectId}
+          </Text>
+          <Text>
+            <Text color={theme.text.muted}>tenant </Text>
+            {identity.tenantId}
+          </Text>
+          <Text color={cacheNote.warn ? theme.status.warning : theme.text.muted}>
+            {cacheNote.text}
+          </Text>
+        </>
+      )}
       <Footer keys={['continue', 'inspect', 'back']} />
     </Box>
   );
