@@ -1,7 +1,8 @@
 /**
  * Line breaking for a terminal of `width` columns that never cuts an ID, a path or a command in
  * the middle of a word: text breaks at spaces; a single token longer than the line (an ARM scope,
- * a URL, JSON) breaks after a `/`, `.`, `-` or `,`, and only when it has none, at the width.
+ * a URL, JSON) breaks after a `/`, `.` or `,` — never inside a GUID or a name — and only when
+ * it has none of those, at the width.
  */
 export function wrapText(text: string, width: number): string[] {
   const w = Math.max(8, width);
@@ -28,7 +29,8 @@ export function wrapText(text: string, width: number): string[] {
 /** Where a token longer than `w` breaks: after the last separator that fits, else at `w`. */
 function breakPoint(token: string, w: number): number {
   const head = token.slice(0, w);
-  const at = Math.max(...['/', '.', '-', ','].map((sep) => head.lastIndexOf(sep)));
+  // Not after a hyphen: GUIDs and resource names have them, and must not break there.
+  const at = Math.max(...['/', '.', ','].map((sep) => head.lastIndexOf(sep)));
   return at > 0 ? at + 1 : w;
 }
 

@@ -312,7 +312,9 @@ describe('wrapping for the terminal', () => {
     expect(lines.join('').replace(/^scope/, '')).toBe(scope);
     // Every break inside the scope falls right after a separator, never inside a name or GUID.
     expect(lines[0]).toBe('scope');
-    for (const l of lines.slice(1, -1)) expect(l).toMatch(/[/.-]$/);
+    for (const l of lines.slice(1, -1)) expect(l).toMatch(/[/.]$/);
+    expect(lines.join('\n')).toContain('00000000-0000-0000-0000-000000000001');
+    expect(lines.join('\n')).toContain('rg-ws-dev');
     expect(wrapText('', 20)).toEqual(['']);
   });
 
