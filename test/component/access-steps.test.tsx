@@ -270,3 +270,44 @@ describe('invoke', () => {
     expect(app.frame()).toMatch(/blue 50% · green 50%/);
   });
 });
+
+describe('switching endpoints', () => {
+  it("starts the next endpoint's screens fresh: invoke target, home cursor and profile name", async () => {
+    const services = fakeServices({
+      listDeployments: async () => [
+        {name: 'v1', trafficPercent: 100},
+        {name: 'v2', trafficPercent: 0},
+      ],
+    });
+    const app = start(testEnv({services, sampleRequest: requestFile}), home(endpoint('churn')));
+    await open(app, 'Invoke');
+    await app.waitForText('traffic-routed');
+    await app.press('t');
+    await app.waitForText('reachable only by name');
+    await app.press(keys.down, keys.down, keys.enter);
+    await app.waitForText('target deployment v2');
+    await app.press(keys.enter);
+    await app.waitForText('deployment v2');
+    await app.press(keys.escape); // home, with Invoke highlighted
+    let frame = await app.waitForText('Save profile');
+    expect(frame).toMatch(/› Invoke/);
+    await app.press(keys.escape); // the endpoint list
+    await app.waitForText('fraud');
+    await app.press(keys.down, keys.enter); // fraud
+    await app.waitForText('Auth mode of fraud');
+    await app.press('k');
+    frame = await app.waitForText('Save this setup as a profile');
+    expect(frame).toContain('Profile name: fraud');
+    await app.press(keys.enter);
+    frame = await app.waitForText('Saved profile fraud');
+    expect(frame).toMatch(/› Roles/); // the cursor of churn's home stayed there
+    await open(app, 'Invoke');
+    frame = await app.waitForText('traffic-routed');
+    expect(frame).not.toContain('target deployment v2');
+    // One Esc back to home, one more to the list: no walking back through auth mode and save.
+    await app.press(keys.escape);
+    await app.waitForText('Save profile');
+    await app.press(keys.escape);
+    await app.waitForText('Choose an online endpoint');
+  });
+});
