@@ -155,18 +155,85 @@ describe('the auth-mode screen', () => {
       {type: 'move', by: 1},
       {type: 'choose'},
     );
-    expect(asking).toEqual({mode: 'confirming', cursor: 1, to: 'aml_token'});
+    expect(asking).toEqual({mode: 'confirming', cursor: 1, lastId: 0, to: 'aml_token'});
     expect(auth(managedKey, asking, {type: 'move', by: 1})).toBe(asking); // no moving while asked
-    expect(auth(managedKey, asking, {type: 'cancel'})).toEqual({mode: 'choosing', cursor: 1});
+    expect(auth(managedKey, asking, {type: 'cancel'})).toEqual({
+      mode: 'choosing',
+      cursor: 1,
+      lastId: 0,
+    });
     expect(auth(managedKey, asking, {type: 'confirm'})).toMatchObject({
-      mode: 'submitted',
+      mode: 'changing',
       to: 'aml_token',
+      work: {id: 1, to: 'aml_token'},
     });
   });
 
   it('a Kubernetes endpoint cannot take aad_token', () => {
     const kubernetes = {current: 'key', managed: false} as const;
     const s = auth(kubernetes, initialAuthMode('key'), {type: 'move', by: -1}, {type: 'choose'});
-    expect(s).toEqual({mode: 'choosing', cursor: 2});
+    expect(s).toEqual({mode: 'choosing', cursor: 2, lastId: 0});
+  });
+
+  const changing = auth(
+    managedKey,
+    initialAuthMode('key'),
+    {type: 'move', by: 1},
+    {type: 'choose'},
+    {type: 'confirm'},
+  );
+
+  it('the change reports progress, then the new mode, for its own work only', () => {
+    const progress = {provisioningState: 'Updating', elapsedMs: 2000};
+    const moving = auth(managedKey, changing, {type: 'progress', id: 1, progress});
+    expect(moving).toMatchObject({mode: 'changing', progress});
+    expect(
+      auth(managedKey, moving, {type: 'progress', id: 7, progress: {...progress, elapsedMs: 9}}),
+    ).toBe(moving);
+    expect(auth(managedKey, moving, {type: 'changed', id: 7, authMode: 'aml_token'})).toBe(moving);
+    const done = auth(managedKey, moving, {type: 'changed', id: 1, authMode: 'aml_token'});
+    expect(done).toEqual({mode: 'choosing', cursor: 1, lastId: 1, changed: 'aml_token'});
+    // The changed mode is now the current one: Enter on it moves on.
+    expect(auth(managedKey, done, {type: 'choose'}).mode).toBe('kept');
+    // Another change is new work, and the ✓ goes with it.
+    const again = auth(
+      managedKey,
+      done,
+      {type: 'move', by: 1},
+      {type: 'choose'},
+      {type: 'confirm'},
+    );
+    expect(again).toMatchObject({mode: 'changing', work: {id: 2, to: 'aad_token'}});
+    expect(again.changed).toBeUndefined();
+  });
+
+  it('Esc while changing drops the work; a failure is dismissed back to choosing', () => {
+    const stopped = auth(managedKey, changing, {type: 'cancel'});
+    expect(stopped).toEqual({mode: 'choosing', cursor: 1, lastId: 1});
+    expect(auth(managedKey, stopped, {type: 'changed', id: 1, authMode: 'aml_token'})).toBe(
+      stopped,
+    );
+    const error = {title: 'Forbidden', message: 'no'} as never;
+    const failed = auth(managedKey, changing, {type: 'failed', id: 1, error});
+    expect(failed).toEqual({mode: 'failed', cursor: 1, lastId: 1, error});
+    expect(auth(managedKey, failed, {type: 'move', by: 1}, {type: 'choose'})).toBe(failed);
+    expect(auth(managedKey, failed, {type: 'cancel'})).toEqual({
+      mode: 'choosing',
+      cursor: 1,
+      lastId: 1,
+    });
+  });
+
+  it('a burst ↓ enter y ends in the change of the mode under the cursor', () => {
+    const s = auth(
+      managedKey,
+      initialAuthMode('key'),
+      {type: 'move', by: 1},
+      {type: 'move', by: 1},
+      {type: 'choose'},
+      {type: 'confirm'},
+      {type: 'move', by: 1},
+    );
+    expect(s).toMatchObject({mode: 'changing', cursor: 2, work: {id: 1, to: 'aad_token'}});
   });
 });
