@@ -117,8 +117,64 @@ describe('the new-endpoint form', () => {
     const asking = form(good, {type: 'submit'});
     expect(asking.mode).toBe('confirming');
     expect(form(asking, {type: 'cancel'}).mode).toBe('editing');
-    expect(form(asking, {type: 'confirm'}).mode).toBe('submitted');
-    expect(form(asking, {type: 'confirm'}, {type: 'reopen'}).mode).toBe('editing');
+    expect(form(asking, {type: 'confirm'})).toMatchObject({
+      mode: 'creating',
+      work: {id: 1, name: 'scorer', authMode: 'key', identity: 'SystemAssigned'},
+    });
+    expect(form(asking, {type: 'confirm'}, {type: 'cancel'}).mode).toBe('editing');
+  });
+
+  const asking = form(
+    initialForm(),
+    typeName('scorer'),
+    {type: 'submit'},
+    {type: 'submit'},
+    {type: 'submit'},
+  );
+
+  it('the create reports progress, then created, for its own work only', () => {
+    const creating = form(asking, {type: 'confirm'});
+    const progress = {provisioningState: 'Creating', elapsedMs: 3000};
+    const moving = form(creating, {type: 'progress', id: 1, progress});
+    expect(moving).toMatchObject({mode: 'creating', progress});
+    expect(form(moving, {type: 'progress', id: 2, progress})).toBe(moving);
+    expect(form(moving, {type: 'created', id: 2})).toBe(moving);
+    const created = form(moving, {type: 'created', id: 1});
+    expect(created).toMatchObject({mode: 'created', work: {id: 1}, progress});
+    // Nothing edits a created form, and a late Esc does not reopen it.
+    expect(form(created, typeName('x'), {type: 'cancel'}, {type: 'submit'})).toBe(created);
+  });
+
+  it('Esc while creating drops the work; a failure goes back to the form, and a retry is new work', () => {
+    const creating = form(asking, {type: 'confirm'});
+    const stopped = form(creating, {type: 'cancel'});
+    expect(stopped).toMatchObject({mode: 'editing', name: 'scorer', lastId: 1});
+    expect('work' in stopped).toBe(false);
+    expect(form(stopped, {type: 'created', id: 1})).toBe(stopped);
+    const error = {title: 'Conflict', message: 'taken'} as never;
+    const failed = form(creating, {type: 'failed', id: 1, error});
+    expect(failed).toMatchObject({mode: 'failed', error, name: 'scorer'});
+    expect(form(failed, typeName('x'), {type: 'submit'})).toBe(failed);
+    const retry = form(failed, {type: 'cancel'}, {type: 'submit'}, {type: 'confirm'});
+    expect(retry).toMatchObject({mode: 'creating', work: {id: 2, name: 'scorer'}});
+  });
+
+  it('a burst of keys applies in order: name, fields, enter, y', () => {
+    const s = form(
+      initialForm(),
+      typeName('b'),
+      typeName('urst'),
+      {type: 'focus', by: 1},
+      {type: 'choose', by: 1},
+      {type: 'submit'},
+      {type: 'choose', by: 1},
+      {type: 'submit'},
+      {type: 'confirm'},
+    );
+    expect(s).toMatchObject({
+      mode: 'creating',
+      work: {id: 1, name: 'burst', authMode: 'aml_token', identity: 'None'},
+    });
   });
 
   it('a name the workspace already has is a problem before anything is sent, in any case', () => {
