@@ -1,4 +1,11 @@
 import {describe, expect, it} from 'vitest';
+import type {Endpoint} from '../../source/domain/types';
+import {
+  type EndpointAction,
+  endpointReducer,
+  type EndpointScreen,
+  initialEndpointScreen,
+} from '../../source/app/wizard/steps/endpoint/state';
 import {
   filterListReducer,
   highlighted,
@@ -32,6 +39,49 @@ const items: ListItem<string>[] = ['alpha', 'beta', 'gamma', 'delta', 'epsilon']
 }));
 const list = (state: FilterListState, ...actions: FilterListAction[]) =>
   actions.reduce((s, a) => filterListReducer(items, s, a), state);
+
+const onEndpoints = (state: EndpointScreen, ...actions: EndpointAction[]) =>
+  actions.reduce(endpointReducer, state);
+const busyEndpoint = {
+  endpoint: 'slow',
+  provisioningState: 'Creating',
+} as unknown as Endpoint;
+
+describe('the endpoint screen', () => {
+  it('waits for a busy endpoint with its progress, then goes back to the list', () => {
+    const waiting = onEndpoints(initialEndpointScreen(), {type: 'wait', endpoint: busyEndpoint});
+    expect(waiting).toMatchObject({
+      mode: 'waiting',
+      work: {id: 1, endpoint: busyEndpoint},
+      progress: {provisioningState: 'Creating', elapsedMs: 0},
+    });
+    const progress = {provisioningState: 'Creating', elapsedMs: 4000};
+    const moving = onEndpoints(waiting, {type: 'progress', id: 1, progress});
+    expect(moving).toMatchObject({mode: 'waiting', progress});
+    expect(onEndpoints(moving, {type: 'waited', id: 2})).toBe(moving);
+    expect(onEndpoints(moving, {type: 'waited', id: 1})).toEqual({mode: 'list', lastId: 1});
+  });
+
+  it('Esc drops the wait; a failed wait is dismissed; the next wait is new work', () => {
+    const waiting = onEndpoints(
+      initialEndpointScreen(),
+      {type: 'highlight', endpoint: busyEndpoint},
+      {type: 'wait', endpoint: busyEndpoint},
+    );
+    expect(onEndpoints(waiting, {type: 'cancel'})).toEqual({
+      mode: 'list',
+      lastId: 1,
+      highlighted: busyEndpoint,
+    });
+    const error = {title: 'Failed', message: 'provisioning failed'} as never;
+    const failed = onEndpoints(waiting, {type: 'failed', id: 1, error});
+    expect(failed).toMatchObject({mode: 'waitFailed', error});
+    expect(onEndpoints(failed, {type: 'wait', endpoint: busyEndpoint})).toBe(failed);
+    const again = onEndpoints(failed, {type: 'cancel'}, {type: 'wait', endpoint: busyEndpoint});
+    expect(again).toMatchObject({mode: 'waiting', work: {id: 2}});
+    expect(onEndpoints(again, {type: 'highlight'}).highlighted).toBeUndefined();
+  });
+});
 
 describe('the filter list', () => {
   it('three moves in a row move three rows, clamped at the ends', () => {
