@@ -1,12 +1,13 @@
 import {Box, useApp} from 'ink';
 import {useKeys} from '../hooks/use-keys';
-import {useCallback, useEffect, useReducer, useState} from 'react';
+import {useCallback, useState} from 'react';
 import {TextEntryContext, useEnv} from '../app-context';
 import {Help} from '../components/help';
-import {useTask} from '../hooks/use-task';
 import {Header} from '../components/header';
-import {type Binding, matches} from '../keymap';
+import {useStore} from '../hooks/use-store';
+import {type Binding, bindingFor} from '../keymap';
 import {initialState, reducer, scopeOf, STEP_TITLES, type Step, type WizardState} from './state';
+import {useManagementTokenRefresh} from './token-refresh';
 import {AuthModeStep} from './steps/auth-mode/view';
 import {CreateEndpointStep} from './steps/create-endpoint/view';
 import {CredentialsStep} from './steps/credentials/view';
@@ -49,21 +50,24 @@ export interface WizardProps {
 export function Wizard({initial, onInterrupt}: WizardProps) {
   const env = useEnv();
   const {exit} = useApp();
-  const [state, dispatch] = useReducer(
+  const [state, dispatch, get] = useStore(
     reducer,
-    initial ?? initialState(env.profiles.list().length > 0),
+    () => initial ?? initialState(env.profiles.list().length > 0),
   );
   const [textEntry, setTextEntry] = useState(false);
   const setEntry = useCallback((active: boolean) => setTextEntry(active), []);
 
-  useKeys((input, key) => {
-    if (matches('quit', input, key)) {
-      onInterrupt?.();
-      exit();
-    } else if (state.help && (key.escape || matches('help', input, key)))
-      dispatch({type: 'toggleHelp'});
-    else if (!textEntry && matches('help', input, key)) dispatch({type: 'toggleHelp'});
-  });
+  useKeys(
+    (input, key) => {
+      const b = bindingFor(['quit', 'help', 'back'], input, key);
+      if (b === 'quit') {
+        onInterrupt?.();
+        exit();
+      } else if (get().help && (b === 'back' || b === 'help')) dispatch({type: 'toggleHelp'});
+      else if (!textEntry && b === 'help') dispatch({type: 'toggleHelp'});
+    },
+    {isActive: true},
+  );
 
   useManagementTokenRefresh(state, dispatch);
 
@@ -177,42 +181,4 @@ export function Wizard({initial, onInterrupt}: WizardProps) {
       </Box>
     </TextEntryContext.Provider>
   );
-}
-
-/**
- * Keeps the header's management token fresh: when its refresh-after time (or five minutes before
- * expiry) comes, ask the credential for a new one through useTask (MSAL serves it from its cache
- * or refreshes it). A failed or unchanged refresh tries again a minute later.
- */
-function useManagementTokenRefresh(
-  state: WizardState,
-  dispatch: React.Dispatch<Parameters<typeof reducer>[1]>,
-) {
-  const {services} = useEnv();
-  const token = state.managementToken;
-  const signedIn = state.session !== undefined;
-  const [retry, setRetry] = useState(0);
-  const refresh = useTask(
-    (signal) => services.managementToken(signal),
-    (err) => services.explainError(err, 'Refresh the management token'),
-  );
-  const {run} = refresh;
-  useEffect(() => {
-    if (!signedIn || !token) return;
-    const due =
-      retry > 0 ? Date.now() + 60_000 : (token.refreshAfter ?? token.expiresOn - 5 * 60_000);
-    const timer = setTimeout(
-      () => {
-        void run().then((t) => {
-          if (t && t.expiresOn !== token.expiresOn) {
-            setRetry(0);
-            dispatch({type: 'tokenRefreshed', token: t});
-          } else setRetry((n) => n + 1);
-        });
-      },
-      Math.max(1000, due - Date.now()),
-    );
-    timer.unref?.();
-    return () => clearTimeout(timer);
-  }, [run, signedIn, token, retry, dispatch]);
 }

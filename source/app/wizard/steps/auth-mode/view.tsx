@@ -1,6 +1,5 @@
 import {Box, Text} from 'ink';
-import {useState} from 'react';
-import type {AuthMode, Endpoint, OperationProgress} from '../../../../domain/types';
+import type {AuthMode, Endpoint} from '../../../../domain/types';
 import {AUTH_MODES as MODES, describeAuthMode} from '../../../../domain/auth-mode';
 import {formatElapsed} from '../../../../lib/time';
 import {useEnv} from '../../../app-context';
@@ -8,12 +7,13 @@ import {ConfirmBox} from '../../../components/confirm-box';
 import {ErrorPanel} from '../../../components/error-panel';
 import {Footer} from '../../../components/footer';
 import {Spinner} from '../../../components/spinner';
-import {useTask} from '../../../hooks/use-task';
 import {useStore} from '../../../hooks/use-store';
+import {useWork} from '../../../hooks/use-work';
 import {theme} from '../../../theme';
 import type {Action} from '../../state';
 import {useAuthModeKeys} from './keys';
 import {authModeReducer, type AuthModeAction, type AuthModeScreen, initialAuthMode} from './state';
+import {changeAuthModeRunner} from './work';
 
 /** What callers lose when the mode changes: said before the user confirms. */
 function consequence(from: AuthMode, to: AuthMode): string {
@@ -50,35 +50,24 @@ export function AuthModeStep({
     (s, a) => authModeReducer({current: endpoint.authMode, managed}, s, a),
     () => initialAuthMode(endpoint.authMode),
   );
-  const [progress, setProgress] = useState<OperationProgress | undefined>();
-  const change = useTask(
-    (signal, mode: AuthMode) => services.setAuthMode(endpoint, mode, setProgress, signal),
-    (err) => services.explainError(err, `Change the auth mode of ${endpoint.endpoint}`),
-  );
-  const state = change.state;
   const cursor = screen.cursor;
   const confirming = screen.mode === 'confirming' ? screen.to : undefined;
+  useWork(
+    screen.mode === 'changing' ? screen.work : undefined,
+    changeAuthModeRunner({
+      services,
+      endpoint,
+      dispatch: screenDispatch,
+      onChanged: (e) => dispatch({type: 'endpointUpdated', endpoint: e}),
+    }),
+  );
 
   useAuthModeKeys({
     isActive,
-    task: state.status,
     dispatch: screenDispatch,
     get: getScreen,
     onBack: () => dispatch({type: 'back'}),
     onDone: () => dispatch({type: 'authModeDone'}),
-    onSubmitted: (s) =>
-      void change.run(s.to).then((e: Endpoint | undefined) => {
-        screenDispatch({type: 'reopen'});
-        if (e) dispatch({type: 'endpointUpdated', endpoint: e});
-      }),
-    onCancelTask: () => {
-      change.cancel();
-      screenDispatch({type: 'reopen'});
-    },
-    onDismissError: () => {
-      change.reset();
-      screenDispatch({type: 'reopen'});
-    },
   });
 
   return (
@@ -122,20 +111,20 @@ export function AuthModeStep({
           </Text>
         </ConfirmBox>
       ) : null}
-      {state.status === 'running' ? (
+      {screen.mode === 'changing' ? (
         <Spinner
-          label={`Updating ${endpoint.endpoint}: ${progress?.provisioningState ?? 'Updating'} · ${formatElapsed(progress?.elapsedMs ?? 0)}`}
+          label={`Updating ${endpoint.endpoint}: ${screen.progress?.provisioningState ?? 'Updating'} · ${formatElapsed(screen.progress?.elapsedMs ?? 0)}`}
         />
       ) : null}
-      {state.status === 'done' ? (
-        <Text color={theme.status.success}>✓ Auth mode is now {state.value.authMode}.</Text>
+      {screen.changed && screen.mode !== 'changing' ? (
+        <Text color={theme.status.success}>✓ Auth mode is now {screen.changed}.</Text>
       ) : null}
-      {state.status === 'error' ? <ErrorPanel error={state.error} /> : null}
+      {screen.mode === 'failed' ? <ErrorPanel error={screen.error} /> : null}
       <Footer
         keys={
           confirming
             ? ['confirm', 'deny']
-            : state.status === 'running'
+            : screen.mode === 'changing'
               ? ['back']
               : ['continue', 'move', 'keep', 'back']
         }

@@ -15,37 +15,33 @@ const EDITING = [
 const CONFIRMING = ['confirm', 'continue', 'deny', 'back'] as const;
 
 /**
- * The form's keys as actions. A key acts on the form the keys before it left: `dispatch` returns
- * it, and the create starts when the form turns `submitted`.
+ * The form's keys as actions. A key acts on the form the keys before it left (`get()`); the
+ * create starts when the reducer puts its work in the form (`creating`).
  */
 export function useCreateEndpointKeys(options: {
   isActive: boolean;
-  task: 'idle' | 'running' | 'error' | 'done';
   dispatch: (action: CreateEndpointAction) => CreateEndpointForm;
   get: () => CreateEndpointForm;
-  onSubmitted: (form: CreateEndpointForm) => void;
   onBack: () => void;
-  onCancelTask: () => void;
-  onDismissError: () => void;
 }): void {
   useKeys(
     (input, key) => {
       const {dispatch} = options;
-      if (options.task === 'running') {
-        if (bindingFor(['back'], input, key)) options.onCancelTask();
-        return;
-      }
-      if (options.task === 'error') {
-        if (bindingFor(['continue', 'back'], input, key)) options.onDismissError();
-        return;
-      }
       const form = options.get();
+      if (form.mode === 'creating' || form.mode === 'created') {
+        // Esc stops waiting: the work is dropped (and aborted); Azure keeps creating.
+        if (form.mode === 'creating' && bindingFor(['back'], input, key))
+          dispatch({type: 'cancel'});
+        return;
+      }
+      if (form.mode === 'failed') {
+        if (bindingFor(['continue', 'back'], input, key)) dispatch({type: 'cancel'});
+        return;
+      }
       if (form.mode === 'confirming') {
         const b = bindingFor(CONFIRMING, input, key);
-        if (b === 'confirm' || b === 'continue') {
-          const next = dispatch({type: 'confirm'});
-          if (next.mode === 'submitted') options.onSubmitted(next);
-        } else if (b) dispatch({type: 'cancel'});
+        if (b === 'confirm' || b === 'continue') dispatch({type: 'confirm'});
+        else if (b) dispatch({type: 'cancel'});
         return;
       }
       if (form.mode !== 'editing') return;

@@ -1,6 +1,5 @@
 import {Box, Text} from 'ink';
-import {useState} from 'react';
-import type {Endpoint, OperationProgress, Workspace} from '../../../../domain/types';
+import type {Workspace} from '../../../../domain/types';
 import {AUTH_MODES as MODES, describeAuthMode} from '../../../../domain/auth-mode';
 import {formatElapsed} from '../../../../lib/time';
 import {useEnv, useTextEntry} from '../../../app-context';
@@ -9,18 +8,13 @@ import {ErrorPanel} from '../../../components/error-panel';
 import {Footer} from '../../../components/footer';
 import {Spinner} from '../../../components/spinner';
 import {TextField} from '../../../components/text-field';
-import {useTask} from '../../../hooks/use-task';
 import {useStore} from '../../../hooks/use-store';
+import {useWork} from '../../../hooks/use-work';
 import {theme} from '../../../theme';
 import type {Action} from '../../state';
 import {useCreateEndpointKeys} from './keys';
-import {
-  createEndpointReducer,
-  type CreateEndpointForm,
-  IDENTITIES,
-  initialForm,
-  nameProblem,
-} from './state';
+import {createEndpointReducer, IDENTITIES, initialForm, nameProblem} from './state';
+import {createEndpointRunner} from './work';
 
 export function CreateEndpointStep({
   dispatch,
@@ -41,49 +35,29 @@ export function CreateEndpointStep({
     summary: describeAuthMode(mode, services.cloud).explanation,
   }));
   const [form, formDispatch, getForm] = useStore(createEndpointReducer, () => initialForm(taken));
-  const [progress, setProgress] = useState<OperationProgress | undefined>();
-  const create = useTask(
-    (signal, f: CreateEndpointForm) =>
-      services.createEndpoint(
-        {
-          subscriptionId: workspace.subscriptionId,
-          resourceGroup: workspace.resourceGroup,
-          workspace: workspace.name,
-          endpoint: f.name,
-        },
-        {location: workspace.location, authMode: f.authMode, identityType: f.identity},
-        setProgress,
-        signal,
-      ),
-    (err) => services.explainError(err, `Create endpoint ${getForm().name}`),
+  useWork(
+    form.mode === 'creating' || form.mode === 'created' ? form.work : undefined,
+    createEndpointRunner({
+      services,
+      workspace,
+      dispatch: formDispatch,
+      onCreated: (endpoint) => dispatch({type: 'endpointCreated', endpoint}),
+    }),
   );
   const {name, authMode, identity, focus} = form;
   const confirming = form.mode === 'confirming';
   const problem = nameProblem(form);
-  const state = create.state;
-  useTextEntry(isActive && form.mode === 'editing' && state.status === 'idle' && focus === 'name');
+  useTextEntry(isActive && form.mode === 'editing' && focus === 'name');
 
   useCreateEndpointKeys({
     isActive,
-    task: state.status,
     dispatch: formDispatch,
     get: getForm,
     onBack: () => dispatch({type: 'back'}),
-    onCancelTask: () => {
-      create.cancel();
-      formDispatch({type: 'reopen'});
-    },
-    onDismissError: () => {
-      create.reset();
-      formDispatch({type: 'reopen'});
-    },
-    onSubmitted: (f) =>
-      void create
-        .run(f)
-        .then((e: Endpoint | undefined) => e && dispatch({type: 'endpointCreated', endpoint: e})),
   });
 
-  if (state.status === 'running' || state.status === 'done') {
+  if (form.mode === 'creating' || form.mode === 'created') {
+    const {progress} = form;
     return (
       <Box flexDirection="column">
         <Text bold>Creating {name}</Text>
@@ -97,10 +71,10 @@ export function CreateEndpointStep({
       </Box>
     );
   }
-  if (state.status === 'error') {
+  if (form.mode === 'failed') {
     return (
       <Box flexDirection="column">
-        <ErrorPanel error={state.error} />
+        <ErrorPanel error={form.error} />
         <Footer keys={['continue']} />
       </Box>
     );

@@ -1,17 +1,19 @@
 import {Box, Text} from 'ink';
-import {useKeys} from '../../../hooks/use-keys';
-import {useState} from 'react';
-import type {Endpoint, OperationProgress, Workspace} from '../../../../domain/types';
+import type {Endpoint, Workspace} from '../../../../domain/types';
 import {formatElapsed} from '../../../../lib/time';
 import {useEnv} from '../../../app-context';
 import {ErrorPanel} from '../../../components/error-panel';
 import type {ListItem} from '../../../components/filter-list';
 import {RemoteList, useRemoteList} from '../../../components/remote-list';
 import {Spinner} from '../../../components/spinner';
-import {useTask} from '../../../hooks/use-task';
+import {useStore} from '../../../hooks/use-store';
+import {useWork} from '../../../hooks/use-work';
 import {matches} from '../../../keymap';
 import {theme} from '../../../theme';
 import type {Action} from '../../state';
+import {useEndpointWaitKeys} from './keys';
+import {endpointReducer, initialEndpointScreen, isBusy} from './state';
+import {waitForEndpointRunner} from './work';
 
 const CREATE = '+ create';
 type Choice = Endpoint | typeof CREATE;
@@ -22,9 +24,6 @@ export const trafficText = (traffic: Record<string, number>): string => {
     .map(([name, pct]) => `${name} ${pct}%`);
   return parts.length ? parts.join(' / ') : 'no traffic';
 };
-
-const busy = (e: Endpoint) =>
-  e.provisioningState === 'Creating' || e.provisioningState === 'Updating';
 
 export function EndpointStep({
   dispatch,
@@ -38,15 +37,18 @@ export function EndpointStep({
   current?: Endpoint;
 }) {
   const {services} = useEnv();
-  const [highlighted, setHighlighted] = useState<Choice | undefined>();
-  const [progress, setProgress] = useState<OperationProgress | undefined>();
+  const [screen, screenDispatch, getScreen] = useStore(endpointReducer, initialEndpointScreen);
   const list = useRemoteList(
     (signal) => services.listEndpoints(workspace, signal),
     (err) => services.explainError(err, 'List endpoints'),
   );
-  const wait = useTask(
-    (signal, e: Endpoint) => services.waitForEndpoint(e, setProgress, signal),
-    (err) => services.explainError(err, 'Wait for the endpoint'),
+  useWork(
+    screen.mode === 'waiting' ? screen.work : undefined,
+    waitForEndpointRunner({
+      services,
+      dispatch: screenDispatch,
+      onReady: (endpoint) => dispatch({type: 'endpointChosen', endpoint}),
+    }),
   );
 
   const createEndpoint = () =>
@@ -57,18 +59,13 @@ export function EndpointStep({
   const choose = (item: ListItem<Choice>) => {
     if (item.value === CREATE) return createEndpoint();
     const e = item.value;
-    if (!busy(e)) return dispatch({type: 'endpointChosen', endpoint: e});
-    setProgress({provisioningState: e.provisioningState, elapsedMs: 0});
-    void wait.run(e).then((done) => done && dispatch({type: 'endpointChosen', endpoint: done}));
+    if (!isBusy(e)) return dispatch({type: 'endpointChosen', endpoint: e});
+    screenDispatch({type: 'wait', endpoint: e});
   };
 
-  const waiting = wait.state.status === 'running' || wait.state.status === 'error';
-  useKeys(
-    (_input, key) => {
-      if (key.escape || (key.return && wait.state.status === 'error')) wait.reset();
-    },
-    {isActive: isActive && waiting},
-  );
+  const waiting = screen.mode !== 'list';
+  useEndpointWaitKeys({isActive: isActive && waiting, dispatch: screenDispatch, get: getScreen});
+  const {highlighted} = screen;
   return (
     <RemoteList<Choice, Endpoint>
       title={`Choose an online endpoint in ${workspace.name}`}
@@ -101,24 +98,23 @@ export function EndpointStep({
         }
         return false;
       }}
-      onHighlight={(item) => setHighlighted(item?.value)}
-      onBack={() => {
-        if (waiting) {
-          wait.reset();
-          return;
-        }
-        dispatch({type: 'back'});
-      }}
+      onHighlight={(item) =>
+        screenDispatch({
+          type: 'highlight',
+          endpoint: item && item.value !== CREATE ? item.value : undefined,
+        })
+      }
+      onBack={() => dispatch({type: 'back'})}
       empty={null}
       below={
         <Box flexDirection="column" marginTop={1}>
-          {wait.state.status === 'running' && progress ? (
+          {screen.mode === 'waiting' ? (
             <Spinner
-              label={`Endpoint is ${progress.provisioningState} (${formatElapsed(progress.elapsedMs)}) — waiting for it to finish; esc stops waiting`}
+              label={`Endpoint is ${screen.progress.provisioningState} (${formatElapsed(screen.progress.elapsedMs)}) — waiting for it to finish; esc stops waiting`}
             />
           ) : null}
-          {wait.state.status === 'error' ? <ErrorPanel error={wait.state.error} /> : null}
-          {highlighted && highlighted !== CREATE ? (
+          {screen.mode === 'waitFailed' ? <ErrorPanel error={screen.error} /> : null}
+          {highlighted ? (
             <Text color={theme.text.muted} wrap="truncate-end">
               {highlighted.scoringUri ?? 'no scoring URI yet'}
             </Text>
