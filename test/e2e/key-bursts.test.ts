@@ -1,3 +1,4 @@
+import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {KEY, type PtyApp} from '../helpers/pty';
 import {signInToEndpoints, saveChurnScorer, wizardSandbox} from '../helpers/wizard-e2e';
@@ -59,6 +60,43 @@ describe('bursts of keys in one write', () => {
     await app.burst(KEY.up, KEY.up, KEY.enter); // back to Credentials, and open it in the same write
     await app.waitForText('Credentials', 10_000);
     await app.waitForText(/primary|Primary/, 10_000);
+    await app.press(KEY.ctrl('c'));
+    expect((await app.exited()).exitCode).toBe(130);
+  }, 60_000);
+});
+
+describe('a screen taller than an 80×24 terminal', () => {
+  it('keeps the header and the footer on screen; the top of the screen gives way', async () => {
+    const app = e2e.wizard({
+      cols: 80,
+      rows: 24,
+      env: {AML_AUTH_CONFIG_DIR: join(e2e.configDir, '80x24')},
+    });
+    await app.waitForText('How do you want to sign in?');
+    await app.press(KEY.enter);
+    await app.waitForText('Tenant:');
+    await app.press(KEY.enter);
+    // Approve as the scientist, who cannot assign roles: Roles then shows the admin hand-off.
+    const code = /enter the code ([A-Z0-9]{9})/.exec(
+      await app.waitForText(/enter the code [A-Z0-9]{9}/),
+    )![1]!;
+    e2e.sandbox.approveDeviceCode(code, 'scientist');
+    await app.waitForText('Signed in', 15_000);
+    await app.press(KEY.enter);
+    await app.waitForText('Sandbox Dev'); // all the scientist can see
+    await app.press(KEY.enter);
+    await app.waitForText('ws-dev');
+    await app.press(KEY.enter);
+    await app.waitForText('churn-scorer');
+    await saveChurnScorer(app);
+    await app.press(KEY.enter); // Roles
+    const screen = await app.waitForText('c copies them', 15_000);
+    expect(screen).toContain('az role assignment create');
+    const rows = screen.split('\n');
+    expect(rows[0]).toMatch(/^aml-auth · Roles · /);
+    expect(screen).toMatch(/r re-check .* esc back/);
+    // Nothing drawn past the last row: the frame fits the terminal.
+    expect(rows.length).toBeLessThanOrEqual(24);
     await app.press(KEY.ctrl('c'));
     expect((await app.exited()).exitCode).toBe(130);
   }, 60_000);

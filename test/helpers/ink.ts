@@ -13,6 +13,12 @@ export const keys = {
   ctrl: (c: string) => String.fromCharCode(c.toUpperCase().charCodeAt(0) - 64),
 };
 
+// ink-testing-library's stdout has 100 columns and no rows, so Ink falls back to the size of
+// whatever terminal the test process can find: give it a fixed one (COLUMNS and LINES are the
+// fallback it reads), tall enough for every screen, so frames do not depend on the machine.
+process.env.COLUMNS ??= '100';
+process.env.LINES ??= '48';
+
 /** Renders a tree and gives helpers that wait for a frame before each key press. */
 export function renderApp(tree: ReactElement) {
   const app = render(tree);

@@ -38,7 +38,7 @@ export function Header({
     endpoint ? `${endpoint.endpoint} (${endpoint.authMode})` : undefined,
   ].filter(Boolean);
   return (
-    <Box flexDirection="column" marginBottom={1}>
+    <Box flexDirection="column" marginBottom={1} flexShrink={0}>
       <Text wrap="truncate-end">
         <Text bold color={theme.text.accent}>
           aml-auth

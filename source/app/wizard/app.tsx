@@ -1,4 +1,4 @@
-import {Box, useApp} from 'ink';
+import {Box, useApp, useWindowSize} from 'ink';
 import {useKeys} from '../hooks/use-keys';
 import {useCallback, useState} from 'react';
 import {TextEntryContext, useEnv} from '../app-context';
@@ -49,6 +49,7 @@ export interface WizardProps {
 /** The wizard's root: owns the flow state, the global keys and the one exit path. */
 export function Wizard({initial, onInterrupt}: WizardProps) {
   const env = useEnv();
+  const {rows} = useWindowSize();
   const {exit} = useApp();
   const [state, dispatch, get] = useStore(
     reducer,
@@ -163,7 +164,9 @@ export function Wizard({initial, onInterrupt}: WizardProps) {
 
   return (
     <TextEntryContext.Provider value={setEntry}>
-      <Box flexDirection="column">
+      {/* Never taller than the terminal: the header stays on screen, and a screen too tall for
+          it loses its top lines, not the header or its footer of keys. */}
+      <Box flexDirection="column" maxHeight={Math.max(10, rows - 1)}>
         {state.help ? null : (
           <Header
             cloud={env.services.cloud.name}
@@ -175,8 +178,16 @@ export function Wizard({initial, onInterrupt}: WizardProps) {
           />
         )}
         {state.help ? <Help scopes={HELP_SCOPES[screen.step]} /> : null}
-        <Box display={state.help ? 'none' : 'flex'} flexDirection="column">
-          {view}
+        <Box
+          display={state.help ? 'none' : 'flex'}
+          flexDirection="column"
+          flexShrink={1}
+          overflowY="hidden"
+          justifyContent="flex-end"
+        >
+          <Box flexDirection="column" flexShrink={0}>
+            {view}
+          </Box>
         </Box>
       </Box>
     </TextEntryContext.Provider>
