@@ -200,6 +200,16 @@ describe('credentials', () => {
   });
 });
 
+/** On invoke: target the 0 % deployment v2 by name (`t`, third entry) and send to it. */
+async function targetV2AndSend(app: ReturnType<typeof start>) {
+  await app.press('t');
+  await app.waitForText('reachable only by name');
+  await app.press(keys.down, keys.down, keys.enter);
+  await app.waitForText('target deployment v2');
+  await app.press(keys.enter);
+  await app.waitForText('deployment v2');
+}
+
 describe('invoke', () => {
   it('validates the request file before sending, with line and column', async () => {
     const env = testEnv({sampleRequest: badFile});
@@ -227,12 +237,7 @@ describe('invoke', () => {
     await app.press(keys.enter);
     await app.waitForText('200');
     expect(app.frame()).toContain('x-request-id 33333333-3333-3333-3333-333333333333');
-    await app.press('t');
-    await app.waitForText('reachable only by name');
-    await app.press(keys.down, keys.down, keys.enter);
-    await app.waitForText('target deployment v2');
-    await app.press(keys.enter);
-    await app.waitForText('deployment v2');
+    await targetV2AndSend(app);
     expect(services.calls.amlToken).toHaveLength(1); // fetched once, reused
     expect(services.calls.invoke).toHaveLength(2);
   });
@@ -282,12 +287,7 @@ describe('switching endpoints', () => {
     const app = start(testEnv({services, sampleRequest: requestFile}), home(endpoint('churn')));
     await open(app, 'Invoke');
     await app.waitForText('traffic-routed');
-    await app.press('t');
-    await app.waitForText('reachable only by name');
-    await app.press(keys.down, keys.down, keys.enter);
-    await app.waitForText('target deployment v2');
-    await app.press(keys.enter);
-    await app.waitForText('deployment v2');
+    await targetV2AndSend(app);
     await app.press(keys.escape); // home, with Invoke highlighted
     let frame = await app.waitForText('Save profile');
     expect(frame).toMatch(/› Invoke/);
