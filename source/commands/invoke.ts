@@ -6,6 +6,7 @@
 import {resourceOfScope} from '../domain/scopes';
 import {decodeJwt} from '../domain/token';
 import type {Endpoint, InvokeResult} from '../domain/types';
+import {visible, visibleText} from '../lib/visible';
 import {readRequestFile, validateRequestText, type RequestFileResult} from '../lib/request-file';
 import {explainScoringFailure, type RepeatSummary} from '../domain/scoring';
 import {fetchCredential, type FetchedCredential} from './creds';
@@ -176,15 +177,20 @@ export function includeHeader(result: InvokeResult): string {
   if (result.modelError?.reason) lines.push(`model-error-reason: ${result.modelError.reason}`);
   if (result.retryAfterSeconds !== undefined)
     lines.push(`retry-after: ${result.retryAfterSeconds}`);
-  return `${lines.join('\n')}\n\n`;
+  return `${lines.map(visible).join('\n')}\n\n`;
 }
 
-/** The body for people: pretty JSON on a terminal, as received otherwise. */
-export function bodyText(body: string, pretty: boolean): string {
+/**
+ * The body for people: pretty JSON on a terminal, as received otherwise — except control
+ * characters other than newlines and tabs, shown visibly (`\x1b`): the body is the server's text.
+ * `-o json` carries it exactly, as a JSON string.
+ */
+export function bodyText(raw: string, pretty: boolean): string {
   if (pretty) {
-    const parsed = parseJson(body);
-    if (parsed !== null) return `${JSON.stringify(parsed, null, 2)}\n`;
+    const parsed = parseJson(raw);
+    if (parsed !== null) return `${visibleText(JSON.stringify(parsed, null, 2))}\n`;
   }
+  const body = visibleText(raw);
   return body.endsWith('\n') || body === '' ? body : `${body}\n`;
 }
 

@@ -1,4 +1,5 @@
 import {shellQuote} from '../lib/shell';
+import {visible} from '../lib/visible';
 import type {AuthMode, InvokeResult} from './types';
 
 /** p50 / p95 by the nearest-rank method, in the units given. */
@@ -182,7 +183,7 @@ export function explainScoringFailure(
     const me = result.modelError;
     return {
       title: '424: the model returned an error',
-      cause: `The model answered ${me?.statusCode ?? 'a non-200 status'}${me?.reason ? ` (${me.reason})` : ''}.`,
+      cause: `The model answered ${me?.statusCode ?? 'a non-200 status'}${me?.reason ? ` (${visible(me.reason)})` : ''}.`,
       next: [
         'Check that the request matches the model’s input (the response body says what was wrong).',
       ],
@@ -208,7 +209,7 @@ export function explainScoringFailure(
   }
   return {
     title: `${status}: the endpoint refused the request`,
-    cause: result.body.slice(0, 200),
+    cause: visible(result.body.slice(0, 200)),
     next: [],
   };
 }

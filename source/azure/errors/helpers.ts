@@ -4,6 +4,7 @@
  * not by class, so no `@azure/*` import).
  */
 import type {AppError, CloudConfig, SignInMethod} from '../../domain/types';
+import {visible, visibleText} from '../../lib/visible';
 
 export interface ErrorContext {
   /** What was being done, as a verb phrase: `list workspaces`, `create endpoint ep1`. */
@@ -99,13 +100,16 @@ export function make(
 
 export function finish(err: AppError, ctx: ErrorContext | undefined, cause: unknown): AppError {
   const secrets = ctx?.secrets ?? [];
+  // Messages carry the server's words: control characters (ANSI, OSC 52) are shown, not obeyed.
+  const clean = (text: string) => visibleText(redact(text, secrets));
   const out: AppError = {
     ...err,
-    title: redact(err.title, secrets),
-    detail: redact(err.detail, secrets),
-    nextSteps: err.nextSteps.map((s) => redact(s, secrets)),
+    title: visible(redact(err.title, secrets)),
+    detail: clean(err.detail),
+    nextSteps: err.nextSteps.map(clean),
   };
-  if (err.hint !== undefined) out.hint = redact(err.hint, secrets);
+  if (err.hint !== undefined) out.hint = clean(err.hint);
+  if (err.code !== undefined) out.code = visible(err.code);
   // The original error, for --debug only: not enumerable, so it is never serialised or rendered.
   if (cause !== undefined) Object.defineProperty(out, 'cause', {value: cause, enumerable: false});
   return out;
