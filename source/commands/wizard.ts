@@ -103,6 +103,7 @@ export async function openWizard(opts: WizardOptions): Promise<void> {
       notices.push(
         `${opened.recovered.reason} It was moved to ${opened.recovered.backupPath}; starting with no profiles.`,
       );
+    if (opened.quarantined) notices.push(opened.quarantined.reason);
     if (opened.migrated)
       notices.push(
         `Profiles were upgraded from version ${opened.migrated.from} to ${opened.migrated.to}; the old file is at ${opened.migrated.backupPath}.`,

@@ -19,7 +19,7 @@ describe('the wizard token view with a crafted upn (OSC 52)', () => {
     const frame = await app.waitForText('upn');
     expect(frame).toContain('eve\\x1b]52;c;');
     expect(frame).toContain('a\\x1b[31mb');
-    // NO_COLOR-free ink-testing-library frames hold no colour here: any ESC would be the claim's.
+    // Only the view's own colour codes may remain; the claim's sequences are escaped (above).
     expect(frame).not.toContain('\u0007');
     // eslint-disable-next-line no-control-regex
     expect(frame.replace(/\u001b\[[0-9;]*m/g, '')).not.toContain(ESC);

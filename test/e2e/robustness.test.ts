@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process';
-import {existsSync, mkdtempSync, rmSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -84,5 +84,44 @@ describe('terminal escape injection', () => {
     expect((JSON.parse(json.stdout) as {identity: {name: string}}).identity.name).toContain(
       '\\x1b]52;c;',
     );
+  });
+});
+
+describe('one invalid profile does not take the store out of use', () => {
+  it('profiles show of a valid profile works, and every run names the bad entry and its backup', async () => {
+    const dir = join(work, 'one-bad');
+    mkdirSync(dir, {recursive: true});
+    const entry = (name: string) => ({
+      name,
+      cloud: 'AzureCloud',
+      tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+      signIn: {method: 'cli'},
+      subscription: {id: '11111111-2222-3333-4444-555555555555', name: 'Dev'},
+      resourceGroup: 'rg',
+      workspace: 'ws',
+      endpoint: 'churn-scorer',
+      authMode: 'key',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      lastUsedAt: '2026-01-01T00:00:00.000Z',
+    });
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({
+        schemaVersion: 1,
+        profiles: {p0: entry('p0'), p1: {...entry('p1'), deployment: ''}},
+      }),
+    );
+    const runEnv = {...env, AML_AUTH_CONFIG_DIR: dir};
+    for (const _ of [1, 2]) {
+      const shown = await runCli(['profiles', 'show', 'p0', '-o', 'json'], {env: runEnv});
+      expect(shown.code).toBe(0);
+      expect((JSON.parse(shown.stdout) as {profile: {name: string}}).profile.name).toBe('p0');
+      expect(shown.stderr).toContain('Profile "p1"');
+      expect(shown.stderr).toContain(join(dir, 'config.invalid-profiles.json'));
+    }
+    const kept = JSON.parse(readFileSync(join(dir, 'config.invalid-profiles.json'), 'utf8')) as {
+      profiles: {entry: {deployment: string}}[];
+    };
+    expect(kept.profiles[0]!.entry.deployment).toBe('');
   });
 });

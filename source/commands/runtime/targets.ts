@@ -15,6 +15,7 @@ export async function openStore(rt: Runtime) {
   const {openProfileStore} = await import('../../profiles');
   const opened = openProfileStore();
   if (opened.recovered) rt.warn(opened.recovered.reason);
+  if (opened.quarantined) rt.warn(opened.quarantined.reason);
   if (opened.migrated) {
     rt.note(
       `aml-auth: profiles were upgraded from version ${opened.migrated.from} to ${opened.migrated.to}; the old file is at ${opened.migrated.backupPath}`,
