@@ -7,7 +7,14 @@ import {resourceOfScope} from '../domain/scopes';
 import {decodeJwt} from '../domain/token';
 import type {Endpoint, InvokeResult} from '../domain/types';
 import {visible, visibleText} from '../lib/visible';
-import {readRequestFile, validateRequestText, type RequestFileResult} from '../lib/request-file';
+import {
+  formatSize,
+  MAX_PAYLOAD_BYTES,
+  parseSize,
+  readRequestFile,
+  validateRequestText,
+  type RequestFileResult,
+} from '../lib/request-file';
 import {explainScoringFailure, type RepeatSummary} from '../domain/scoring';
 import {fetchCredential, type FetchedCredential} from './creds';
 import {CliError, ExitCode} from './exit-codes';
@@ -20,6 +27,20 @@ export interface InvokeFlags extends CommonFlags {
   deployment?: string;
   repeat?: string;
   include?: boolean;
+  maxBodySize?: string;
+}
+
+/** `--max-body-size`: bytes, or a size with a unit (KB, MB, GB; 1 MB = 1024 KB). */
+export function parseMaxBodySize(value: string | undefined): number {
+  if (value === undefined) return MAX_PAYLOAD_BYTES;
+  const bytes = parseSize(value);
+  if (bytes === undefined)
+    throw new CliError(
+      `--max-body-size '${value}' is not a size`,
+      ExitCode.usage,
+      `use bytes or a size with a unit, e.g. 4MB or 500KB (the default is ${formatSize(MAX_PAYLOAD_BYTES)})`,
+    );
+  return bytes;
 }
 
 export const MAX_REPEAT = 1000;
@@ -37,20 +58,37 @@ export function parseRepeat(value: string | undefined): number {
   return n;
 }
 
-async function readStdin(): Promise<string> {
+/** stdin as text, reading no more than `limit` bytes past which the body is refused anyway. */
+async function readStdin(limit: number): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let bytes = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+    if (bytes > limit) break;
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 
 /**
  * Reads and checks the request (file or `-` for stdin): exit 2 on any problem, before the network.
  * A JSON error always names its line and column (Node 20's JSON.parse does not always say).
+ * `-` on a terminal says, on stderr, that it is waiting for the request (and how to end it).
  */
-export async function loadRequest(source: string): Promise<RequestFileResult & {ok: true}> {
+export async function loadRequest(
+  source: string,
+  maxBytes = MAX_PAYLOAD_BYTES,
+): Promise<RequestFileResult & {ok: true}> {
   const label = source === '-' ? 'the request on stdin' : source;
+  if (source === '-' && process.stdin.isTTY) {
+    process.stderr.write(
+      'aml-auth: type or paste the JSON request, then press Ctrl-D on a new line (Ctrl-C cancels)\n',
+    );
+  }
   const checked: RequestFileResult =
-    source === '-' ? validateRequestText(await readStdin(), label) : await readRequestFile(source);
+    source === '-'
+      ? validateRequestText(await readStdin(maxBytes + 3), label, {maxBytes})
+      : await readRequestFile(source, {maxBytes});
   if (checked.ok) return checked;
   throw new CliError(checked.problem, ExitCode.usage, checked.hint);
 }
@@ -188,7 +226,11 @@ export function includeHeader(result: InvokeResult): string {
 export function bodyText(raw: string, pretty: boolean): string {
   if (pretty) {
     const parsed = parseJson(raw);
-    if (parsed !== null) return `${visibleText(JSON.stringify(parsed, null, 2))}\n`;
+    try {
+      if (parsed !== null) return `${visibleText(JSON.stringify(parsed, null, 2))}\n`;
+    } catch {
+      // nested too deeply to pretty-print (RangeError): shown as received
+    }
   }
   const body = visibleText(raw);
   return body.endsWith('\n') || body === '' ? body : `${body}\n`;
@@ -229,6 +271,7 @@ function reportStatus(rt: Runtime, endpoint: Endpoint, result: InvokeResult, inp
 export function runInvoke(flags: InvokeFlags): Promise<void> {
   return runCommand(flags, async (rt) => {
     const repeat = parseRepeat(flags.repeat);
+    const maxBytes = parseMaxBodySize(flags.maxBodySize);
     // Everything local first: the profile, then the request, before any network call.
     const loaded = await loadTarget(rt, ['subscription', 'workspace', 'endpoint']);
     const requestPath = flags.request ?? loaded.profile?.lastRequestFile;
@@ -239,8 +282,7 @@ export function runInvoke(flags: InvokeFlags): Promise<void> {
         'e.g. aml-auth invoke -p NAME --request assets/sample-request.json',
       );
     }
-    const request = await loadRequest(requestPath);
-    if (request.warning) rt.warn(request.warning);
+    const request = await loadRequest(requestPath, maxBytes);
 
     const resolved = await openEndpoint(rt, loaded);
     const {endpoint, services} = resolved;

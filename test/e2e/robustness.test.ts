@@ -4,12 +4,17 @@ import {tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {openProfileStore} from '../../source/profiles';
+import type {RunningSandbox} from '../../source/sandbox';
+import {spawnCli as spawnPty, KEY} from '../helpers/pty';
+import {principal, startTestSandbox, subscriptionId} from '../helpers/sandbox';
 
 // Issue 14's defects found by attacking the commands: the built CLI as a child process, with
 // pipes, no sandbox unless a test needs one.
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = join(root, 'dist/cli.js');
+const SAMPLE = join(root, 'assets/sample-request.json');
 const ESC = '\u001b';
 // eslint-disable-next-line no-control-regex
 const ACTIVE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
@@ -23,6 +28,9 @@ interface Run {
 
 let work: string;
 let env: NodeJS.ProcessEnv;
+let sandbox: RunningSandbox;
+/** env with the sandbox's ops-automation secret and a config dir holding profile `dev`. */
+let sbEnv: NodeJS.ProcessEnv;
 
 export function runCli(
   args: string[],
@@ -43,17 +51,39 @@ export function runCli(
   );
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   if (!existsSync(cli))
     throw new Error(`${cli} is missing: run \`npm run build\` first (npm test does).`);
   work = mkdtempSync(join(tmpdir(), 'aml-auth-robust-'));
   env = {};
   for (const [k, v] of Object.entries(process.env))
-    if (!/^(AZURE_|AML_AUTH_|CI$|FORCE_COLOR$|DISPLAY$|WAYLAND_DISPLAY$|TMUX$)/.test(k)) env[k] = v;
+    if (
+      !/^(AZURE_|AML_AUTH_|CI$|FORCE_COLOR$|DISPLAY$|WAYLAND_DISPLAY$|TMUX$|DBUS_SESSION_BUS_ADDRESS$)/.test(
+        k,
+      )
+    )
+      env[k] = v;
   env = {...env, NO_COLOR: '1', AML_AUTH_CONFIG_DIR: join(work, 'config')};
-});
 
-afterAll(() => {
+  sandbox = await startTestSandbox();
+  const ops = principal(sandbox, 'ops-automation');
+  const configDir = join(work, 'sandbox-config');
+  openProfileStore({dir: configDir}).store.save({
+    name: 'dev',
+    cloud: sandbox.descriptor.cloudFile,
+    tenantId: sandbox.descriptor.tenantId,
+    signIn: {method: 'service-principal', clientId: ops.clientId!},
+    subscription: {id: subscriptionId(sandbox), name: 'Sandbox Dev'},
+    resourceGroup: 'rg-ws-dev',
+    workspace: 'ws-dev',
+    endpoint: 'churn-scorer',
+    authMode: 'key',
+  });
+  sbEnv = {...env, AML_AUTH_CONFIG_DIR: configDir, AZURE_CLIENT_SECRET: ops.clientSecret!};
+}, 60_000);
+
+afterAll(async () => {
+  await sandbox?.stop();
   if (work) rmSync(work, {recursive: true, force: true});
 });
 
@@ -123,5 +153,73 @@ describe('one invalid profile does not take the store out of use', () => {
       profiles: {entry: {deployment: string}}[];
     };
     expect(kept.profiles[0]!.entry.deployment).toBe('');
+  });
+});
+
+describe('request files for invoke', () => {
+  const sample = () => readFileSync(SAMPLE, 'utf8');
+
+  it('a UTF-8 BOM request file is accepted and scored', async () => {
+    const path = join(work, 'bom.json');
+    writeFileSync(path, `\ufeff${sample()}`);
+    const run = await runCli(['invoke', '-p', 'dev', '--request', path], {env: sbEnv});
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toHaveLength(2);
+  });
+
+  it('100 000 levels of nesting: "nested too deeply", exit 2, from a file and from stdin', async () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const path = join(work, 'deep.json');
+    writeFileSync(path, deep);
+    for (const [args, input] of [
+      [['--request', path], ''],
+      [['--request', '-'], deep],
+    ] as const) {
+      const run = await runCli(['invoke', '-p', 'dev', ...args], {env: sbEnv, input});
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/^aml-auth: .* is nested too deeply: more than 1000 levels/);
+      expect(run.stderr).not.toMatch(/permission|call stack|at .*\.js:\d+/);
+      expect(run.stdout).toBe('');
+    }
+  });
+
+  it('a 2 MB body is refused before sending (exit 2, the flag named); --max-body-size 4MB sends it', async () => {
+    const path = join(work, 'big.json');
+    writeFileSync(path, JSON.stringify({input_data: {data: 'x'.repeat(2 * 1024 * 1024)}}));
+    const refused = await runCli(['invoke', '-p', 'dev', '--request', path], {env: sbEnv});
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/is 2 MB, over the 1\.5 MB limit/);
+    expect(refused.stderr).toContain('--max-body-size');
+    // Sent: the sandbox, like the service, answers 413 (exit 6: the endpoint's answer).
+    const sent = await runCli(
+      ['invoke', '-p', 'dev', '--request', path, '--max-body-size', '4MB'],
+      {env: sbEnv},
+    );
+    expect(sent.stderr).toMatch(/answered HTTP 413/);
+    expect(sent.code).toBe(6);
+    const bad = await runCli(
+      ['invoke', '-p', 'dev', '--request', path, '--max-body-size', 'huge'],
+      {
+        env: sbEnv,
+      },
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--max-body-size 'huge' is not a size/);
+  });
+
+  it('--request - on a terminal prompts on stderr, then scores what was typed', async () => {
+    const app = spawnPty(['invoke', '-p', 'dev', '--request', '-'], {
+      env: {
+        AML_AUTH_CONFIG_DIR: sbEnv.AML_AUTH_CONFIG_DIR!,
+        AZURE_CLIENT_SECRET: sbEnv.AZURE_CLIENT_SECRET!,
+        NO_COLOR: '1',
+      },
+    });
+    await app.waitForText('type or paste the JSON request');
+    await app.burst(`${JSON.stringify(JSON.parse(sample()))}\r`);
+    await app.press(KEY.ctrl('d'));
+    expect((await app.exited()).exitCode).toBe(0);
+    expect(app.screen()).toMatch(/0\.\d+/);
   });
 });

@@ -124,10 +124,11 @@ describe('request files', () => {
     if (!r.ok) expect(r.problem).toMatch(/req\.json is not valid JSON at line 3, column 1/);
     expect(lineColumn('ab\ncd', 4)).toEqual({line: 2, column: 2});
   });
-  it('warns over 1.5 MB and refuses missing files', async () => {
+  it('refuses a body over 1.5 MB before sending (unless allowed more) and refuses missing files', async () => {
     const big = JSON.stringify({data: 'x'.repeat(1_600_000)});
     const r = validateRequestText(big, 'big.json');
-    expect(r.ok && r.warning).toMatch(/over 1\.5 MB/);
+    expect(r).toMatchObject({ok: false, problem: expect.stringMatching(/over the 1\.5 MB limit/)});
+    expect(validateRequestText(big, 'big.json', {maxBytes: 4 * 1024 * 1024}).ok).toBe(true);
     const missing = await readRequestFile('/nonexistent/req.json');
     expect(missing).toMatchObject({ok: false, problem: '/nonexistent/req.json does not exist'});
     const dir = mkdtempSync(join(tmpdir(), 'req-'));
