@@ -20,7 +20,14 @@ import {fetchCredential, type FetchedCredential} from './creds';
 import {CliError, ExitCode} from './exit-codes';
 import {oneLine} from './failure';
 import {envLines, jsonDocument, roundMs, table, type Style} from './output';
-import {loadTarget, openEndpoint, runCommand, type CommonFlags, type Runtime} from './runtime';
+import {
+  assertName,
+  loadTarget,
+  openEndpoint,
+  runCommand,
+  type CommonFlags,
+  type Runtime,
+} from './runtime';
 
 export interface InvokeFlags extends CommonFlags {
   request?: string;
@@ -274,6 +281,7 @@ export function runInvoke(flags: InvokeFlags): Promise<void> {
     const maxBytes = parseMaxBodySize(flags.maxBodySize);
     // Everything local first: the profile, then the request, before any network call.
     const loaded = await loadTarget(rt, ['subscription', 'workspace', 'endpoint']);
+    if (flags.deployment !== undefined) assertName('deployment', flags.deployment);
     const requestPath = flags.request ?? loaded.profile?.lastRequestFile;
     if (!requestPath) {
       throw new CliError(

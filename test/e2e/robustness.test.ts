@@ -223,3 +223,30 @@ describe('request files for invoke', () => {
     expect(app.screen()).toMatch(/0\.\d+/);
   });
 });
+
+describe('invalid names are usage errors (2), not "not found" (5)', () => {
+  it.each([
+    [
+      ['creds', '-p', 'dev', '--endpoint', 'bad_name!'],
+      /'bad_name!' is not a valid endpoint name: only letters, digits and hyphens/,
+    ],
+    [
+      ['creds', '-p', 'dev', '--endpoint', '9lives'],
+      /not a valid endpoint name: must start with a letter/,
+    ],
+    [
+      ['roles', 'check', '-p', 'dev', '--endpoint', 'ab'],
+      /not a valid endpoint name: at least 3 characters/,
+    ],
+    [
+      ['invoke', '-p', 'dev', '--request', SAMPLE, '--deployment', 'blue/../x'],
+      /'blue\/\.\.\/x' is not a valid deployment name/,
+    ],
+  ])('%j', async (args, reason) => {
+    const run = await runCli(args, {env: sbEnv});
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(reason);
+    expect(run.stderr).toMatch(/\n {2}hint: an? (endpoint|deployment) name (has|is) /);
+    expect(run.stderr.trim().split('\n')).toHaveLength(2);
+  });
+});

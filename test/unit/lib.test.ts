@@ -332,3 +332,15 @@ describe('wrapping for the terminal', () => {
     expect(isCommand('Ask an owner')).toBe(false);
   });
 });
+
+describe('deployment names', () => {
+  it('accepts what Resource Manager accepts in a path (v2, blue, my_dep-1) and names the problem otherwise', async () => {
+    const {deploymentNameProblem} = await import('../../source/domain/validate');
+    for (const ok of ['v2', 'blue', 'my_dep-1', '0', 'a'.repeat(255)])
+      expect(deploymentNameProblem(ok)).toBeUndefined();
+    expect(deploymentNameProblem('')).toBe('Enter a name.');
+    expect(deploymentNameProblem('-x')).toMatch(/start with a letter or digit/);
+    expect(deploymentNameProblem('a b/c')).toMatch(/not “ \/”/);
+    expect(deploymentNameProblem('a'.repeat(256))).toMatch(/At most 255/);
+  });
+});
