@@ -15,7 +15,7 @@ import {
   validateRequestText,
   type RequestFileResult,
 } from '../lib/request-file';
-import {explainScoringFailure, type RepeatSummary} from '../domain/scoring';
+import {explainScoringFailure, NO_ANSWER, type RepeatSummary} from '../domain/scoring';
 import {fetchCredential, type FetchedCredential} from './creds';
 import {CliError, ExitCode} from './exit-codes';
 import {oneLine} from './failure';
@@ -180,6 +180,7 @@ export function repeatJson(endpoint: Endpoint, results: InvokeResult[], summary:
       latencyMs: roundMs(r.latencyMs),
       deployment: r.deployment ?? null,
       requestId: r.requestId ?? null,
+      transportError: r.transportError ?? null,
     })),
   };
 }
@@ -245,7 +246,11 @@ export function bodyText(raw: string, pretty: boolean): string {
 
 export function repeatText(endpoint: Endpoint, summary: RepeatSummary, style: Style): string {
   const statuses = Object.entries(summary.statuses)
-    .map(([s, n]) => `${n} × ${isOk(Number(s)) ? style.ok(s) : style.bad(s)}`)
+    .map(([s, n]) =>
+      s === NO_ANSWER
+        ? `${n} × ${style.bad('no answer')}`
+        : `${n} × ${isOk(Number(s)) ? style.ok(s) : style.bad(s)}`,
+    )
     .join(', ');
   return [
     `${summary.count} requests to ${endpoint.endpoint}: ${statuses}`,
@@ -353,12 +358,24 @@ export function runInvoke(flags: InvokeFlags): Promise<void> {
       if (rt.format === 'json') rt.out(jsonDocument(repeatJson(endpoint, results, summary)));
       else if (rt.format === 'env') rt.out(repeatEnv(summary));
       else rt.out(repeatText(endpoint, summary, rt.style));
-      if (failed.length) {
+      const unanswered = failed.filter((r) => r.transportError !== undefined);
+      const answered = failed.filter((r) => r.transportError === undefined);
+      if (unanswered.length) {
         rt.note(
-          `aml-auth: ${failed.length} of ${results.length} requests to ${endpoint.endpoint} answered a non-2xx status`,
+          `aml-auth: ${unanswered.length} of ${results.length} requests to ${endpoint.endpoint} got no answer: ${oneLine(unanswered[0]!.transportError!)}`,
         );
-        reportStatus(rt, endpoint, failed[0]!, input);
+        rt.note(
+          '  hint: the other requests were sent and are in the summary; run again, or check the network',
+        );
       }
+      if (answered.length) {
+        rt.note(
+          `aml-auth: ${answered.length} of ${results.length} requests to ${endpoint.endpoint} answered a non-2xx status`,
+        );
+        reportStatus(rt, endpoint, answered[0]!, input);
+      }
+      // No answer is a failure of the call (1, as for one request); an answer outside 2xx is 6.
+      if (unanswered.length) return ExitCode.failure;
     }
     return failed.length ? ExitCode.endpointError : ExitCode.ok;
   });

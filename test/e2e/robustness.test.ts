@@ -250,3 +250,38 @@ describe('invalid names are usage errors (2), not "not found" (5)', () => {
     expect(run.stderr.trim().split('\n')).toHaveLength(2);
   });
 });
+
+describe('invoke --repeat survives a transport error', () => {
+  it('a dropped connection is one failed request in the summary; the run goes on (exit 1)', async () => {
+    sandbox.setFaults('scoring:drop:next=1');
+    try {
+      const text = await runCli(['invoke', '-p', 'dev', '--request', SAMPLE, '--repeat', '5'], {
+        env: sbEnv,
+      });
+      expect(text.stdout).toMatch(
+        /^5 requests to churn-scorer: (4 × 200, 1 × no answer|1 × no answer, 4 × 200)/,
+      );
+      expect(text.stderr).toMatch(/^aml-auth: 1 of 5 requests to churn-scorer got no answer: /);
+      expect(text.stderr).not.toMatch(/at .*\.js:\d+/);
+      expect(text.code).toBe(1);
+
+      sandbox.setFaults('scoring:drop:next=2');
+      const json = await runCli(
+        ['invoke', '-p', 'dev', '--request', SAMPLE, '--repeat', '4', '-o', 'json'],
+        {env: sbEnv},
+      );
+      expect(json.code).toBe(1);
+      const doc = JSON.parse(json.stdout) as {
+        count: number;
+        statuses: Record<string, number>;
+        requests: {status: number; transportError: string | null}[];
+      };
+      expect(doc.count).toBe(4);
+      expect(doc.statuses).toEqual({200: 2, error: 2});
+      expect(doc.requests.filter((r) => r.transportError !== null)).toHaveLength(2);
+      expect(doc.requests.filter((r) => r.status === 200)).toHaveLength(2);
+    } finally {
+      sandbox.setFaults('');
+    }
+  });
+});

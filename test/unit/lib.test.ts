@@ -344,3 +344,17 @@ describe('deployment names', () => {
     expect(deploymentNameProblem('a'.repeat(256))).toMatch(/At most 255/);
   });
 });
+
+describe('summaries with requests that got no answer', () => {
+  it('count them under "error" and leave them out of latencies and deployment shares', () => {
+    const s = summarize([
+      {status: 200, latencyMs: 10, deployment: 'blue'},
+      {status: 0, latencyMs: 5000, transportError: 'Connection reset'},
+      {status: 200, latencyMs: 30, deployment: 'blue'},
+    ]);
+    expect(s.count).toBe(3);
+    expect(s.statuses).toEqual({200: 2, error: 1});
+    expect(s.p95Ms).toBe(30);
+    expect(s.deployments).toEqual([{name: 'blue', count: 2, share: 1}]);
+  });
+});
