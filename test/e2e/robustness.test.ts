@@ -285,3 +285,16 @@ describe('invoke --repeat survives a transport error', () => {
     }
   });
 });
+
+describe('--debug', () => {
+  it('logs the SDK requests without the CA bundle (a count instead), secrets still redacted', async () => {
+    const run = await runCli(['creds', '-p', 'dev', '--debug'], {env: sbEnv});
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^azure:core-rest-pipeline:info Request: /m);
+    expect(run.stderr).not.toContain('BEGIN CERTIFICATE');
+    expect(run.stderr).toMatch(/"ca": "\[\d+ certificates\]"/);
+    expect(run.stderr).not.toContain(sbEnv.AZURE_CLIENT_SECRET!);
+    // ~980 lines with the bundle (150 certificates per request), ~160 without.
+    expect(run.stderr.split('\n').length).toBeLessThan(400);
+  });
+});
