@@ -3,7 +3,7 @@
  * other Services calls. They hold no client of their own, so createServices and a fake Services
  * for tests get the same workflows from the same code.
  */
-import {ServiceError} from './errors';
+import {ServiceError, toAppError} from './errors';
 import {summarize} from '../domain/scoring';
 import {
   WORKSPACE_AMBIGUOUS,
@@ -121,7 +121,23 @@ export function workflows(base: WorkflowBase): WorkflowServices {
       const results: InvokeResult[] = [];
       onProgress(0, count);
       for (let i = 0; i < count; i++) {
-        results.push(await base.invoke(request, signal));
+        const started = performance.now();
+        try {
+          results.push(await base.invoke(request, signal));
+        } catch (err) {
+          // One request is the whole run: its failure is the answer. In a run of many, one lost
+          // connection is one failed request in the summary, not the end of the run.
+          if (count === 1 || signal?.aborted) throw err;
+          const app = toAppError(err, {operation: 'score the endpoint'});
+          if (app.kind === 'cancelled' || app.kind === 'auth' || app.kind === 'invalid') throw err;
+          results.push({
+            status: 0,
+            latencyMs: performance.now() - started,
+            body: '',
+            headers: {},
+            transportError: `${app.title}: ${app.detail}`,
+          });
+        }
         onProgress(i + 1, count);
       }
       return {results, summary: summarize(results)};

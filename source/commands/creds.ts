@@ -3,6 +3,7 @@
  * an Azure ML token (aml_token) or an Entra token for the ML audience (aad_token). The one command
  * that prints a secret on stdout; `--copy` puts it on the clipboard and prints only a confirmation.
  */
+import {visible} from '../lib/visible';
 import type {Endpoint, ScoringCredential} from '../domain/types';
 import type {FetchedCredential, KeyChoice, Services} from '../domain/services';
 import {CliError, ExitCode} from './exit-codes';
@@ -120,18 +121,22 @@ export function credsText(
     return `${style.ok('✓')} Copied ${what} of ${endpoint.endpoint} to the clipboard (${channel})${expiry}.\n`;
   }
   const pairs: [string, string][] = [
-    ['endpoint', `${endpoint.endpoint} (${endpoint.workspace}, ${endpoint.resourceGroup})`],
+    // What Azure returned is shown, never obeyed (a control character in it is made visible).
+    [
+      'endpoint',
+      visible(`${endpoint.endpoint} (${endpoint.workspace}, ${endpoint.resourceGroup})`),
+    ],
     ['auth mode', endpoint.authMode],
-    ['scoring URI', endpoint.scoringUri ?? '(none yet)'],
+    ['scoring URI', visible(endpoint.scoringUri ?? '(none yet)')],
   ];
   if (c.kind === 'key') {
     if (fetched.keys) {
-      pairs.push(['primary key', fetched.keys.primaryKey]);
-      pairs.push(['secondary key', fetched.keys.secondaryKey]);
+      pairs.push(['primary key', visible(fetched.keys.primaryKey)]);
+      pairs.push(['secondary key', visible(fetched.keys.secondaryKey)]);
     }
     pairs.push(['keys expire', 'never (rotate with regenerate)']);
   } else {
-    pairs.push([KIND_LABEL[c.kind], c.value]);
+    pairs.push([KIND_LABEL[c.kind], visible(c.value)]);
     if (c.expiresOn !== undefined) {
       const expired = c.expiresOn <= now;
       pairs.push(['expires', expired ? style.bad(when(c.expiresOn, now)) : when(c.expiresOn, now)]);

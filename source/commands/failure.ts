@@ -3,6 +3,7 @@
  * code the README documents. Pure: the caller prints it.
  */
 import type {AppError} from '../domain/types';
+import {visible, visibleText} from '../lib/visible';
 import {CliError, ExitCode, type ExitCodeValue} from './exit-codes';
 
 /** AppError.kind → exit code: auth 3, permission 4, notFound 5, invalid 2, cancelled 130, else 1. */
@@ -41,7 +42,11 @@ export function cliErrorFromApp(app: AppError, exitCode = exitCodeForKind(app.ki
 /** Collapses whitespace so a reason stays on one line. */
 export const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
-/** How a command prints a failure on stderr: `aml-auth: reason` then `  hint: …` lines. */
+/**
+ * How a command prints a failure on stderr: `aml-auth: reason` then `  hint: …` lines. Reasons
+ * quote outside text (names, server words): control characters are shown, never sent raw.
+ */
 export function formatFailure(err: CliError): string {
-  return `aml-auth: ${err.message}\n${err.hint ? `  hint: ${err.hint}\n` : ''}`;
+  const hint = err.hint ? `  hint: ${visibleText(err.hint)}\n` : '';
+  return `aml-auth: ${visible(err.message)}\n${hint}`;
 }

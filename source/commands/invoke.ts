@@ -6,19 +6,48 @@
 import {resourceOfScope} from '../domain/scopes';
 import {decodeJwt} from '../domain/token';
 import type {Endpoint, InvokeResult} from '../domain/types';
-import {readRequestFile, validateRequestText, type RequestFileResult} from '../lib/request-file';
-import {explainScoringFailure, type RepeatSummary} from '../domain/scoring';
+import {visible, visibleText} from '../lib/visible';
+import {
+  formatSize,
+  MAX_PAYLOAD_BYTES,
+  parseSize,
+  readRequestFile,
+  validateRequestText,
+  type RequestFileResult,
+} from '../lib/request-file';
+import {explainScoringFailure, NO_ANSWER, type RepeatSummary} from '../domain/scoring';
 import {fetchCredential, type FetchedCredential} from './creds';
 import {CliError, ExitCode} from './exit-codes';
 import {oneLine} from './failure';
 import {envLines, jsonDocument, roundMs, table, type Style} from './output';
-import {loadTarget, openEndpoint, runCommand, type CommonFlags, type Runtime} from './runtime';
+import {
+  assertName,
+  loadTarget,
+  openEndpoint,
+  runCommand,
+  type CommonFlags,
+  type Runtime,
+} from './runtime';
 
 export interface InvokeFlags extends CommonFlags {
   request?: string;
   deployment?: string;
   repeat?: string;
   include?: boolean;
+  maxBodySize?: string;
+}
+
+/** `--max-body-size`: bytes, or a size with a unit (KB, MB, GB; 1 MB = 1024 KB). */
+export function parseMaxBodySize(value: string | undefined): number {
+  if (value === undefined) return MAX_PAYLOAD_BYTES;
+  const bytes = parseSize(value);
+  if (bytes === undefined)
+    throw new CliError(
+      `--max-body-size '${value}' is not a size`,
+      ExitCode.usage,
+      `use bytes or a size with a unit, e.g. 4MB or 500KB (the default is ${formatSize(MAX_PAYLOAD_BYTES)})`,
+    );
+  return bytes;
 }
 
 export const MAX_REPEAT = 1000;
@@ -36,20 +65,37 @@ export function parseRepeat(value: string | undefined): number {
   return n;
 }
 
-async function readStdin(): Promise<string> {
+/** stdin as text, reading no more than `limit` bytes past which the body is refused anyway. */
+async function readStdin(limit: number): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let bytes = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+    if (bytes > limit) break;
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 
 /**
  * Reads and checks the request (file or `-` for stdin): exit 2 on any problem, before the network.
  * A JSON error always names its line and column (Node 20's JSON.parse does not always say).
+ * `-` on a terminal says, on stderr, that it is waiting for the request (and how to end it).
  */
-export async function loadRequest(source: string): Promise<RequestFileResult & {ok: true}> {
+export async function loadRequest(
+  source: string,
+  maxBytes = MAX_PAYLOAD_BYTES,
+): Promise<RequestFileResult & {ok: true}> {
   const label = source === '-' ? 'the request on stdin' : source;
+  if (source === '-' && process.stdin.isTTY) {
+    process.stderr.write(
+      'aml-auth: type or paste the JSON request, then press Ctrl-D on a new line (Ctrl-C cancels)\n',
+    );
+  }
   const checked: RequestFileResult =
-    source === '-' ? validateRequestText(await readStdin(), label) : await readRequestFile(source);
+    source === '-'
+      ? validateRequestText(await readStdin(maxBytes + 3), label, {maxBytes})
+      : await readRequestFile(source, {maxBytes});
   if (checked.ok) return checked;
   throw new CliError(checked.problem, ExitCode.usage, checked.hint);
 }
@@ -134,6 +180,7 @@ export function repeatJson(endpoint: Endpoint, results: InvokeResult[], summary:
       latencyMs: roundMs(r.latencyMs),
       deployment: r.deployment ?? null,
       requestId: r.requestId ?? null,
+      transportError: r.transportError ?? null,
     })),
   };
 }
@@ -176,21 +223,34 @@ export function includeHeader(result: InvokeResult): string {
   if (result.modelError?.reason) lines.push(`model-error-reason: ${result.modelError.reason}`);
   if (result.retryAfterSeconds !== undefined)
     lines.push(`retry-after: ${result.retryAfterSeconds}`);
-  return `${lines.join('\n')}\n\n`;
+  return `${lines.map(visible).join('\n')}\n\n`;
 }
 
-/** The body for people: pretty JSON on a terminal, as received otherwise. */
-export function bodyText(body: string, pretty: boolean): string {
+/**
+ * The body for people: pretty JSON on a terminal, as received otherwise — except control
+ * characters other than newlines and tabs, shown visibly (`\x1b`): the body is the server's text.
+ * `-o json` carries it exactly, as a JSON string.
+ */
+export function bodyText(raw: string, pretty: boolean): string {
   if (pretty) {
-    const parsed = parseJson(body);
-    if (parsed !== null) return `${JSON.stringify(parsed, null, 2)}\n`;
+    const parsed = parseJson(raw);
+    try {
+      if (parsed !== null) return `${visibleText(JSON.stringify(parsed, null, 2))}\n`;
+    } catch {
+      // nested too deeply to pretty-print (RangeError): shown as received
+    }
   }
+  const body = visibleText(raw);
   return body.endsWith('\n') || body === '' ? body : `${body}\n`;
 }
 
 export function repeatText(endpoint: Endpoint, summary: RepeatSummary, style: Style): string {
   const statuses = Object.entries(summary.statuses)
-    .map(([s, n]) => `${n} × ${isOk(Number(s)) ? style.ok(s) : style.bad(s)}`)
+    .map(([s, n]) =>
+      s === NO_ANSWER
+        ? `${n} × ${style.bad('no answer')}`
+        : `${n} × ${isOk(Number(s)) ? style.ok(s) : style.bad(s)}`,
+    )
     .join(', ');
   return [
     `${summary.count} requests to ${endpoint.endpoint}: ${statuses}`,
@@ -223,8 +283,10 @@ function reportStatus(rt: Runtime, endpoint: Endpoint, result: InvokeResult, inp
 export function runInvoke(flags: InvokeFlags): Promise<void> {
   return runCommand(flags, async (rt) => {
     const repeat = parseRepeat(flags.repeat);
+    const maxBytes = parseMaxBodySize(flags.maxBodySize);
     // Everything local first: the profile, then the request, before any network call.
     const loaded = await loadTarget(rt, ['subscription', 'workspace', 'endpoint']);
+    if (flags.deployment !== undefined) assertName('deployment', flags.deployment);
     const requestPath = flags.request ?? loaded.profile?.lastRequestFile;
     if (!requestPath) {
       throw new CliError(
@@ -233,8 +295,7 @@ export function runInvoke(flags: InvokeFlags): Promise<void> {
         'e.g. aml-auth invoke -p NAME --request assets/sample-request.json',
       );
     }
-    const request = await loadRequest(requestPath);
-    if (request.warning) rt.warn(request.warning);
+    const request = await loadRequest(requestPath, maxBytes);
 
     const resolved = await openEndpoint(rt, loaded);
     const {endpoint, services} = resolved;
@@ -297,12 +358,24 @@ export function runInvoke(flags: InvokeFlags): Promise<void> {
       if (rt.format === 'json') rt.out(jsonDocument(repeatJson(endpoint, results, summary)));
       else if (rt.format === 'env') rt.out(repeatEnv(summary));
       else rt.out(repeatText(endpoint, summary, rt.style));
-      if (failed.length) {
+      const unanswered = failed.filter((r) => r.transportError !== undefined);
+      const answered = failed.filter((r) => r.transportError === undefined);
+      if (unanswered.length) {
         rt.note(
-          `aml-auth: ${failed.length} of ${results.length} requests to ${endpoint.endpoint} answered a non-2xx status`,
+          `aml-auth: ${unanswered.length} of ${results.length} requests to ${endpoint.endpoint} got no answer: ${oneLine(unanswered[0]!.transportError!)}`,
         );
-        reportStatus(rt, endpoint, failed[0]!, input);
+        rt.note(
+          '  hint: the other requests were sent and are in the summary; run again, or check the network',
+        );
       }
+      if (answered.length) {
+        rt.note(
+          `aml-auth: ${answered.length} of ${results.length} requests to ${endpoint.endpoint} answered a non-2xx status`,
+        );
+        reportStatus(rt, endpoint, answered[0]!, input);
+      }
+      // No answer is a failure of the call (1, as for one request); an answer outside 2xx is 6.
+      if (unanswered.length) return ExitCode.failure;
     }
     return failed.length ? ExitCode.endpointError : ExitCode.ok;
   });

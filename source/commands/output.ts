@@ -4,6 +4,7 @@
  * Pure: nothing here writes anywhere.
  */
 import {shellQuote} from '../lib/shell';
+import {visible} from '../lib/visible';
 
 export {shellQuote};
 
@@ -34,7 +35,9 @@ export function envLines(vars: Record<string, EnvValue>): string {
 
 /** The JSON document of a command: two-space indented, one trailing newline. */
 export function jsonDocument(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
+  // JSON.stringify escapes C0 controls but leaves DEL and C1 (U+009B is CSI) raw: escaped too,
+  // the same JSON value, so a document on a terminal cannot drive it.
+  return `${JSON.stringify(value, null, 2).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
 }
 
 /** Epoch seconds of an epoch-milliseconds time (the unit JWT `exp` and Azure ML use). */
@@ -105,8 +108,12 @@ export function rows(pairs: [string, string][], indent = '  '): string {
   return pairs.map(([label, value]) => `${indent}${label.padEnd(width)}  ${value}`).join('\n');
 }
 
-/** A plain table with a header row; columns padded to the widest cell (no colour inside). */
-export function table(header: string[], body: string[][]): string {
+/**
+ * A plain table with a header row; columns padded to the widest cell (no colour inside). Cells
+ * are often names from a service: control characters in them are shown, not sent.
+ */
+export function table(header: string[], rawBody: string[][]): string {
+  const body = rawBody.map((row) => row.map(visible));
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells

@@ -130,7 +130,11 @@ export function registerCommands(program: Command): void {
     .option('--request <file|->', "JSON request file, or - for stdin (default: the profile's last)")
     .option('--deployment <name>', 'send to one deployment (azureml-model-deployment header)')
     .option('--repeat <n>', 'send N times; print latency p50/p95 and the share per deployment')
-    .option('--include', 'print status, latency, deployment and request ID before the body');
+    .option('--include', 'print status, latency, deployment and request ID before the body')
+    .option(
+      '--max-body-size <size>',
+      'refuse a request larger than this before sending (default 1.5MB, the service limit)',
+    );
   addTargetOptions(invoke);
   addOutputOptions(invoke);
   invoke
@@ -143,7 +147,7 @@ export function registerCommands(program: Command): void {
   $ aml-auth invoke -p dev --request assets/sample-request.json --deployment green
   $ aml-auth invoke -p dev --request assets/sample-request.json --repeat 20`,
         [
-          'The request is checked (exists, readable, valid JSON with line and column, 1.5 MB) before\nanything is sent. A non-2xx answer still prints its body on stdout; the status and the\nlikely cause go to stderr, and the exit code is 6.',
+          'The request is checked before anything is sent: it exists and is readable, is valid JSON\n(errors name line and column), is at most 1000 levels deep and at most 1.5 MB (the service\nlimit; --max-body-size 4MB for an endpoint with another). A UTF-8 BOM is dropped. With\n--request - on a terminal, type the request and end it with Ctrl-D. A non-2xx answer still\nprints its body on stdout; the status and the likely cause go to stderr, and the exit code is 6.',
           OUTPUT_HELP,
           SIGN_IN_HELP,
         ],

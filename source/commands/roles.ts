@@ -3,6 +3,7 @@
  * `--principal OBJECT_ID` — as a checklist (text), a document (json) or exports (env). Exits 4 when
  * a permission the endpoint's auth mode requires is missing.
  */
+import {visible} from '../lib/visible';
 import {toAppError} from '../azure/errors';
 import type {AuthMode, Endpoint, Identity, PrincipalRef, PrincipalType} from '../domain/types';
 import {preflight, type CheckItem} from '../domain/permissions';
@@ -91,13 +92,17 @@ export function preflightReport(
 }
 
 export function preflightText(report: PreflightReport, style: Style): string {
-  const who = report.principal.name
-    ? `${report.principal.name} (${report.principal.type} ${report.principal.objectId})`
-    : `${report.principal.type} ${report.principal.objectId}`;
+  const who = visible(
+    report.principal.name
+      ? `${report.principal.name} (${report.principal.type} ${report.principal.objectId})`
+      : `${report.principal.type} ${report.principal.objectId}`,
+  );
   const width = Math.max(...report.checks.map((c) => c.label.length));
   const lines = [
     `Permission preflight for ${who}`,
-    `on ${report.endpoint.name} (${report.endpoint.authMode}) in ${report.endpoint.workspace}`,
+    visible(
+      `on ${report.endpoint.name} (${report.endpoint.authMode}) in ${report.endpoint.workspace}`,
+    ),
     '',
     ...report.checks.map((c) => {
       const mark = c.ok ? style.ok('✓') : c.need === 'required' ? style.bad('✗') : style.warn('✗');

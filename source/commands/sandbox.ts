@@ -97,7 +97,7 @@ export function describeSandbox(s: RunningSandbox): string {
   return lines.join('\n');
 }
 
-/** Runs until SIGINT/SIGTERM, then shuts down cleanly. */
+/** Runs until SIGINT/SIGTERM/SIGHUP, then shuts down cleanly (its folder removed). */
 export async function runSandboxCommand(opts: SandboxCommandOptions): Promise<void> {
   const sandbox = await startSandboxFromCli(sandboxOptions(opts));
   if (opts.json) process.stdout.write(JSON.stringify(sandbox.descriptor) + '\n');
@@ -106,10 +106,12 @@ export async function runSandboxCommand(opts: SandboxCommandOptions): Promise<vo
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      process.off('SIGHUP', stop);
       void sandbox.stop().then(resolve);
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    process.on('SIGHUP', stop);
   });
   if (!opts.json) process.stderr.write('sandbox stopped\n');
 }

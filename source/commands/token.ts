@@ -8,6 +8,7 @@ import {resourceOfScope} from '../domain/scopes';
 import {audienceMatches, inspectToken, type TokenInspection} from '../domain/token';
 import type {CloudConfig} from '../domain/types';
 import {localTime, relative} from '../lib/time';
+import {visible, visibleText} from '../lib/visible';
 import {CliError, ExitCode} from './exit-codes';
 import {envLines, jsonDocument, rows, timePair, type Style} from './output';
 import {loadTarget, registerSecret, runCommand, type CommonFlags} from './runtime';
@@ -110,7 +111,8 @@ const at = (iso: string | null, now: number) =>
   iso === null ? '—' : `${localTime(Date.parse(iso), now)} (${relative(Date.parse(iso), now)})`;
 
 export function inspectText(r: InspectReport, now: number, style: Style): string {
-  const aud = Array.isArray(r.audience) ? r.audience.join(', ') : (r.audience ?? '(none)');
+  // Every claim is the token author's text: control characters are shown, never obeyed.
+  const aud = visible(Array.isArray(r.audience) ? r.audience.join(', ') : (r.audience ?? '(none)'));
   const audNote =
     r.audienceOk === null
       ? r.detectedUse
@@ -120,10 +122,11 @@ export function inspectText(r: InspectReport, now: number, style: Style): string
         ? style.ok(`✓ right for ${r.intendedUse}`)
         : style.bad(`✗ wrong for ${r.intendedUse}: needs ${r.expectedAudience}`);
   const who = r.identity;
-  const alg = typeof r.header.alg === 'string' ? r.header.alg : '?';
+  const alg = typeof r.header.alg === 'string' ? visible(r.header.alg) : '?';
+  const kid = typeof r.header.kid === 'string' ? `, key ${visible(r.header.kid)}` : '';
   const pairs: [string, string][] = [
     ['audience', `${aud} ${audNote}`],
-    ['issuer', typeof r.claims.iss === 'string' ? r.claims.iss : '—'],
+    ['issuer', typeof r.claims.iss === 'string' ? visible(r.claims.iss) : '—'],
     [
       'identity',
       `${who.kind} ${who.name}${who.objectId && who.objectId !== who.name ? ` (object ID ${who.objectId})` : ''}`,
@@ -133,16 +136,16 @@ export function inspectText(r: InspectReport, now: number, style: Style): string
     ['not before', at(r.notBefore, now)],
     ['expires', r.expired ? style.bad(`${at(r.expiresOn, now)} — expired`) : at(r.expiresOn, now)],
   ];
-  if (r.scopes.length) pairs.push(['scopes', r.scopes.join(' ')]);
-  if (r.roles.length) pairs.push(['roles', r.roles.join(' ')]);
+  if (r.scopes.length) pairs.push(['scopes', visible(r.scopes.join(' '))]);
+  if (r.roles.length) pairs.push(['roles', visible(r.roles.join(' '))]);
   return [
-    `JWT (${alg}${typeof r.header.kid === 'string' ? `, key ${r.header.kid}` : ''}; signature not verified)`,
+    `JWT (${alg}${kid}; signature not verified)`,
     rows(pairs),
     '',
     'header:',
-    JSON.stringify(r.header, null, 2),
+    visibleText(JSON.stringify(r.header, null, 2)),
     'claims:',
-    JSON.stringify(r.claims, null, 2),
+    visibleText(JSON.stringify(r.claims, null, 2)),
     '',
   ].join('\n');
 }
@@ -210,7 +213,7 @@ export function runTokenInspect(
 
     if (use && report.audienceOk === false) {
       rt.note(
-        `aml-auth: wrong audience for ${use}: the token is for ${Array.isArray(report.audience) ? report.audience.join(', ') : (report.audience ?? 'no audience')}, ${use} needs ${report.expectedAudience}`,
+        `aml-auth: wrong audience for ${use}: the token is for ${visible(Array.isArray(report.audience) ? report.audience.join(', ') : (report.audience ?? 'no audience'))}, ${use} needs ${report.expectedAudience}`,
       );
       rt.note(
         use === 'scoring'

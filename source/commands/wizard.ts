@@ -1,4 +1,5 @@
 import {existsSync} from 'node:fs';
+import {constants} from 'node:os';
 import {dirname, join, relative} from 'node:path';
 import type {TokenCacheMode} from '../domain/types';
 import {CliError, ExitCode} from './exit-codes';
@@ -13,6 +14,44 @@ function sampleRequestPath(): string | undefined {
   if (!found) return undefined;
   const rel = relative(process.cwd(), found);
   return rel.startsWith('..') ? found : rel;
+}
+
+const EXIT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** The terminal went away: reads and writes on it fail with these. */
+const GONE = new Set(['EIO', 'EPIPE', 'ENOTCONN', 'EBADF', 'ERR_STREAM_DESTROYED']);
+
+/**
+ * While the wizard runs: a signal (SIGINT, SIGTERM, SIGHUP — a closed terminal sends the last)
+ * or a terminal that is gone (EIO on stdin/stdout) ends the process at once and quietly, after
+ * `cleanup` (the sandbox's folder, with its client secrets and admin token). Exit 128 + signal
+ * number; 129 (as SIGHUP) for a terminal that is gone. Returns the function that uninstalls it.
+ */
+function exitCleanlyOnSignals(cleanup: () => void): () => void {
+  let done = false;
+  const leave = (code: number) => {
+    if (!done) {
+      done = true;
+      try {
+        cleanup();
+      } catch {
+        // nothing more can be done on the way out
+      }
+    }
+    process.exit(code);
+  };
+  const onSignal = (signal: NodeJS.Signals) => leave(128 + (constants.signals[signal] ?? 1));
+  const onStreamError = (err: NodeJS.ErrnoException) => {
+    if (GONE.has(err.code ?? '')) leave(128 + constants.signals.SIGHUP);
+    else throw err;
+  };
+  for (const s of EXIT_SIGNALS) process.on(s, onSignal);
+  process.stdin.on('error', onStreamError);
+  process.stdout.on('error', onStreamError);
+  return () => {
+    for (const s of EXIT_SIGNALS) process.off(s, onSignal);
+    process.stdin.off('error', onStreamError);
+    process.stdout.off('error', onStreamError);
+  };
 }
 
 export interface WizardOptions {
@@ -68,6 +107,7 @@ export async function openWizard(opts: WizardOptions): Promise<void> {
     ]);
 
   let stopSandbox: (() => Promise<void>) | undefined;
+  let removeSandboxFiles = () => {};
   let cloudRef: string;
   let cloudArg: string | undefined;
   let banner: string | undefined;
@@ -76,6 +116,7 @@ export async function openWizard(opts: WizardOptions): Promise<void> {
     const user = opts.sandboxUser ?? 'owner';
     const sandbox = await startSandboxFromCli({autoApprove: user});
     stopSandbox = () => sandbox.stop();
+    removeSandboxFiles = () => sandbox.removeFilesSync();
     cloudArg = sandbox.descriptor.cloudFile;
     cloudRef = 'sandbox';
     banner = `Sandbox cloud at ${sandbox.url} — not Azure. Device codes are approved as ${user} after ~1 s unless you open the sign-in page first.`;
@@ -83,6 +124,7 @@ export async function openWizard(opts: WizardOptions): Promise<void> {
     cloudArg = opts.cloud;
     cloudRef = opts.cloud ?? 'AzureCloud';
   }
+  const uninstall = exitCleanlyOnSignals(() => removeSandboxFiles());
   try {
     let cloud;
     try {
@@ -103,6 +145,7 @@ export async function openWizard(opts: WizardOptions): Promise<void> {
       notices.push(
         `${opened.recovered.reason} It was moved to ${opened.recovered.backupPath}; starting with no profiles.`,
       );
+    if (opened.quarantined) notices.push(opened.quarantined.reason);
     if (opened.migrated)
       notices.push(
         `Profiles were upgraded from version ${opened.migrated.from} to ${opened.migrated.to}; the old file is at ${opened.migrated.backupPath}.`,
@@ -119,6 +162,7 @@ export async function openWizard(opts: WizardOptions): Promise<void> {
     });
     if (outcome === 'interrupted') process.exitCode = ExitCode.interrupted;
   } finally {
+    uninstall();
     await stopSandbox?.();
   }
 }

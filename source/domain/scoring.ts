@@ -1,4 +1,5 @@
 import {shellQuote} from '../lib/shell';
+import {visible} from '../lib/visible';
 import type {AuthMode, InvokeResult} from './types';
 
 /** p50 / p95 by the nearest-rank method, in the units given. */
@@ -18,28 +19,38 @@ export interface RepeatSummary {
   statuses: Record<string, number>;
 }
 
+/** The `statuses` key of requests that got no answer (transport failures). */
+export const NO_ANSWER = 'error';
+
+/**
+ * Counts per status and deployment, and latency percentiles of the answers. A request that got no
+ * answer (`transportError`) counts under `statuses.error` and in no latency.
+ */
 export function summarize(
-  results: Pick<InvokeResult, 'latencyMs' | 'deployment' | 'status'>[],
+  results: Pick<InvokeResult, 'latencyMs' | 'deployment' | 'status' | 'transportError'>[],
 ): RepeatSummary {
   const counts = new Map<string, number>();
   const statuses: Record<string, number> = {};
   for (const r of results) {
+    const key = r.transportError !== undefined ? NO_ANSWER : String(r.status);
+    statuses[key] = (statuses[key] ?? 0) + 1;
+    if (r.transportError !== undefined) continue;
     const name = r.deployment || '(none)';
     counts.set(name, (counts.get(name) ?? 0) + 1);
-    statuses[String(r.status)] = (statuses[String(r.status)] ?? 0) + 1;
   }
+  const answered = results.filter((r) => r.transportError === undefined);
   return {
     count: results.length,
     p50Ms: percentile(
-      results.map((r) => r.latencyMs),
+      answered.map((r) => r.latencyMs),
       50,
     ),
     p95Ms: percentile(
-      results.map((r) => r.latencyMs),
+      answered.map((r) => r.latencyMs),
       95,
     ),
     deployments: [...counts.entries()]
-      .map(([name, count]) => ({name, count, share: count / results.length}))
+      .map(([name, count]) => ({name, count, share: count / answered.length}))
       .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)),
     statuses,
   };
@@ -182,7 +193,7 @@ export function explainScoringFailure(
     const me = result.modelError;
     return {
       title: '424: the model returned an error',
-      cause: `The model answered ${me?.statusCode ?? 'a non-200 status'}${me?.reason ? ` (${me.reason})` : ''}.`,
+      cause: `The model answered ${me?.statusCode ?? 'a non-200 status'}${me?.reason ? ` (${visible(me.reason)})` : ''}.`,
       next: [
         'Check that the request matches the model’s input (the response body says what was wrong).',
       ],
@@ -208,7 +219,7 @@ export function explainScoringFailure(
   }
   return {
     title: `${status}: the endpoint refused the request`,
-    cause: result.body.slice(0, 200),
+    cause: visible(result.body.slice(0, 200)),
     next: [],
   };
 }

@@ -183,6 +183,8 @@ export interface WorkflowServices {
   /**
    * Sends the request `count` times, one after another, and summarises the answers. `onProgress`
    * is called with done = 0 before the first request and after each one (done = 1…count).
+   * With count > 1 a request that gets no answer (a transport failure) is a result with status 0
+   * and `transportError`, and the run goes on; a single request rejects as `invoke` does.
    */
   invokeRepeated(
     request: InvokeRequest,

@@ -2,6 +2,7 @@
  * Local JWT decoding, like jwt.ms: header and claims, no signature verification (the token's
  * audience verifies it, not us). Never logs or returns the token itself.
  */
+import {visible} from '../lib/visible';
 import {resourceOfScope} from './scopes';
 import type {Identity} from './types';
 
@@ -75,6 +76,11 @@ export function decodeJwt(token: string): DecodedJwt {
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+/** A claim shown as a name: a crafted token's control characters are made visible. */
+const shown = (v: unknown): string | undefined => {
+  const s = str(v);
+  return s === undefined ? undefined : visible(s);
+};
 
 /**
  * Who a token speaks for. Users: `upn`, `preferred_username` or `unique_name`; applications:
@@ -82,24 +88,24 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v 
  */
 export function identityFromClaims(claims: JwtClaims): Identity {
   const userName =
-    str(claims.upn) ??
-    str(claims.preferred_username) ??
-    str(claims.unique_name) ??
-    str(claims.email);
-  const appId = str(claims.appid) ?? str(claims.azp);
-  const idtyp = str(claims.idtyp)?.toLowerCase();
-  const isUser = idtyp ? idtyp === 'user' : Boolean(userName || str(claims.scp));
+    shown(claims.upn) ??
+    shown(claims.preferred_username) ??
+    shown(claims.unique_name) ??
+    shown(claims.email);
+  const appId = shown(claims.appid) ?? shown(claims.azp);
+  const idtyp = shown(claims.idtyp)?.toLowerCase();
+  const isUser = idtyp ? idtyp === 'user' : Boolean(userName || shown(claims.scp));
   const base = {
-    objectId: str(claims.oid) ?? str(claims.sub) ?? '',
-    tenantId: str(claims.tid) ?? '',
+    objectId: shown(claims.oid) ?? shown(claims.sub) ?? '',
+    tenantId: shown(claims.tid) ?? '',
     ...(appId ? {appId} : {}),
   };
   if (isUser) {
-    const name = userName ?? str(claims.name) ?? base.objectId;
-    const displayName = str(claims.name);
+    const name = userName ?? shown(claims.name) ?? base.objectId;
+    const displayName = shown(claims.name);
     return {kind: 'user', name, ...(displayName ? {displayName} : {}), ...base};
   }
-  const mirid = str(claims.xms_mirid);
+  const mirid = shown(claims.xms_mirid);
   if (mirid) {
     return {
       kind: 'managedIdentity',

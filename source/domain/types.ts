@@ -298,4 +298,9 @@ export interface InvokeResult {
   retryAfterSeconds?: number;
   /** From `WWW-Authenticate` on 401: the server's reason. */
   authError?: string;
+  /**
+   * Set when no answer came (a dropped connection, a refused one, a TLS failure) during a repeated
+   * run: the failure in one line. `status` is then 0 and the run went on.
+   */
+  transportError?: string;
 }

@@ -108,3 +108,29 @@ export function describeJsonError(text: string): string | undefined {
   const {line, column} = lineColumn(text, error.offset);
   return `line ${line}, column ${column}: expected ${error.expected}`;
 }
+
+/** Deeper than this, a request is refused before it is parsed (V8 and our scanner recurse). */
+export const MAX_JSON_DEPTH = 1000;
+
+/**
+ * Where `[`/`{` nesting first goes deeper than `limit`, scanning without recursion (strings
+ * skipped), or undefined when it never does. Safe on any input, however deep.
+ */
+export function nestingTooDeep(text: string, limit = MAX_JSON_DEPTH): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // a string: skip to its closing quote
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) {
+        if (text.charCodeAt(i) === 0x5c) i++;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      depth += 1;
+      if (depth > limit) return i;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth -= 1;
+    }
+  }
+  return undefined;
+}

@@ -8,6 +8,8 @@ export type {
   OpenedProfileStore,
   OpenProfileStoreOptions,
   ProfileStore,
+  QuarantinedProfile,
+  QuarantinedProfiles,
   RecoveredFile,
 } from './store';
 export {configDir, configPath, CONFIG_DIR_ENV, platformConfigDir} from './location';

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import {join} from 'node:path';
 import Conf, {type Options as ConfOptions} from 'conf';
+import {Ajv2020} from 'ajv/dist/2020.js';
+import ajvFormatsModule from 'ajv-formats';
 import {ProfileError} from './errors';
+import {withLock} from './lock';
 import {CONFIG_NAME, configDir, type LocationOptions} from './location';
 import {migrate, schemaVersionOf} from './migrations';
 import {
@@ -9,6 +12,8 @@ import {
   CURRENT_SCHEMA_VERSION,
   fileProperties,
   fileRootSchema,
+  PROFILE_NAME_PATTERN,
+  profileSchema,
 } from './schema';
 import {findSecrets} from './secrets';
 import type {Profile, ProfileFile, ProfileInput} from './types';
@@ -35,12 +40,32 @@ export interface MigratedFile {
   backupPath: string;
 }
 
+/** One profile that did not match the schema, set aside so the others stay usable. */
+export interface QuarantinedProfile {
+  name: string;
+  /** What is wrong with it, e.g. `deployment must NOT have fewer than 1 characters`. */
+  problem: string;
+}
+
+/**
+ * Profiles set aside in `<dir>/config.invalid-profiles.json` (now or on an earlier run): reported on
+ * every open while that file holds any, so the user is told each time, not only once.
+ */
+export interface QuarantinedProfiles {
+  /** `<dir>/config.invalid-profiles.json`, each entry with its original content unchanged. */
+  backupPath: string;
+  profiles: QuarantinedProfile[];
+  /** One sentence for the user: which profiles, why, where they are and what to do. */
+  reason: string;
+}
+
 export interface OpenedProfileStore {
   store: ProfileStore;
   /** The profile file, `<dir>/config.json`. */
   path: string;
   recovered?: RecoveredFile;
   migrated?: MigratedFile;
+  quarantined?: QuarantinedProfiles;
 }
 
 export interface ProfileStore {
@@ -184,6 +209,131 @@ function writeMigrationBackup(dir: string, from: number, text: string, at: Date)
   }
 }
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+let entryValidator: ((entry: unknown) => string | undefined) | undefined;
+
+/** What is wrong with one profile entry (at the current schema version), or undefined. */
+function entryProblem(key: string, entry: unknown): string | undefined {
+  if (!PROFILE_NAME_PATTERN.test(key)) return 'the name is not a valid profile name';
+  if (!entryValidator) {
+    const ajv = new Ajv2020({allErrors: true, strict: false});
+    (ajvFormatsModule as unknown as {default: (a: Ajv2020) => void}).default(ajv);
+    const validate = ajv.compile(profileSchema);
+    entryValidator = (value) =>
+      validate(value)
+        ? undefined
+        : (validate.errors ?? [])
+            .map((e) => {
+              const field = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
+              const extra =
+                e.keyword === 'additionalProperties'
+                  ? ` (${String((e.params as {additionalProperty?: unknown}).additionalProperty)})`
+                  : '';
+              return `${field ? `${field} ` : ''}${e.message ?? 'is invalid'}${extra}`;
+            })
+            .filter((problem, i, all) => i < 3 || all.length === 4)
+            .join('; ') + ((validate.errors?.length ?? 0) > 4 ? '; …' : '');
+  }
+  return entryValidator(entry);
+}
+
+export const QUARANTINE_NAME = `${CONFIG_NAME}.invalid-profiles`;
+
+interface QuarantineFile {
+  about: string;
+  profiles: {name: string; problem: string; setAsideAt: string; entry: unknown}[];
+}
+
+const QUARANTINE_ABOUT =
+  'Profiles aml-auth set aside because they do not match the profile schema; the other profiles stay in config.json. Fix one and save it again (the wizard, or edit config.json), then delete it here; delete this file when it is empty to stop the notice.';
+
+function readQuarantine(path: string): QuarantineFile | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const data = JSON.parse(text) as Partial<QuarantineFile>;
+    if (Array.isArray(data.profiles)) return {about: QUARANTINE_ABOUT, profiles: data.profiles};
+  } catch {
+    // hand-edited into something else: still reported, as one unnamed entry
+  }
+  return {
+    about: QUARANTINE_ABOUT,
+    profiles: [
+      {name: '?', problem: 'the file is not readable as a list', setAsideAt: '', entry: null},
+    ],
+  };
+}
+
+function writeAtomic(path: string, text: string): void {
+  const temp = `${path}.tmp-${process.pid}`;
+  try {
+    fs.writeFileSync(temp, text, {mode: 0o600});
+    fs.renameSync(temp, path);
+  } catch (error) {
+    fs.rmSync(temp, {force: true});
+    throw new ProfileError('io', `Cannot write ${path}: ${messageOf(error)}`, {path, cause: error});
+  }
+}
+
+/**
+ * Moves each profile that does not match the schema (after migration) out of the file into the
+ * quarantine file, leaving the rest. A file whose root is
+ * not a store at all is left for the whole-file recovery.
+ */
+function quarantineEntries(file: string, quarantinePath: string, data: unknown, at: Date): void {
+  if (!isPlainObject(data) || !isPlainObject(data.profiles)) return;
+  let migrated: unknown;
+  try {
+    migrated = migrate(data, {now: at});
+  } catch {
+    return;
+  }
+  if (!isPlainObject(migrated) || !isPlainObject(migrated.profiles)) return;
+  const bad: QuarantineFile['profiles'] = [];
+  for (const [name, entry] of Object.entries(migrated.profiles)) {
+    const problem = entryProblem(name, entry);
+    if (problem)
+      bad.push({name, problem, setAsideAt: at.toISOString(), entry: data.profiles[name]});
+  }
+  if (bad.length === 0) return;
+  const existing = readQuarantine(quarantinePath);
+  const record: QuarantineFile = {
+    about: QUARANTINE_ABOUT,
+    profiles: [...(existing?.profiles ?? []), ...bad],
+  };
+  // The backup first: an entry is never only in memory.
+  writeAtomic(quarantinePath, `${JSON.stringify(record, undefined, 2)}\n`);
+  const names = new Set(bad.map((b) => b.name));
+  const kept = {
+    ...data,
+    profiles: Object.fromEntries(Object.entries(data.profiles).filter(([n]) => !names.has(n))),
+  };
+  writeAtomic(file, `${JSON.stringify(kept, undefined, 2)}\n`);
+}
+
+function quarantineNotice(file: string, path: string): QuarantinedProfiles | undefined {
+  const record = readQuarantine(path);
+  if (!record || record.profiles.length === 0) return undefined;
+  const profiles = record.profiles.map((p) => ({
+    name: String(p.name),
+    problem: String(p.problem),
+  }));
+  const names = profiles.map((p) => `"${p.name}"`).join(', ');
+  const problems = profiles.map((p) => `${p.name}: ${p.problem}`).join('; ');
+  const one = profiles.length === 1;
+  return {
+    backupPath: path,
+    profiles,
+    reason: `${one ? 'Profile' : 'Profiles'} ${names} in ${file} ${one ? 'is' : 'are'} invalid (${problems}) and ${one ? 'was' : 'were'} set aside in ${path}; the other profiles work. Fix and save ${one ? 'it' : 'them'} again, then delete ${path}.`,
+  };
+}
+
 function createConf(dir: string, now: () => Date): Conf<ProfileFile> {
   const options: ConfOptions<ProfileFile> = {
     cwd: dir,
@@ -226,6 +376,12 @@ export function openProfileStore(options: OpenProfileStoreOptions = {}): OpenedP
   const {dir, isDefault} = configDir(options);
   const file = join(dir, `${CONFIG_NAME}.json`);
   prepareDir(dir, isDefault);
+  // Recovery, quarantine and migration write the file: under the same lock as every other write.
+  return withLock(`${file}.lock`, () => openLocked(dir, file, now));
+}
+
+function openLocked(dir: string, file: string, now: () => Date): OpenedProfileStore {
+  const quarantinePath = join(dir, `${QUARANTINE_NAME}.json`);
 
   let recovered: RecoveredFile | undefined;
   let original: {version: number; text: string} | undefined;
@@ -240,8 +396,10 @@ export function openProfileStore(options: OpenProfileStoreOptions = {}): OpenedP
     );
   } else if (raw.kind === 'text' && raw.text.trim() !== '') {
     let version: number | undefined;
+    let parsed: unknown;
     try {
-      version = schemaVersionOf(JSON.parse(raw.text));
+      parsed = JSON.parse(raw.text);
+      version = schemaVersionOf(parsed);
     } catch (error) {
       recovered = quarantine(file, dir, 'corrupt-json', messageOf(error), now());
     }
@@ -255,6 +413,8 @@ export function openProfileStore(options: OpenProfileStoreOptions = {}): OpenedP
       }
       original = {version, text: raw.text};
       tightenFile(file);
+      // One invalid profile must not take the others with it: only that entry is set aside.
+      quarantineEntries(file, quarantinePath, parsed, now());
     }
   }
 
@@ -287,11 +447,13 @@ export function openProfileStore(options: OpenProfileStoreOptions = {}): OpenedP
   }
 
   const store = new ConfProfileStore(conf, file, now);
+  const quarantined = quarantineNotice(file, quarantinePath);
   return {
     store,
     path: file,
     ...(recovered ? {recovered} : {}),
     ...(migrated ? {migrated} : {}),
+    ...(quarantined ? {quarantined} : {}),
   };
 }
 
@@ -322,6 +484,7 @@ const byMostRecentUse = (a: Profile, b: Profile): number =>
 class ConfProfileStore implements ProfileStore {
   readonly #conf: Conf<ProfileFile>;
   readonly #now: () => Date;
+  readonly #lock: string;
 
   constructor(
     conf: Conf<ProfileFile>,
@@ -330,6 +493,12 @@ class ConfProfileStore implements ProfileStore {
   ) {
     this.#conf = conf;
     this.#now = now;
+    this.#lock = `${path}.lock`;
+  }
+
+  /** A read-modify-write under the file lock, so a concurrent writer's change is never lost. */
+  #update<T>(fn: (profiles: Map<string, Profile>) => T): T {
+    return withLock(this.#lock, () => fn(this.#read()));
   }
 
   list(): Profile[] {
@@ -361,52 +530,56 @@ class ConfProfileStore implements ProfileStore {
         `Profile "${input.name}" was not saved: signIn.authenticationRecord is not a serialized AuthenticationRecord (JSON object).`,
       );
     }
-    const profiles = this.#read();
-    const existing = profiles.get(input.name);
-    const nowIso = this.#now().toISOString();
-    // A JSON round trip drops `undefined` optionals and leaves only what a file can hold.
-    const profile = JSON.parse(
-      JSON.stringify({
-        ...input,
-        createdAt: existing?.createdAt ?? input.createdAt ?? nowIso,
-        lastUsedAt: input.lastUsedAt ?? nowIso,
-      }),
-    ) as Profile;
-    profiles.set(profile.name, profile);
-    this.#write(profiles, profile.name);
-    return profile;
+    return this.#update((profiles) => {
+      const existing = profiles.get(input.name);
+      const nowIso = this.#now().toISOString();
+      // A JSON round trip drops `undefined` optionals and leaves only what a file can hold.
+      const profile = JSON.parse(
+        JSON.stringify({
+          ...input,
+          createdAt: existing?.createdAt ?? input.createdAt ?? nowIso,
+          lastUsedAt: input.lastUsedAt ?? nowIso,
+        }),
+      ) as Profile;
+      profiles.set(profile.name, profile);
+      this.#write(profiles, profile.name);
+      return profile;
+    });
   }
 
   rename(from: string, to: string): Profile {
-    const profiles = this.#read();
-    const profile = this.#require(profiles, from);
-    if (from === to) return profile;
-    assertValidProfileName(to);
-    if (profiles.has(to)) {
-      throw new ProfileError('exists', `A profile named "${to}" already exists.`);
-    }
-    const renamed = {...profile, name: to};
-    const next = new Map<string, Profile>();
-    for (const [name, value] of profiles)
-      next.set(name === from ? to : name, name === from ? renamed : value);
-    this.#write(next, to);
-    return renamed;
+    return this.#update((profiles) => {
+      const profile = this.#require(profiles, from);
+      if (from === to) return profile;
+      assertValidProfileName(to);
+      if (profiles.has(to)) {
+        throw new ProfileError('exists', `A profile named "${to}" already exists.`);
+      }
+      const renamed = {...profile, name: to};
+      const next = new Map<string, Profile>();
+      for (const [name, value] of profiles)
+        next.set(name === from ? to : name, name === from ? renamed : value);
+      this.#write(next, to);
+      return renamed;
+    });
   }
 
   remove(name: string): Profile {
-    const profiles = this.#read();
-    const profile = this.#require(profiles, name);
-    profiles.delete(name);
-    this.#write(profiles, name);
-    return profile;
+    return this.#update((profiles) => {
+      const profile = this.#require(profiles, name);
+      profiles.delete(name);
+      this.#write(profiles, name);
+      return profile;
+    });
   }
 
   touch(name: string): Profile {
-    const profiles = this.#read();
-    const profile = {...this.#require(profiles, name), lastUsedAt: this.#now().toISOString()};
-    profiles.set(name, profile);
-    this.#write(profiles, name);
-    return profile;
+    return this.#update((profiles) => {
+      const profile = {...this.#require(profiles, name), lastUsedAt: this.#now().toISOString()};
+      profiles.set(name, profile);
+      this.#write(profiles, name);
+      return profile;
+    });
   }
 
   #require(profiles: Map<string, Profile>, name: string): Profile {

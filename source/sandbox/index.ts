@@ -1,4 +1,5 @@
 import {randomBytes} from 'node:crypto';
+import {rmSync} from 'node:fs';
 import {chmod, mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {createServer, type Server} from 'node:https';
 import type {AddressInfo} from 'node:net';
@@ -68,6 +69,12 @@ export interface RunningSandbox extends SandboxAdmin {
   requests(): RequestLogEntry[];
   clearRequests(): void;
   stop(): Promise<void>;
+  /**
+   * Removes the files `stop()` would (the folder it created, or the cloud and CA files),
+   * synchronously: for a process about to exit on a signal, when there is no time to close the
+   * server. The cloud file holds client secrets and the admin token.
+   */
+  removeFilesSync(): void;
 }
 
 const DEFAULT_ENTRA_SECONDS = 3599;
@@ -230,6 +237,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         else await Promise.all([rm(cloudFile, {force: true}), rm(caCertFile, {force: true})]);
       })();
       return stopped;
+    },
+    removeFilesSync() {
+      if (createdDir) rmSync(dir, {recursive: true, force: true});
+      else for (const file of [cloudFile, caCertFile]) rmSync(file, {force: true});
     },
   };
 }

@@ -177,6 +177,21 @@ describe('creds output', () => {
     expect(text).toMatch(/expires\s+\S.*\(in 42m 00s\)/);
   });
 
+  it('text: what Azure returned (scoring URI, keys) is shown with control characters made visible', () => {
+    const text = credsText(
+      endpoint({scoringUri: 'https://h.example/score\u001b]52;c;eA==\u0007'}),
+      {
+        credential: {kind: 'key', value: 'k\u001b[2J', which: 'primary'},
+        keys: {primaryKey: 'k\u001b[2J', secondaryKey: 'other\r'},
+      },
+      NOW,
+      plain,
+    );
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/); // eslint-disable-line no-control-regex
+    expect(text).toContain('https://h.example/score\\x1b]52;c;eA==\\x07');
+    expect(text).toContain('k\\x1b[2J');
+  });
+
   it('text with --copy: only a confirmation, never the value', () => {
     const text = credsText(
       endpoint(),

@@ -124,10 +124,11 @@ describe('request files', () => {
     if (!r.ok) expect(r.problem).toMatch(/req\.json is not valid JSON at line 3, column 1/);
     expect(lineColumn('ab\ncd', 4)).toEqual({line: 2, column: 2});
   });
-  it('warns over 1.5 MB and refuses missing files', async () => {
+  it('refuses a body over 1.5 MB before sending (unless allowed more) and refuses missing files', async () => {
     const big = JSON.stringify({data: 'x'.repeat(1_600_000)});
     const r = validateRequestText(big, 'big.json');
-    expect(r.ok && r.warning).toMatch(/over 1\.5 MB/);
+    expect(r).toMatchObject({ok: false, problem: expect.stringMatching(/over the 1\.5 MB limit/)});
+    expect(validateRequestText(big, 'big.json', {maxBytes: 4 * 1024 * 1024}).ok).toBe(true);
     const missing = await readRequestFile('/nonexistent/req.json');
     expect(missing).toMatchObject({ok: false, problem: '/nonexistent/req.json does not exist'});
     const dir = mkdtempSync(join(tmpdir(), 'req-'));
@@ -329,5 +330,31 @@ describe('wrapping for the terminal', () => {
     expect(commandLines('az login', 60)).toEqual(['az login']);
     expect(isCommand('az role assignment create --x')).toBe(true);
     expect(isCommand('Ask an owner')).toBe(false);
+  });
+});
+
+describe('deployment names', () => {
+  it('accepts what Resource Manager accepts in a path (v2, blue, my_dep-1) and names the problem otherwise', async () => {
+    const {deploymentNameProblem} = await import('../../source/domain/validate');
+    for (const ok of ['v2', 'blue', 'my_dep-1', '0', 'a'.repeat(255)])
+      expect(deploymentNameProblem(ok)).toBeUndefined();
+    expect(deploymentNameProblem('')).toBe('Enter a name.');
+    expect(deploymentNameProblem('-x')).toMatch(/start with a letter or digit/);
+    expect(deploymentNameProblem('a b/c')).toMatch(/not “ \/”/);
+    expect(deploymentNameProblem('a'.repeat(256))).toMatch(/At most 255/);
+  });
+});
+
+describe('summaries with requests that got no answer', () => {
+  it('count them under "error" and leave them out of latencies and deployment shares', () => {
+    const s = summarize([
+      {status: 200, latencyMs: 10, deployment: 'blue'},
+      {status: 0, latencyMs: 5000, transportError: 'Connection reset'},
+      {status: 200, latencyMs: 30, deployment: 'blue'},
+    ]);
+    expect(s.count).toBe(3);
+    expect(s.statuses).toEqual({200: 2, error: 1});
+    expect(s.p95Ms).toBe(30);
+    expect(s.deployments).toEqual([{name: 'blue', count: 2, share: 1}]);
   });
 });

@@ -344,29 +344,76 @@ describe('corruption recovery', () => {
     expect(readFileSync(recovered!.backupPath, 'utf8')).toBe(garbage);
   });
 
-  it('moves a file that breaks the schema aside with the old content', () => {
+  const quarantineFile = () => join(dir, 'config.invalid-profiles.json');
+  const quarantined = () =>
+    JSON.parse(readFileSync(quarantineFile(), 'utf8')) as {
+      profiles: {name: string; problem: string; entry: unknown}[];
+    };
+
+  it('sets aside only the profile that breaks the schema, with its content; the others stay usable', () => {
     open().store.save(sample('dev'));
+    open().store.save(sample('other'));
     const parsed = JSON.parse(readFileSync(file(), 'utf8'));
     parsed.profiles.dev.authMode = 'Bogus';
-    const content = JSON.stringify(parsed);
-    writeFileSync(file(), content);
+    const badEntry = structuredClone(parsed.profiles.dev);
+    writeFileSync(file(), JSON.stringify(parsed));
 
-    const {store, recovered} = open();
-    expect(recovered?.kind).toBe('schema-violation');
-    expect(recovered?.reason).toContain('authMode');
-    expect(readFileSync(recovered!.backupPath, 'utf8')).toBe(content);
+    const opened = open();
+    expect(opened.recovered).toBeUndefined();
+    expect(opened.quarantined?.profiles).toEqual([
+      {name: 'dev', problem: expect.stringContaining('authMode') as string},
+    ]);
+    expect(opened.quarantined?.backupPath).toBe(quarantineFile());
+    expect(opened.quarantined?.reason).toContain(quarantineFile());
+    expect(opened.quarantined?.reason).toContain('"dev"');
+    expect(quarantined().profiles[0]!.entry).toEqual(badEntry);
+    expect(opened.store.list().map((p) => p.name)).toEqual(['other']);
+    expect(opened.store.save(sample('fresh')).name).toBe('fresh');
+    expect(backups()).toEqual([]);
+  });
+
+  it('one bad entry of five (an extra field, an empty deployment): the other profiles work, and every open says which and where', () => {
+    for (const n of [0, 1, 2, 3, 4]) open().store.save(sample(`p${n}`));
+    const parsed = JSON.parse(readFileSync(file(), 'utf8'));
+    parsed.profiles.p2.deployment = '';
+    parsed.profiles.p4.color = 'blue';
+    writeFileSync(file(), JSON.stringify(parsed));
+
+    const first = open();
+    expect(first.quarantined?.profiles.map((p) => p.name)).toEqual(['p2', 'p4']);
+    expect(first.quarantined?.reason).toMatch(/p2: deployment .*; p4: .*color/);
+    expect(first.store.get('p0').workspace).toBe('ws-dev');
+    expect(
+      first.store
+        .list()
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['p0', 'p1', 'p3']);
+    // Not only once: the next open (nothing new to set aside) still names them.
+    const second = open();
+    expect(second.quarantined?.profiles.map((p) => p.name)).toEqual(['p2', 'p4']);
+    expect(second.quarantined?.reason).toBe(first.quarantined?.reason);
+    expect(quarantined().profiles).toHaveLength(2);
+    // Deleting the file, as the notice says, ends the notice.
+    rmSync(quarantineFile());
+    expect(open().quarantined).toBeUndefined();
+  });
+
+  it('a hand-added client secret sets that profile aside (the file stays 0600)', () => {
+    fs.mkdirSync(dir, {recursive: true});
+    writeFileSync(file(), JSON.stringify({schemaVersion: 1, profiles: {dev: {clientSecret: 'x'}}}));
+    const {store, recovered, quarantined: q} = open();
+    expect(recovered).toBeUndefined();
+    expect(q?.profiles[0]?.name).toBe('dev');
+    expect(quarantined().profiles[0]!.entry).toEqual({clientSecret: 'x'});
+    if (posix) expect(mode(quarantineFile())).toBe(0o600);
     expect(store.list()).toEqual([]);
-    expect(store.save(sample('fresh')).name).toBe('fresh');
   });
 
   it.each([
     ['a JSON array', '[1, 2, 3]'],
     ['a bare number', '42'],
     ['profiles that are not an object', '{"schemaVersion": 1, "profiles": "dev"}'],
-    [
-      'a hand-added client secret',
-      JSON.stringify({schemaVersion: 1, profiles: {dev: {clientSecret: 'x'}}}),
-    ],
   ])('recovers from %s', (_what, content) => {
     fs.mkdirSync(dir, {recursive: true});
     writeFileSync(file(), content);
@@ -494,16 +541,17 @@ describe('migrations', () => {
     expect(open().migrated).toBeUndefined();
   });
 
-  it('moves aside a v0 file that is still invalid after migrating, with its original content', () => {
+  it('sets aside a v0 profile that is still invalid after migrating; the original file is kept whole', () => {
     fs.mkdirSync(dir, {recursive: true});
     const broken = JSON.stringify({
       profiles: {legacy: {...v0.profiles.legacy, authMode: 'token-ish'}},
     });
     writeFileSync(file(), broken);
-    const {recovered, migrated, store} = open();
-    expect(migrated).toBeUndefined();
-    expect(recovered?.kind).toBe('schema-violation');
-    expect(readFileSync(recovered!.backupPath, 'utf8')).toBe(broken);
+    const {recovered, migrated, quarantined, store} = open();
+    expect(recovered).toBeUndefined();
+    expect(quarantined?.profiles.map((p) => p.name)).toEqual(['legacy']);
+    expect(quarantined?.profiles[0]?.problem).toContain('authMode');
+    expect(readFileSync(migrated!.backupPath, 'utf8')).toBe(broken);
     expect(store.list()).toEqual([]);
   });
 

@@ -4,6 +4,7 @@
  * not by class, so no `@azure/*` import).
  */
 import type {AppError, CloudConfig, SignInMethod} from '../../domain/types';
+import {visible, visibleText} from '../../lib/visible';
 
 export interface ErrorContext {
   /** What was being done, as a verb phrase: `list workspaces`, `create endpoint ep1`. */
@@ -41,7 +42,17 @@ export const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !==
 export const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 export const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
-/** Removes tokens and secrets from text shown to a person. */
+/** A secret at least this long is random enough to be redacted wherever it appears. */
+const LONG_SECRET = 16;
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Removes tokens and secrets from text shown to a person. A given secret of 16 characters or more
+ * is replaced wherever it appears; a shorter one (a weak client secret such as `blue`) only where
+ * it stands as a value — quoted, or after `=` or `: ` — and never inside or as an ordinary word,
+ * so "deployment blue" stays readable while `secret 'blue'` does not leak.
+ */
 export function redact(text: string, secrets: readonly string[] = []): string {
   let out = text
     .replace(/eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, '[token]')
@@ -50,7 +61,17 @@ export function redact(text: string, secrets: readonly string[] = []): string {
       /\b(client_secret|client_assertion|refresh_token|access_token|device_code|password|sig)=([^&\s"']+)/gi,
       '$1=[redacted]',
     );
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('[secret]');
+  for (const s of secrets) {
+    if (!s || s.length < 4) continue;
+    if (s.length >= LONG_SECRET) {
+      out = out.split(s).join('[secret]');
+      continue;
+    }
+    const value = escapeRegExp(s);
+    out = out
+      .replace(new RegExp(`(["'\`])${value}\\1`, 'g'), '$1[secret]$1')
+      .replace(new RegExp(`(=|: )${value}(?![\\w.~+/-])`, 'g'), '$1[secret]');
+  }
   return out;
 }
 
@@ -99,13 +120,16 @@ export function make(
 
 export function finish(err: AppError, ctx: ErrorContext | undefined, cause: unknown): AppError {
   const secrets = ctx?.secrets ?? [];
+  // Messages carry the server's words: control characters (ANSI, OSC 52) are shown, not obeyed.
+  const clean = (text: string) => visibleText(redact(text, secrets));
   const out: AppError = {
     ...err,
-    title: redact(err.title, secrets),
-    detail: redact(err.detail, secrets),
-    nextSteps: err.nextSteps.map((s) => redact(s, secrets)),
+    title: visible(redact(err.title, secrets)),
+    detail: clean(err.detail),
+    nextSteps: err.nextSteps.map(clean),
   };
-  if (err.hint !== undefined) out.hint = redact(err.hint, secrets);
+  if (err.hint !== undefined) out.hint = clean(err.hint);
+  if (err.code !== undefined) out.code = visible(err.code);
   // The original error, for --debug only: not enumerable, so it is never serialised or rendered.
   if (cause !== undefined) Object.defineProperty(out, 'cause', {value: cause, enumerable: false});
   return out;

@@ -6,6 +6,6 @@
  */
 export {type CommonFlags, Runtime, throwIfInterrupted, toCliError, runCommand} from './core';
 export {registerSecret, guardStderr} from './secrets';
-export {type LoadedTarget, openStore, loadTarget, loadCloud} from './targets';
+export {type LoadedTarget, assertName, openStore, loadTarget, loadCloud} from './targets';
 export {type Connection, connect} from './sign-in';
 export {type ResolvedEndpoint, resolveRef, getEndpoint, openEndpoint} from './endpoint';

@@ -1,6 +1,7 @@
 import {Box, Text, type Key} from 'ink';
 import {type ReactNode, useEffect, useLayoutEffect, useRef} from 'react';
 import {useStore} from '../../hooks/use-store';
+import {visible as outside} from '../../../lib/visible';
 import {theme} from '../../theme';
 import {useFilterListKeys} from './keys';
 import {
@@ -107,9 +108,9 @@ export function FilterList<T>({
           <Text key={item.key} wrap="truncate-end">
             <Text color={selected ? theme.focus.selected : undefined} bold={selected}>
               {selected ? '› ' : '  '}
-              {item.label}
+              {outside(item.label)}
             </Text>
-            {item.detail ? <Text color={theme.text.muted}> {item.detail}</Text> : null}
+            {item.detail ? <Text color={theme.text.muted}> {outside(item.detail)}</Text> : null}
           </Text>
         );
       })}

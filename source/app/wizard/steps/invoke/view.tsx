@@ -22,6 +22,7 @@ import {Spinner} from '../../../components/spinner';
 import {TextField} from '../../../components/text-field';
 import {useStore} from '../../../hooks/use-store';
 import {useWork} from '../../../hooks/use-work';
+import {visible} from '../../../../lib/visible';
 import {theme} from '../../../theme';
 import type {Action} from '../../state';
 import {useInvokeKeys} from './keys';
@@ -30,9 +31,9 @@ import {deploymentsRunner, sendRunner} from './work';
 
 function pretty(body: string): string[] {
   try {
-    return JSON.stringify(JSON.parse(body), null, 2).split('\n');
+    return JSON.stringify(JSON.parse(body), null, 2).split('\n').map(visible);
   } catch {
-    return body.split('\n');
+    return body.split('\n').map(visible);
   }
 }
 

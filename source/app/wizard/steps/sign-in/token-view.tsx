@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import {inspectToken, TokenDecodeError} from '../../../../domain/token';
 import {localTime} from '../../../../lib/time';
+import {visible} from '../../../../lib/visible';
 import {theme} from '../../../theme';
 
 /** The claims people look at first, in jwt.ms order. */
@@ -50,7 +51,7 @@ export function TokenView({
     const v = claims[name];
     if (v === undefined) return undefined;
     if (TIMES.has(name) && typeof v === 'number') return `${v}  (${localTime(v * 1000, now)})`;
-    return Array.isArray(v) ? v.join(' ') || '[]' : String(v);
+    return visible(Array.isArray(v) ? v.join(' ') || '[]' : String(v));
   };
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={theme.border.default} paddingX={1}>
