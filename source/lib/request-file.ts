@@ -8,7 +8,7 @@ import {jsonErrorAt, lineColumn, MAX_JSON_DEPTH, nestingTooDeep} from './json';
 export const MAX_PAYLOAD_BYTES = 1.5 * 1024 * 1024;
 
 export type RequestFileResult =
-  | {ok: true; body: string; bytes: number; warning?: string; source: string}
+  | {ok: true; body: string; bytes: number; source: string}
   | {ok: false; problem: string; hint: string};
 
 export interface RequestCheckOptions {
@@ -45,7 +45,7 @@ function tooLarge(source: string, bytes: number, maxBytes: number): RequestFileR
     problem: `${source} is ${formatSize(bytes)}, over the ${formatSize(maxBytes)} limit: the endpoint would refuse it (413)`,
     hint:
       maxBytes === MAX_PAYLOAD_BYTES
-        ? 'managed online endpoints take up to 1.5 MB per request: send smaller batches, or pass --max-body-size SIZE for an endpoint with another limit'
+        ? 'managed online endpoints take up to 1.5 MB per request: send smaller batches (for an endpoint with another limit, `aml-auth invoke --max-body-size SIZE` sends more)'
         : 'send smaller batches, or raise --max-body-size',
   };
 }

@@ -27,7 +27,6 @@ interface Shared {
   scroll: number;
   /** The request file is not valid: nothing was sent. */
   problem?: {problem: string; hint: string};
-  warning?: string;
   sent?: Sent;
   error?: AppError;
   /** The deployments for the target chooser, loaded as the screen opens. */
@@ -70,7 +69,7 @@ export type InvokeAction =
   | {type: 'deploymentsFailed'; id: number}
   | {type: 'progress'; id: number; done: number}
   | {type: 'invalid'; id: number; problem: string; hint: string}
-  | ({type: 'sent'; id: number; warning?: string} & Sent)
+  | ({type: 'sent'; id: number} & Sent)
   | {type: 'failed'; id: number; error: AppError};
 
 /** The deployment list for the target chooser loads as the screen opens. */
@@ -98,7 +97,6 @@ function send(state: InvokeState, times: number): InvokeState {
     progress: 0,
     scroll: 0,
     problem: undefined,
-    warning: undefined,
     error: undefined,
     sent: undefined,
     lastId: id,
@@ -186,7 +184,6 @@ export function invokeReducer(state: InvokeState, action: InvokeAction): InvokeS
       return {
         ...ready(state),
         work: undefined,
-        warning: action.warning,
         sent: {credential, results, receivedAt},
       };
     }

@@ -193,7 +193,6 @@ export function InvokeStep({
           ✗ {state.problem.problem} <Text color={theme.text.muted}>— {state.problem.hint}</Text>
         </Text>
       ) : null}
-      {state.warning ? <Text color={theme.status.warning}>{state.warning}</Text> : null}
       {state.mode === 'sending' ? (
         <Spinner
           label={`Sending${state.progress ? ` (${state.progress + 1})` : ''}… esc cancels`}

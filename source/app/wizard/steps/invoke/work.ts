@@ -69,7 +69,6 @@ export function sendRunner(context: {
       dispatch({
         type: 'sent',
         id,
-        warning: checked.warning,
         credential,
         results,
         receivedAt: Date.now(),
