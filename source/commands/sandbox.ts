@@ -90,6 +90,10 @@ export function describeSandbox(s: RunningSandbox): string {
       (p) =>
         `    ${p.kind === 'user' ? 'user' : 'app '} ${p.name.padEnd(26)} ${p.objectId}${p.clientId ? `  client ${p.clientId}` : ''}`,
     ),
+    ...d.managedIdentities.map(
+      (m) =>
+        `    mi   ${m.name.padEnd(26)} ${m.objectId}  client ${m.clientId}  (${m.kind === 'userAssigned' ? 'user-assigned' : 'system-assigned'})`,
+    ),
     '',
     '  Client secrets and the admin token are in the cloud file (readable only by you).',
     `  Try: aml-auth --cloud ${d.cloudFile}      Stop with Ctrl-C.`,

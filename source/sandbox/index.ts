@@ -14,7 +14,7 @@ import {Exchange, type Surface} from './http';
 import {handleIdentity} from './identity';
 import {TokenSigner} from './jwt';
 import {handleScoring} from './scoring';
-import {seedWorld, type World} from './world';
+import {seedWorld, userAssignedIdentityId, type World} from './world';
 
 export interface SandboxOptions {
   /** 0 (default) picks a free port. The server binds 127.0.0.1 only. */
@@ -42,6 +42,16 @@ export interface SandboxPrincipalInfo {
   clientSecret?: string;
 }
 
+/** A managed identity's service principal: it gets tokens from the identity endpoint, not Entra. */
+export interface SandboxManagedIdentityInfo {
+  kind: 'systemAssigned' | 'userAssigned';
+  name: string;
+  objectId: string;
+  clientId: string;
+  /** The `Microsoft.ManagedIdentity/userAssignedIdentities` resource, user-assigned only. */
+  resourceId?: string;
+}
+
 /** The cloud file: a generic custom cloud plus what the sandbox adds for tests and demos. */
 export interface SandboxDescriptor {
   name: 'sandbox';
@@ -55,6 +65,7 @@ export interface SandboxDescriptor {
   adminToken: string;
   deviceLoginUrl: string;
   principals: SandboxPrincipalInfo[];
+  managedIdentities: SandboxManagedIdentityInfo[];
   subscriptions: {subscriptionId: string; displayName: string}[];
   pid: number;
 }
@@ -188,12 +199,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     cloudFile,
     adminToken: ctx.adminToken,
     deviceLoginUrl: `${ctx.baseUrl}/devicelogin`,
-    principals: ctx.world.principals.map((p) => ({
-      kind: p.kind,
-      name: p.name,
-      objectId: p.objectId,
-      ...(p.clientId ? {clientId: p.clientId, clientSecret: p.clientSecret} : {}),
-    })),
+    principals: ctx.world.principals
+      .filter((p) => !p.managedIdentity)
+      .map((p) => ({
+        kind: p.kind,
+        name: p.name,
+        objectId: p.objectId,
+        ...(p.clientId ? {clientId: p.clientId, clientSecret: p.clientSecret} : {}),
+      })),
+    managedIdentities: ctx.world.principals.flatMap((p) => {
+      if (!p.managedIdentity) return [];
+      const resource = ctx.world.userAssignedIdentities.find((u) => u.principalId === p.objectId);
+      return [
+        {
+          kind: p.managedIdentity,
+          name: p.name,
+          objectId: p.objectId,
+          clientId: p.clientId!,
+          ...(resource ? {resourceId: userAssignedIdentityId(resource)} : {}),
+        },
+      ];
+    }),
     subscriptions: ctx.world.subscriptions.map((s) => ({
       subscriptionId: s.subscriptionId,
       displayName: s.displayName,
