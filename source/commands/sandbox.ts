@@ -95,7 +95,13 @@ export function describeSandbox(s: RunningSandbox): string {
         `    mi   ${m.name.padEnd(26)} ${m.objectId}  client ${m.clientId}  (${m.kind === 'userAssigned' ? 'user-assigned' : 'system-assigned'})`,
     ),
     '',
-    '  Client secrets and the admin token are in the cloud file (readable only by you).',
+    ...d.principals
+      .filter((p) => p.certificateFile)
+      .map((p) => `  certificate      ${p.name}: ${p.certificateFile} (certificate and key, 0600)`),
+    `  managed identity IDENTITY_ENDPOINT=${d.identityEndpoint}`,
+    '                   IDENTITY_HEADER: identityHeader in the cloud file',
+    '',
+    '  Client secrets, the identity header and the admin token are in the cloud file (readable only by you).',
     `  Try: aml-auth --cloud ${d.cloudFile}      Stop with Ctrl-C.`,
   ];
   return lines.join('\n');

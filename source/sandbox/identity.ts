@@ -1,11 +1,12 @@
-import {randomBytes} from 'node:crypto';
+import {randomBytes, timingSafeEqual} from 'node:crypto';
 import type {DeviceCodeGrant, SandboxContext} from './context';
 import {MANAGEMENT_AUDIENCES, ML_AUDIENCE} from './context';
 import {BodyTooLarge, type Exchange, parseForm} from './http';
 import {base64url, newGuid} from './util';
-import type {Principal} from './world';
+import {type Principal, userAssignedIdentityId} from './world';
 import {principalById} from './rbac';
 import {renderDevicePage} from './device-page';
+import {AssertionError, JWT_BEARER, verifyClientAssertion} from './client-assertion';
 
 /** Resources this tenant issues tokens for (an access token's `aud`). */
 const KNOWN_RESOURCES = [...MANAGEMENT_AUDIENCES, ML_AUDIENCE, 'https://graph.microsoft.com'];
@@ -30,6 +31,10 @@ export async function handleIdentity(ctx: SandboxContext, ex: Exchange): Promise
   const path = ex.path;
   if (path === '/devicelogin') {
     await deviceLoginPage(ctx, ex);
+    return true;
+  }
+  if (path.toLowerCase() === MSI_PATH) {
+    managedIdentityToken(ctx, ex);
     return true;
   }
   const m =
@@ -339,7 +344,7 @@ async function token(ctx: SandboxContext, ex: Exchange, tenantId: string) {
     case 'device_code':
       return deviceCodeGrant(ctx, params, clientId);
     case 'client_credentials':
-      return clientCredentialsGrant(ctx, params, clientId, tenantId);
+      return clientCredentialsGrant(ctx, params, clientId, tenantId, tokenAudiences(ctx, ex));
     case 'refresh_token':
       return refreshTokenGrant(ctx, params, clientId);
     default:
@@ -409,11 +414,23 @@ function deviceCodeGrant(ctx: SandboxContext, params: URLSearchParams, clientId:
   return issueTokens(ctx, principal, clientId, grant.tenantId, grant.scopes, true);
 }
 
+/** The `aud` a client assertion may carry: this token endpoint, by tenant ID, domain or as sent. */
+export function tokenAudiences(ctx: SandboxContext, ex: Exchange): string[] {
+  const path = ex.path.replace(/\/+$/, '');
+  const tail = path.slice(path.indexOf('/', 1));
+  return [
+    `${ctx.baseUrl}${path}`,
+    `${ctx.baseUrl}/${ctx.world.tenantId}${tail}`,
+    `${ctx.baseUrl}/${ctx.world.tenantDomain}${tail}`,
+  ];
+}
+
 function clientCredentialsGrant(
   ctx: SandboxContext,
   params: URLSearchParams,
   clientId: string,
   tenantId: string,
+  audiences: string[],
 ) {
   const principal = ctx.world.principals.find(
     (p) => p.kind === 'servicePrincipal' && p.clientId?.toLowerCase() === clientId.toLowerCase(),
@@ -427,13 +444,30 @@ function clientCredentialsGrant(
     );
   }
   const secret = params.get('client_secret');
-  if (params.get('client_assertion')) {
-    throw new OAuthError(
-      401,
-      'invalid_client',
-      700027,
-      'Client assertion failed signature validation: the sandbox has no certificate registered for this application; use its client secret.',
-    );
+  const assertion = params.get('client_assertion');
+  if (assertion) {
+    if (params.get('client_assertion_type') !== JWT_BEARER) {
+      throw new OAuthError(
+        400,
+        'invalid_request',
+        50027,
+        `The 'client_assertion_type' must be '${JWT_BEARER}'.`,
+      );
+    }
+    try {
+      verifyClientAssertion(assertion, {
+        clientId: principal.clientId!,
+        certificate: ctx.clientCertificates.get(principal.clientId!.toLowerCase()),
+        audiences,
+        // The client signs with its own clock, not the sandbox's (which tests may move).
+        nowSeconds: Math.floor(Date.now() / 1000),
+      });
+    } catch (err) {
+      if (err instanceof AssertionError)
+        throw new OAuthError(401, 'invalid_client', err.aadsts, err.message);
+      throw err;
+    }
+    return issueTokens(ctx, principal, clientId, tenantId, defaultScopes(params), false);
   }
   if (!secret) {
     throw new OAuthError(
@@ -451,8 +485,13 @@ function clientCredentialsGrant(
       `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
     );
   }
+  return issueTokens(ctx, principal, clientId, tenantId, defaultScopes(params), false);
+}
+
+/** The client credentials grant's scopes: `{resource}/.default` only. */
+function defaultScopes(params: URLSearchParams): string[] {
   const scopes = splitScopes(params.get('scope'));
-  const resource = resourceOf(scopes);
+  resourceOf(scopes);
   if (!scopes.every((s) => s.endsWith('/.default'))) {
     throw new OAuthError(
       400,
@@ -461,8 +500,7 @@ function clientCredentialsGrant(
       `The provided value for scope ${scopes.join(' ')} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
     );
   }
-  void resource;
-  return issueTokens(ctx, principal, clientId, tenantId, scopes, false);
+  return scopes;
 }
 
 function refreshTokenGrant(ctx: SandboxContext, params: URLSearchParams, clientId: string) {
@@ -609,4 +647,82 @@ async function deviceLoginPage(ctx: SandboxContext, ex: Exchange): Promise<void>
       'content-type': 'text/html; charset=utf-8',
     });
   }
+}
+
+// ---------------------------------------------------------------- managed identity
+
+/** The App Service style identity endpoint (`IDENTITY_ENDPOINT`), as App Service serves it. */
+export const MSI_PATH = '/msi/token';
+const MSI_API_VERSION = '2019-08-01';
+
+/**
+ * `GET /msi/token?api-version=2019-08-01&resource=…[&client_id|object_id|principal_id|mi_res_id=…]`
+ * with `X-IDENTITY-HEADER`, what MSAL's AppService source sends. No ID: the host's system-assigned
+ * identity; an ID: one of the user-assigned identities attached to the host. The answer is App
+ * Service's: `{access_token, expires_on (epoch seconds, a string), resource, token_type, client_id}`.
+ */
+function managedIdentityToken(ctx: SandboxContext, ex: Exchange): void {
+  const correlationId = newGuid();
+  const fail = (status: number, message: string) =>
+    ex.json(status, {statusCode: status, message, correlationId});
+  if (ex.method !== 'GET') return fail(405, 'The identity endpoint only accepts GET requests.');
+  const header = ex.header('x-identity-header');
+  if (!header || !safeEqual(header, ctx.identityHeader)) {
+    return fail(401, 'The X-IDENTITY-HEADER header is missing or does not match IDENTITY_HEADER.');
+  }
+  const q = ex.url.searchParams;
+  if (q.get('api-version') !== MSI_API_VERSION)
+    return fail(400, `The api-version must be '${MSI_API_VERSION}'.`);
+  const resource = q.get('resource');
+  if (!resource) return fail(400, "The 'resource' query parameter is required.");
+  const host = ctx.world.principals.find((p) => p.managedIdentity === 'systemAssigned');
+  const wanted: [string, string | null][] = [
+    ['client_id', q.get('client_id')],
+    ['object_id', q.get('object_id') ?? q.get('principal_id')],
+    ['mi_res_id', q.get('mi_res_id')],
+  ];
+  const given = wanted.filter(([, v]) => v);
+  if (given.length > 1)
+    return fail(400, 'Give only one of client_id, object_id/principal_id and mi_res_id.');
+  let principal: Principal | undefined = host;
+  if (given.length === 1) {
+    const [kind, value] = given[0]! as [string, string];
+    const v = value.toLowerCase();
+    const identity = ctx.world.userAssignedIdentities.find((u) =>
+      kind === 'client_id'
+        ? u.clientId === v
+        : kind === 'object_id'
+          ? u.principalId === v
+          : userAssignedIdentityId(u).toLowerCase() === v,
+    );
+    principal = identity && principalById(ctx.world, identity.principalId);
+    if (!principal) {
+      return fail(
+        400,
+        'No User Assigned or Delegated Managed Identity found for specified ClientId/ResourceId/PrincipalId.',
+      );
+    }
+  }
+  if (!principal) return fail(400, 'No managed identity is enabled for this host.');
+  let tokens;
+  try {
+    const scope = `${resource.replace(/\/+$/, '')}/.default`;
+    tokens = issueTokens(ctx, principal, principal.clientId!, ctx.world.tenantId, [scope], false);
+  } catch (err) {
+    if (err instanceof OAuthError) return fail(400, err.message);
+    throw err;
+  }
+  ex.json(200, {
+    access_token: tokens.access_token,
+    expires_on: String(ctx.clock.nowSeconds() + Number(tokens.expires_in)),
+    resource,
+    token_type: 'Bearer',
+    client_id: principal.clientId,
+  });
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }

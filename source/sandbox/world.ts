@@ -326,6 +326,17 @@ export function seedWorld(): World {
     managedIdentity: 'userAssigned',
   };
 
+  // The system-assigned identity of the host the app runs on (an App Service site, as the
+  // identity endpoint presents it); scorer-id is attached to the same host.
+  const hostPrincipal: Principal = {
+    kind: 'servicePrincipal',
+    name: 'sandbox-host',
+    displayName: 'sandbox-host',
+    objectId: stableGuid('msi:sandbox-host'),
+    clientId: stableGuid('msi-app:sandbox-host'),
+    managedIdentity: 'systemAssigned',
+  };
+
   const assignment = (
     scope: string,
     roleDefinitionGuid: string,
@@ -348,7 +359,7 @@ export function seedWorld(): World {
   return {
     tenantId,
     tenantDomain: TENANT_DOMAIN,
-    principals: [owner, scientist, ops, scoring, scorerPrincipal],
+    principals: [owner, scientist, ops, scoring, hostPrincipal, scorerPrincipal],
     subscriptions: [dev, prod],
     resourceGroups: workspaces.map((w) => ({
       subscriptionId: w.subscriptionId,
