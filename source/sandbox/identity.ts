@@ -37,6 +37,7 @@ export async function handleIdentity(ctx: SandboxContext, ex: Exchange): Promise
     managedIdentityToken(ctx, ex);
     return true;
   }
+  if (/^\/adfs(\/|$)/i.test(path)) return handleAdfs(ctx, ex);
   const m =
     /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys|oauth2\/v2\.0\/(?:token|devicecode|authorize)|discovery\/instance)$/i.exec(
       path,
@@ -78,30 +79,107 @@ export async function handleIdentity(ctx: SandboxContext, ex: Exchange): Promise
         );
     }
   } catch (caught) {
-    const err =
-      caught instanceof BodyTooLarge
-        ? new OAuthError(
-            400,
-            'invalid_request',
-            90014,
-            `The request body is larger than the ${caught.limit} bytes allowed.`,
-          )
-        : caught;
-    if (!(err instanceof OAuthError)) throw err;
-    const now = new Date(ctx.clock.now());
-    const trace = newGuid();
-    const correlation = ex.header('client-request-id') ?? newGuid();
-    ex.json(err.status, {
-      error: err.error,
-      error_description: `AADSTS${err.aadsts}: ${err.message} Trace ID: ${trace} Correlation ID: ${correlation} Timestamp: ${now.toISOString().replace('T', ' ').slice(0, 19)}Z`,
-      error_codes: [err.aadsts],
-      timestamp: now.toISOString().replace('T', ' ').slice(0, 19) + 'Z',
-      trace_id: trace,
-      correlation_id: correlation,
-      error_uri: `${ctx.baseUrl}/error?code=${err.aadsts}`,
-    });
+    sendOAuthError(ctx, ex, caught);
     return true;
   }
+}
+
+/** An Entra error body for an OAuthError (or an oversized body); anything else is rethrown. */
+function sendOAuthError(ctx: SandboxContext, ex: Exchange, caught: unknown): void {
+  const err =
+    caught instanceof BodyTooLarge
+      ? new OAuthError(
+          400,
+          'invalid_request',
+          90014,
+          `The request body is larger than the ${caught.limit} bytes allowed.`,
+        )
+      : caught;
+  if (!(err instanceof OAuthError)) throw err;
+  const now = new Date(ctx.clock.now());
+  const trace = newGuid();
+  const correlation = ex.header('client-request-id') ?? newGuid();
+  ex.json(err.status, {
+    error: err.error,
+    error_description: `AADSTS${err.aadsts}: ${err.message} Trace ID: ${trace} Correlation ID: ${correlation} Timestamp: ${now.toISOString().replace('T', ' ').slice(0, 19)}Z`,
+    error_codes: [err.aadsts],
+    timestamp: now.toISOString().replace('T', ' ').slice(0, 19) + 'Z',
+    trace_id: trace,
+    correlation_id: correlation,
+    error_uri: `${ctx.baseUrl}/error?code=${err.aadsts}`,
+  });
+}
+
+// ---------------------------------------------------------------- ADFS (Azure Stack style) authority
+
+/**
+ * An Azure Stack style authority at `{base}/adfs`: MSAL Python (Azure CLI) runs no instance
+ * discovery for an authority whose path is `/adfs`, and reads `/adfs/.well-known/openid-configuration`.
+ * Its token and device code endpoints are the tenant's own, and its tokens name `{base}/adfs` as issuer.
+ */
+async function handleAdfs(ctx: SandboxContext, ex: Exchange): Promise<boolean> {
+  const route = ex.path
+    .replace(/^\/adfs/i, '')
+    .replace(/\/+$/, '')
+    .toLowerCase();
+  const issuer = `${ctx.baseUrl}/adfs`;
+  try {
+    switch (route) {
+      case '/.well-known/openid-configuration':
+        requireMethod(ex, 'GET');
+        ex.json(200, adfsConfiguration(ctx));
+        return true;
+      case '/discovery/keys':
+        requireMethod(ex, 'GET');
+        ex.json(200, {keys: [ctx.entraSigner.jwk()]});
+        return true;
+      case '/oauth2/devicecode':
+        requireMethod(ex, 'POST');
+        ex.json(200, await deviceCode(ctx, ex, ctx.world.tenantId));
+        return true;
+      case '/oauth2/token':
+        requireMethod(ex, 'POST');
+        ex.json(200, await token(ctx, ex, ctx.world.tenantId, issuer), {
+          'cache-control': 'no-store, no-cache',
+          pragma: 'no-cache',
+        });
+        return true;
+      default:
+        return false;
+    }
+  } catch (caught) {
+    sendOAuthError(ctx, ex, caught);
+    return true;
+  }
+}
+
+function adfsConfiguration(ctx: SandboxContext) {
+  const base = `${ctx.baseUrl}/adfs`;
+  return {
+    issuer: base,
+    authorization_endpoint: `${base}/oauth2/authorize/`,
+    token_endpoint: `${base}/oauth2/token/`,
+    device_authorization_endpoint: `${base}/oauth2/devicecode`,
+    jwks_uri: `${base}/discovery/keys`,
+    end_session_endpoint: `${base}/oauth2/logout`,
+    token_endpoint_auth_methods_supported: [
+      'client_secret_post',
+      'client_secret_basic',
+      'private_key_jwt',
+    ],
+    response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+    response_modes_supported: ['query', 'fragment', 'form_post'],
+    grant_types_supported: [
+      'authorization_code',
+      'refresh_token',
+      'client_credentials',
+      'urn:ietf:params:oauth:grant-type:device_code',
+    ],
+    subject_types_supported: ['pairwise'],
+    scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    access_token_issuer: base,
+  };
 }
 
 function requireMethod(ex: Exchange, method: string): void {
@@ -318,7 +396,7 @@ export function decideDeviceCode(
   return grant;
 }
 
-async function token(ctx: SandboxContext, ex: Exchange, tenantId: string) {
+async function token(ctx: SandboxContext, ex: Exchange, tenantId: string, issuer?: string) {
   const params = await form(ex);
   const grantType = params.get('grant_type');
   const clientId = params.get('client_id');
@@ -342,11 +420,18 @@ async function token(ctx: SandboxContext, ex: Exchange, tenantId: string) {
     // The RFC 8628 name, and the short one MSAL sends; Entra accepts both.
     case 'urn:ietf:params:oauth:grant-type:device_code':
     case 'device_code':
-      return deviceCodeGrant(ctx, params, clientId);
+      return deviceCodeGrant(ctx, params, clientId, issuer);
     case 'client_credentials':
-      return clientCredentialsGrant(ctx, params, clientId, tenantId, tokenAudiences(ctx, ex));
+      return clientCredentialsGrant(
+        ctx,
+        params,
+        clientId,
+        tenantId,
+        tokenAudiences(ctx, ex),
+        issuer,
+      );
     case 'refresh_token':
-      return refreshTokenGrant(ctx, params, clientId);
+      return refreshTokenGrant(ctx, params, clientId, issuer);
     default:
       throw new OAuthError(
         400,
@@ -357,7 +442,12 @@ async function token(ctx: SandboxContext, ex: Exchange, tenantId: string) {
   }
 }
 
-function deviceCodeGrant(ctx: SandboxContext, params: URLSearchParams, clientId: string) {
+function deviceCodeGrant(
+  ctx: SandboxContext,
+  params: URLSearchParams,
+  clientId: string,
+  issuer?: string,
+) {
   const grant = ctx.deviceCodes.get(params.get('device_code') ?? '');
   if (!grant) {
     // The device-flow docs: a device_code the token endpoint does not recognise.
@@ -411,7 +501,7 @@ function deviceCodeGrant(ctx: SandboxContext, params: URLSearchParams, clientId:
       50034,
       'The user account does not exist in the directory.',
     );
-  return issueTokens(ctx, principal, clientId, grant.tenantId, grant.scopes, true);
+  return issueTokens(ctx, principal, clientId, grant.tenantId, grant.scopes, true, issuer);
 }
 
 /** The `aud` a client assertion may carry: this token endpoint, by tenant ID, domain or as sent. */
@@ -431,6 +521,7 @@ function clientCredentialsGrant(
   clientId: string,
   tenantId: string,
   audiences: string[],
+  issuer?: string,
 ) {
   const principal = ctx.world.principals.find(
     (p) => p.kind === 'servicePrincipal' && p.clientId?.toLowerCase() === clientId.toLowerCase(),
@@ -467,7 +558,7 @@ function clientCredentialsGrant(
         throw new OAuthError(401, 'invalid_client', err.aadsts, err.message);
       throw err;
     }
-    return issueTokens(ctx, principal, clientId, tenantId, defaultScopes(params), false);
+    return issueTokens(ctx, principal, clientId, tenantId, defaultScopes(params), false, issuer);
   }
   if (!secret) {
     throw new OAuthError(
@@ -485,7 +576,7 @@ function clientCredentialsGrant(
       `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
     );
   }
-  return issueTokens(ctx, principal, clientId, tenantId, defaultScopes(params), false);
+  return issueTokens(ctx, principal, clientId, tenantId, defaultScopes(params), false, issuer);
 }
 
 /** The client credentials grant's scopes: `{resource}/.default` only. */
@@ -503,7 +594,12 @@ function defaultScopes(params: URLSearchParams): string[] {
   return scopes;
 }
 
-function refreshTokenGrant(ctx: SandboxContext, params: URLSearchParams, clientId: string) {
+function refreshTokenGrant(
+  ctx: SandboxContext,
+  params: URLSearchParams,
+  clientId: string,
+  issuer?: string,
+) {
   const grant = ctx.refreshTokens.get(params.get('refresh_token') ?? '');
   if (!grant || grant.clientId !== clientId) {
     throw new OAuthError(
@@ -528,6 +624,7 @@ function refreshTokenGrant(ctx: SandboxContext, params: URLSearchParams, clientI
     grant.tenantId,
     splitScopes(params.get('scope')),
     true,
+    issuer,
   );
 }
 
@@ -539,11 +636,12 @@ function issueTokens(
   tenantId: string,
   scopes: string[],
   user: boolean,
+  /** The ADFS authority's tokens name it (`{base}/adfs`), as its OpenID configuration does. */
+  issuer = `${ctx.baseUrl}/${tenantId}/v2.0`,
 ) {
   const resource = resourceOf(scopes);
   const now = ctx.clock.nowSeconds();
   const lifetime = ctx.lifetimes.entraSeconds;
-  const issuer = `${ctx.baseUrl}/${tenantId}/v2.0`;
   const common = {
     iss: issuer,
     iat: now,

@@ -291,7 +291,12 @@ const IDENTITY_PATH = /^\/[^/]+\/(v2\.0|oauth2|discovery)(\/|$)/i;
 function surfaceOf(path: string): Surface {
   if (path.startsWith('/__sandbox/') || path === '/__sandbox') return 'admin';
   if (path.startsWith('/inference/')) return 'scoring';
-  if (path === '/devicelogin' || path.toLowerCase() === MSI_PATH || IDENTITY_PATH.test(path))
+  if (
+    path === '/devicelogin' ||
+    path.toLowerCase() === MSI_PATH ||
+    /^\/adfs(\/|$)/i.test(path) ||
+    IDENTITY_PATH.test(path)
+  )
     return 'identity';
   return 'arm';
 }

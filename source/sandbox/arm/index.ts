@@ -3,6 +3,7 @@ import {BodyTooLarge, type Exchange} from '../http';
 import {handleAuthorization} from './authorization';
 import {ArmError, authenticate, sendArmError} from './common';
 import {managedIdentityRoutes} from './managed-identity';
+import {handleMetadata} from './metadata';
 import {mlRoutes, settleOperations} from './ml';
 import {resourceRoutes} from './resources';
 import {resolveRoute} from './router';
@@ -13,6 +14,7 @@ const routes = [...resourceRoutes, ...mlRoutes, ...managedIdentityRoutes];
 export async function handleArm(ctx: SandboxContext, ex: Exchange): Promise<void> {
   try {
     settleOperations(ctx);
+    if (handleMetadata(ctx, ex)) return;
     const call = authenticate(ctx, ex);
     if (await handleAuthorization(ctx, ex, call)) return;
     const segments = ex.path.split('/').filter(Boolean);
