@@ -6,6 +6,7 @@ import {
 import type {TokenCredential} from '@azure/identity';
 import {randomUUID} from 'node:crypto';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {toAppError} from '../../source/azure/errors';
 import type {RunningSandbox} from '../../source/sandbox';
 import {
   armOptions,
@@ -191,6 +192,15 @@ describe('user-assigned identities on endpoints', () => {
     expect(err).toMatchObject({statusCode: 403, code: 'LinkedAuthorizationFailed'});
     expect((err as Error).message).toBe(
       `The client '${principal(sandbox, 'scientist').name}' with object id '${scientistOid}' has permission to perform action '${ML}/onlineEndpoints/write' on scope '${wsScope}/onlineEndpoints/uai-ep'; however, it does not have permission to perform action '${ASSIGN}' on the linked scope(s) '${identityId}' or the linked scope(s) are invalid.`,
+    );
+    // The app explains it with the linked action and the identity, and the role that grants it.
+    const explained = toAppError(err, {operation: 'create endpoint uai-ep'});
+    expect(explained.title).toBe(
+      "Can't create endpoint uai-ep: missing permission on a linked resource",
+    );
+    expect(explained.hint).toContain(`lacks '${ASSIGN}' there`);
+    expect(explained.nextSteps[0]).toBe(
+      `Ask an Owner or User Access Administrator to assign "Managed Identity Operator" to ${principal(sandbox, 'scientist').name} at ${identityId}.`,
     );
     // Nothing was created.
     await expect(
