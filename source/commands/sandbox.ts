@@ -1,7 +1,8 @@
+import {shellQuote} from '../lib/shell';
 import {CliError, ExitCode} from './exit-codes';
 import {parseDuration} from '../sandbox/duration';
 import {parseFaults} from '../sandbox/faults';
-import type {RunningSandbox, SandboxOptions} from '../sandbox';
+import type {RunningSandbox, SandboxDescriptor, SandboxOptions} from '../sandbox';
 
 export interface SandboxCommandOptions {
   port?: string;
@@ -73,6 +74,29 @@ export async function startSandboxFromCli(opts: SandboxOptions): Promise<Running
   }
 }
 
+/** What Azure CLI calls the sandbox once it is registered (`az cloud register -n …`). */
+export const AZ_CLOUD_NAME = 'AmlAuthSandbox';
+
+/**
+ * The exact commands that make Azure CLI use this sandbox: trust its CA (az reads
+ * REQUESTS_CA_BUNDLE, which replaces its roots for that shell), register it from its own
+ * `/metadata/endpoints`, select it and sign in. The secret is read from the cloud file, never printed.
+ */
+export function azRecipe(d: SandboxDescriptor): string[] {
+  const sp = d.principals.find((p) => p.name === 'ops-automation');
+  const read = `require(${JSON.stringify(d.cloudFile)}).principals.find((p) => p.name === 'ops-automation').clientSecret`;
+  const secret = `"$(node -p ${shellQuote(read)})"`;
+  return [
+    `export REQUESTS_CA_BUNDLE=${shellQuote(d.caCertFile)}`,
+    `az cloud register -n ${AZ_CLOUD_NAME} --endpoint-resource-manager ${d.resourceManagerEndpoint}`,
+    `az cloud set -n ${AZ_CLOUD_NAME}`,
+    ...(sp
+      ? [`az login --service-principal -u ${sp.clientId} -p ${secret} --tenant ${d.tenantId}`]
+      : []),
+    '# or a user: az login --use-device-code (enter the code at the sign-in page above)',
+  ];
+}
+
 /** Human summary of a running sandbox; secrets stay in the cloud file. */
 export function describeSandbox(s: RunningSandbox): string {
   const d = s.descriptor;
@@ -90,8 +114,23 @@ export function describeSandbox(s: RunningSandbox): string {
       (p) =>
         `    ${p.kind === 'user' ? 'user' : 'app '} ${p.name.padEnd(26)} ${p.objectId}${p.clientId ? `  client ${p.clientId}` : ''}`,
     ),
+    ...d.managedIdentities.map(
+      (m) =>
+        `    mi   ${m.name.padEnd(26)} ${m.objectId}  client ${m.clientId}  (${m.kind === 'userAssigned' ? 'user-assigned' : 'system-assigned'})`,
+    ),
     '',
-    '  Client secrets and the admin token are in the cloud file (readable only by you).',
+    ...d.principals
+      .filter((p) => p.certificateFile)
+      .map((p) => `  certificate      ${p.name}: ${p.certificateFile} (certificate and key, 0600)`),
+    `  managed identity IDENTITY_ENDPOINT=${d.identityEndpoint}`,
+    '                   IDENTITY_HEADER: identityHeader in the cloud file',
+    '',
+    '  Client secrets, the identity header and the admin token are in the cloud file (readable only by you).',
+    '',
+    '  Azure CLI (registered with this port: pass --port to keep it across restarts, or',
+    `  az cloud set -n AzureCloud && az cloud unregister -n ${AZ_CLOUD_NAME} and register again):`,
+    ...azRecipe(d).map((line) => `    ${line}`),
+    '',
     `  Try: aml-auth --cloud ${d.cloudFile}      Stop with Ctrl-C.`,
   ];
   return lines.join('\n');

@@ -43,3 +43,24 @@ export const AZUREML_CONNECTION_SECRETS_READER = {
   description: 'Can list workspace connection secrets',
   permissions: [block([`${ML}/connections/listsecrets/action`, `${ML}/metadata/secrets/read`])],
 };
+
+/** What attaching a user-assigned identity to a resource needs on the identity (a linked check). */
+export const ASSIGN_USER_ASSIGNED_IDENTITY =
+  'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action';
+
+export const MANAGED_IDENTITY_OPERATOR = {
+  id: 'f1a07417-d97a-45cb-824c-7a7467783830',
+  roleName: 'Managed Identity Operator',
+  description: 'Read and Assign User Assigned Identity',
+  permissions: [
+    block([
+      'Microsoft.ManagedIdentity/userAssignedIdentities/*/read',
+      'Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action',
+      'Microsoft.Authorization/*/read',
+      'Microsoft.Insights/alertRules/*',
+      'Microsoft.Resources/subscriptions/resourceGroups/read',
+      'Microsoft.Resources/deployments/*',
+      'Microsoft.Support/*',
+    ]),
+  ],
+};

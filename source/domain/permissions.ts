@@ -6,10 +6,15 @@ const patternCache = new Map<string, RegExp>();
 export function actionMatches(pattern: string, action: string): boolean {
   let re = patternCache.get(pattern);
   if (!re) {
+    // A `*` between slashes also matches nothing: Azure's Managed Identity Operator grants
+    // `…/userAssignedIdentities/assign/action` through `…/userAssignedIdentities/*/assign/action`
+    // (and AzureML Data Scientist needs its notActions for `workspaces/write` because of it).
     const body = pattern
       .split('*')
       .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*');
+      .join('\uE000')
+      .replace(/\/\uE000\//g, '/(?:.*/)?')
+      .replace(/\uE000/g, '.*');
     re = new RegExp(`^${body}$`, 'i');
     patternCache.set(pattern, re);
   }

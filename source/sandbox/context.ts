@@ -1,3 +1,4 @@
+import type {ClientCertificate} from './certs';
 import type {Clock} from './clock';
 import type {FaultInjector} from './faults';
 import type {Surface} from './http';
@@ -62,6 +63,10 @@ export interface SandboxContext {
   scoringInFlight: Map<string, number>;
   log: RequestLogEntry[];
   timers: Set<NodeJS.Timeout>;
+  /** Certificates registered on applications, by client ID (lower case). */
+  clientCertificates: Map<string, ClientCertificate>;
+  /** The App Service style managed identity endpoint's secret header (`IDENTITY_HEADER`). */
+  identityHeader: string;
 }
 
 export const MANAGEMENT_AUDIENCES = [

@@ -1,11 +1,12 @@
-import {randomBytes} from 'node:crypto';
+import {randomBytes, timingSafeEqual} from 'node:crypto';
 import type {DeviceCodeGrant, SandboxContext} from './context';
 import {MANAGEMENT_AUDIENCES, ML_AUDIENCE} from './context';
 import {BodyTooLarge, type Exchange, parseForm} from './http';
 import {base64url, newGuid} from './util';
-import type {Principal} from './world';
+import {type Principal, userAssignedIdentityId} from './world';
 import {principalById} from './rbac';
 import {renderDevicePage} from './device-page';
+import {AssertionError, JWT_BEARER, verifyClientAssertion} from './client-assertion';
 
 /** Resources this tenant issues tokens for (an access token's `aud`). */
 const KNOWN_RESOURCES = [...MANAGEMENT_AUDIENCES, ML_AUDIENCE, 'https://graph.microsoft.com'];
@@ -32,6 +33,11 @@ export async function handleIdentity(ctx: SandboxContext, ex: Exchange): Promise
     await deviceLoginPage(ctx, ex);
     return true;
   }
+  if (path.toLowerCase() === MSI_PATH) {
+    managedIdentityToken(ctx, ex);
+    return true;
+  }
+  if (/^\/adfs(\/|$)/i.test(path)) return handleAdfs(ctx, ex);
   const m =
     /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys|oauth2\/v2\.0\/(?:token|devicecode|authorize)|discovery\/instance)$/i.exec(
       path,
@@ -73,30 +79,107 @@ export async function handleIdentity(ctx: SandboxContext, ex: Exchange): Promise
         );
     }
   } catch (caught) {
-    const err =
-      caught instanceof BodyTooLarge
-        ? new OAuthError(
-            400,
-            'invalid_request',
-            90014,
-            `The request body is larger than the ${caught.limit} bytes allowed.`,
-          )
-        : caught;
-    if (!(err instanceof OAuthError)) throw err;
-    const now = new Date(ctx.clock.now());
-    const trace = newGuid();
-    const correlation = ex.header('client-request-id') ?? newGuid();
-    ex.json(err.status, {
-      error: err.error,
-      error_description: `AADSTS${err.aadsts}: ${err.message} Trace ID: ${trace} Correlation ID: ${correlation} Timestamp: ${now.toISOString().replace('T', ' ').slice(0, 19)}Z`,
-      error_codes: [err.aadsts],
-      timestamp: now.toISOString().replace('T', ' ').slice(0, 19) + 'Z',
-      trace_id: trace,
-      correlation_id: correlation,
-      error_uri: `${ctx.baseUrl}/error?code=${err.aadsts}`,
-    });
+    sendOAuthError(ctx, ex, caught);
     return true;
   }
+}
+
+/** An Entra error body for an OAuthError (or an oversized body); anything else is rethrown. */
+function sendOAuthError(ctx: SandboxContext, ex: Exchange, caught: unknown): void {
+  const err =
+    caught instanceof BodyTooLarge
+      ? new OAuthError(
+          400,
+          'invalid_request',
+          90014,
+          `The request body is larger than the ${caught.limit} bytes allowed.`,
+        )
+      : caught;
+  if (!(err instanceof OAuthError)) throw err;
+  const now = new Date(ctx.clock.now());
+  const trace = newGuid();
+  const correlation = ex.header('client-request-id') ?? newGuid();
+  ex.json(err.status, {
+    error: err.error,
+    error_description: `AADSTS${err.aadsts}: ${err.message} Trace ID: ${trace} Correlation ID: ${correlation} Timestamp: ${now.toISOString().replace('T', ' ').slice(0, 19)}Z`,
+    error_codes: [err.aadsts],
+    timestamp: now.toISOString().replace('T', ' ').slice(0, 19) + 'Z',
+    trace_id: trace,
+    correlation_id: correlation,
+    error_uri: `${ctx.baseUrl}/error?code=${err.aadsts}`,
+  });
+}
+
+// ---------------------------------------------------------------- ADFS (Azure Stack style) authority
+
+/**
+ * An Azure Stack style authority at `{base}/adfs`: MSAL Python (Azure CLI) runs no instance
+ * discovery for an authority whose path is `/adfs`, and reads `/adfs/.well-known/openid-configuration`.
+ * Its token and device code endpoints are the tenant's own, and its tokens name `{base}/adfs` as issuer.
+ */
+async function handleAdfs(ctx: SandboxContext, ex: Exchange): Promise<boolean> {
+  const route = ex.path
+    .replace(/^\/adfs/i, '')
+    .replace(/\/+$/, '')
+    .toLowerCase();
+  const issuer = `${ctx.baseUrl}/adfs`;
+  try {
+    switch (route) {
+      case '/.well-known/openid-configuration':
+        requireMethod(ex, 'GET');
+        ex.json(200, adfsConfiguration(ctx));
+        return true;
+      case '/discovery/keys':
+        requireMethod(ex, 'GET');
+        ex.json(200, {keys: [ctx.entraSigner.jwk()]});
+        return true;
+      case '/oauth2/devicecode':
+        requireMethod(ex, 'POST');
+        ex.json(200, await deviceCode(ctx, ex, ctx.world.tenantId));
+        return true;
+      case '/oauth2/token':
+        requireMethod(ex, 'POST');
+        ex.json(200, await token(ctx, ex, ctx.world.tenantId, issuer), {
+          'cache-control': 'no-store, no-cache',
+          pragma: 'no-cache',
+        });
+        return true;
+      default:
+        return false;
+    }
+  } catch (caught) {
+    sendOAuthError(ctx, ex, caught);
+    return true;
+  }
+}
+
+function adfsConfiguration(ctx: SandboxContext) {
+  const base = `${ctx.baseUrl}/adfs`;
+  return {
+    issuer: base,
+    authorization_endpoint: `${base}/oauth2/authorize/`,
+    token_endpoint: `${base}/oauth2/token/`,
+    device_authorization_endpoint: `${base}/oauth2/devicecode`,
+    jwks_uri: `${base}/discovery/keys`,
+    end_session_endpoint: `${base}/oauth2/logout`,
+    token_endpoint_auth_methods_supported: [
+      'client_secret_post',
+      'client_secret_basic',
+      'private_key_jwt',
+    ],
+    response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+    response_modes_supported: ['query', 'fragment', 'form_post'],
+    grant_types_supported: [
+      'authorization_code',
+      'refresh_token',
+      'client_credentials',
+      'urn:ietf:params:oauth:grant-type:device_code',
+    ],
+    subject_types_supported: ['pairwise'],
+    scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    access_token_issuer: base,
+  };
 }
 
 function requireMethod(ex: Exchange, method: string): void {
@@ -313,7 +396,7 @@ export function decideDeviceCode(
   return grant;
 }
 
-async function token(ctx: SandboxContext, ex: Exchange, tenantId: string) {
+async function token(ctx: SandboxContext, ex: Exchange, tenantId: string, issuer?: string) {
   const params = await form(ex);
   const grantType = params.get('grant_type');
   const clientId = params.get('client_id');
@@ -337,11 +420,18 @@ async function token(ctx: SandboxContext, ex: Exchange, tenantId: string) {
     // The RFC 8628 name, and the short one MSAL sends; Entra accepts both.
     case 'urn:ietf:params:oauth:grant-type:device_code':
     case 'device_code':
-      return deviceCodeGrant(ctx, params, clientId);
+      return deviceCodeGrant(ctx, params, clientId, issuer);
     case 'client_credentials':
-      return clientCredentialsGrant(ctx, params, clientId, tenantId);
+      return clientCredentialsGrant(
+        ctx,
+        params,
+        clientId,
+        tenantId,
+        tokenAudiences(ctx, ex),
+        issuer,
+      );
     case 'refresh_token':
-      return refreshTokenGrant(ctx, params, clientId);
+      return refreshTokenGrant(ctx, params, clientId, issuer);
     default:
       throw new OAuthError(
         400,
@@ -352,7 +442,12 @@ async function token(ctx: SandboxContext, ex: Exchange, tenantId: string) {
   }
 }
 
-function deviceCodeGrant(ctx: SandboxContext, params: URLSearchParams, clientId: string) {
+function deviceCodeGrant(
+  ctx: SandboxContext,
+  params: URLSearchParams,
+  clientId: string,
+  issuer?: string,
+) {
   const grant = ctx.deviceCodes.get(params.get('device_code') ?? '');
   if (!grant) {
     // The device-flow docs: a device_code the token endpoint does not recognise.
@@ -406,7 +501,18 @@ function deviceCodeGrant(ctx: SandboxContext, params: URLSearchParams, clientId:
       50034,
       'The user account does not exist in the directory.',
     );
-  return issueTokens(ctx, principal, clientId, grant.tenantId, grant.scopes, true);
+  return issueTokens(ctx, principal, clientId, grant.tenantId, grant.scopes, true, issuer);
+}
+
+/** The `aud` a client assertion may carry: this token endpoint, by tenant ID, domain or as sent. */
+export function tokenAudiences(ctx: SandboxContext, ex: Exchange): string[] {
+  const path = ex.path.replace(/\/+$/, '');
+  const tail = path.slice(path.indexOf('/', 1));
+  return [
+    `${ctx.baseUrl}${path}`,
+    `${ctx.baseUrl}/${ctx.world.tenantId}${tail}`,
+    `${ctx.baseUrl}/${ctx.world.tenantDomain}${tail}`,
+  ];
 }
 
 function clientCredentialsGrant(
@@ -414,6 +520,8 @@ function clientCredentialsGrant(
   params: URLSearchParams,
   clientId: string,
   tenantId: string,
+  audiences: string[],
+  issuer?: string,
 ) {
   const principal = ctx.world.principals.find(
     (p) => p.kind === 'servicePrincipal' && p.clientId?.toLowerCase() === clientId.toLowerCase(),
@@ -427,13 +535,30 @@ function clientCredentialsGrant(
     );
   }
   const secret = params.get('client_secret');
-  if (params.get('client_assertion')) {
-    throw new OAuthError(
-      401,
-      'invalid_client',
-      700027,
-      'Client assertion failed signature validation: the sandbox has no certificate registered for this application; use its client secret.',
-    );
+  const assertion = params.get('client_assertion');
+  if (assertion) {
+    if (params.get('client_assertion_type') !== JWT_BEARER) {
+      throw new OAuthError(
+        400,
+        'invalid_request',
+        50027,
+        `The 'client_assertion_type' must be '${JWT_BEARER}'.`,
+      );
+    }
+    try {
+      verifyClientAssertion(assertion, {
+        clientId: principal.clientId!,
+        certificate: ctx.clientCertificates.get(principal.clientId!.toLowerCase()),
+        audiences,
+        // The client signs with its own clock, not the sandbox's (which tests may move).
+        nowSeconds: Math.floor(Date.now() / 1000),
+      });
+    } catch (err) {
+      if (err instanceof AssertionError)
+        throw new OAuthError(401, 'invalid_client', err.aadsts, err.message);
+      throw err;
+    }
+    return issueTokens(ctx, principal, clientId, tenantId, defaultScopes(params), false, issuer);
   }
   if (!secret) {
     throw new OAuthError(
@@ -451,8 +576,13 @@ function clientCredentialsGrant(
       `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
     );
   }
+  return issueTokens(ctx, principal, clientId, tenantId, defaultScopes(params), false, issuer);
+}
+
+/** The client credentials grant's scopes: `{resource}/.default` only. */
+function defaultScopes(params: URLSearchParams): string[] {
   const scopes = splitScopes(params.get('scope'));
-  const resource = resourceOf(scopes);
+  resourceOf(scopes);
   if (!scopes.every((s) => s.endsWith('/.default'))) {
     throw new OAuthError(
       400,
@@ -461,11 +591,15 @@ function clientCredentialsGrant(
       `The provided value for scope ${scopes.join(' ')} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
     );
   }
-  void resource;
-  return issueTokens(ctx, principal, clientId, tenantId, scopes, false);
+  return scopes;
 }
 
-function refreshTokenGrant(ctx: SandboxContext, params: URLSearchParams, clientId: string) {
+function refreshTokenGrant(
+  ctx: SandboxContext,
+  params: URLSearchParams,
+  clientId: string,
+  issuer?: string,
+) {
   const grant = ctx.refreshTokens.get(params.get('refresh_token') ?? '');
   if (!grant || grant.clientId !== clientId) {
     throw new OAuthError(
@@ -490,6 +624,7 @@ function refreshTokenGrant(ctx: SandboxContext, params: URLSearchParams, clientI
     grant.tenantId,
     splitScopes(params.get('scope')),
     true,
+    issuer,
   );
 }
 
@@ -501,11 +636,12 @@ function issueTokens(
   tenantId: string,
   scopes: string[],
   user: boolean,
+  /** The ADFS authority's tokens name it (`{base}/adfs`), as its OpenID configuration does. */
+  issuer = `${ctx.baseUrl}/${tenantId}/v2.0`,
 ) {
   const resource = resourceOf(scopes);
   const now = ctx.clock.nowSeconds();
   const lifetime = ctx.lifetimes.entraSeconds;
-  const issuer = `${ctx.baseUrl}/${tenantId}/v2.0`;
   const common = {
     iss: issuer,
     iat: now,
@@ -609,4 +745,82 @@ async function deviceLoginPage(ctx: SandboxContext, ex: Exchange): Promise<void>
       'content-type': 'text/html; charset=utf-8',
     });
   }
+}
+
+// ---------------------------------------------------------------- managed identity
+
+/** The App Service style identity endpoint (`IDENTITY_ENDPOINT`), as App Service serves it. */
+export const MSI_PATH = '/msi/token';
+const MSI_API_VERSION = '2019-08-01';
+
+/**
+ * `GET /msi/token?api-version=2019-08-01&resource=…[&client_id|object_id|principal_id|mi_res_id=…]`
+ * with `X-IDENTITY-HEADER`, what MSAL's AppService source sends. No ID: the host's system-assigned
+ * identity; an ID: one of the user-assigned identities attached to the host. The answer is App
+ * Service's: `{access_token, expires_on (epoch seconds, a string), resource, token_type, client_id}`.
+ */
+function managedIdentityToken(ctx: SandboxContext, ex: Exchange): void {
+  const correlationId = newGuid();
+  const fail = (status: number, message: string) =>
+    ex.json(status, {statusCode: status, message, correlationId});
+  if (ex.method !== 'GET') return fail(405, 'The identity endpoint only accepts GET requests.');
+  const header = ex.header('x-identity-header');
+  if (!header || !safeEqual(header, ctx.identityHeader)) {
+    return fail(401, 'The X-IDENTITY-HEADER header is missing or does not match IDENTITY_HEADER.');
+  }
+  const q = ex.url.searchParams;
+  if (q.get('api-version') !== MSI_API_VERSION)
+    return fail(400, `The api-version must be '${MSI_API_VERSION}'.`);
+  const resource = q.get('resource');
+  if (!resource) return fail(400, "The 'resource' query parameter is required.");
+  const host = ctx.world.principals.find((p) => p.managedIdentity === 'systemAssigned');
+  const wanted: [string, string | null][] = [
+    ['client_id', q.get('client_id')],
+    ['object_id', q.get('object_id') ?? q.get('principal_id')],
+    ['mi_res_id', q.get('mi_res_id')],
+  ];
+  const given = wanted.filter(([, v]) => v);
+  if (given.length > 1)
+    return fail(400, 'Give only one of client_id, object_id/principal_id and mi_res_id.');
+  let principal: Principal | undefined = host;
+  if (given.length === 1) {
+    const [kind, value] = given[0]! as [string, string];
+    const v = value.toLowerCase();
+    const identity = ctx.world.userAssignedIdentities.find((u) =>
+      kind === 'client_id'
+        ? u.clientId === v
+        : kind === 'object_id'
+          ? u.principalId === v
+          : userAssignedIdentityId(u).toLowerCase() === v,
+    );
+    principal = identity && principalById(ctx.world, identity.principalId);
+    if (!principal) {
+      return fail(
+        400,
+        'No User Assigned or Delegated Managed Identity found for specified ClientId/ResourceId/PrincipalId.',
+      );
+    }
+  }
+  if (!principal) return fail(400, 'No managed identity is enabled for this host.');
+  let tokens;
+  try {
+    const scope = `${resource.replace(/\/+$/, '')}/.default`;
+    tokens = issueTokens(ctx, principal, principal.clientId!, ctx.world.tenantId, [scope], false);
+  } catch (err) {
+    if (err instanceof OAuthError) return fail(400, err.message);
+    throw err;
+  }
+  ex.json(200, {
+    access_token: tokens.access_token,
+    expires_on: String(ctx.clock.nowSeconds() + Number(tokens.expires_in)),
+    resource,
+    token_type: 'Bearer',
+    client_id: principal.clientId,
+  });
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }

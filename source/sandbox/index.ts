@@ -7,15 +7,15 @@ import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {createAdmin, findPrincipal, handleAdmin, type SandboxAdmin} from './admin';
 import {handleArm} from './arm';
-import {generateCertificates} from './certs';
+import {generateCertificates, generateClientCertificate} from './certs';
 import {Clock} from './clock';
 import type {RequestLogEntry, SandboxContext} from './context';
 import {FaultInjector, parseFaults} from './faults';
 import {Exchange, type Surface} from './http';
-import {handleIdentity} from './identity';
+import {handleIdentity, MSI_PATH} from './identity';
 import {TokenSigner} from './jwt';
 import {handleScoring} from './scoring';
-import {seedWorld, type World} from './world';
+import {seedWorld, userAssignedIdentityId, type World} from './world';
 
 export interface SandboxOptions {
   /** 0 (default) picks a free port. The server binds 127.0.0.1 only. */
@@ -41,6 +41,21 @@ export interface SandboxPrincipalInfo {
   objectId: string;
   clientId?: string;
   clientSecret?: string;
+  /** A PEM with the certificate and its private key (mode 0600), for certificate sign-in. */
+  certificateFile?: string;
+}
+
+/** The service principal that also has a certificate credential. */
+export const CERTIFICATE_PRINCIPAL = 'ops-automation';
+
+/** A managed identity's service principal: it gets tokens from the identity endpoint, not Entra. */
+export interface SandboxManagedIdentityInfo {
+  kind: 'systemAssigned' | 'userAssigned';
+  name: string;
+  objectId: string;
+  clientId: string;
+  /** The `Microsoft.ManagedIdentity/userAssignedIdentities` resource, user-assigned only. */
+  resourceId?: string;
 }
 
 /** The cloud file: a generic custom cloud plus what the sandbox adds for tests and demos. */
@@ -56,6 +71,13 @@ export interface SandboxDescriptor {
   adminToken: string;
   deviceLoginUrl: string;
   principals: SandboxPrincipalInfo[];
+  /**
+   * The App Service style managed identity endpoint: set `IDENTITY_ENDPOINT` and
+   * `IDENTITY_HEADER` to these and ManagedIdentityCredential signs in as `managedIdentities`.
+   */
+  identityEndpoint: string;
+  identityHeader: string;
+  managedIdentities: SandboxManagedIdentityInfo[];
   subscriptions: {subscriptionId: string; displayName: string}[];
   pid: number;
 }
@@ -82,10 +104,11 @@ const DEFAULT_AML_SECONDS = 86_400;
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const faultRules = parseFaults(options.faults ?? '');
-  const [certs, entraSigner, amlSigner] = await Promise.all([
+  const [certs, entraSigner, amlSigner, clientCertificate] = await Promise.all([
     generateCertificates(),
     TokenSigner.create('entra'),
     TokenSigner.create('aml'),
+    generateClientCertificate(CERTIFICATE_PRINCIPAL),
   ]);
   const lifetimeSeconds =
     options.tokenLifetimeMs === undefined
@@ -112,7 +135,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     scoringInFlight: new Map(),
     log: [],
     timers: new Set(),
+    clientCertificates: new Map(),
+    identityHeader: randomBytes(24).toString('base64url'),
   };
+  const certificatePrincipal = ctx.world.principals.find((p) => p.name === CERTIFICATE_PRINCIPAL)!;
+  ctx.clientCertificates.set(certificatePrincipal.clientId!.toLowerCase(), clientCertificate);
   ctx.faults.set(faultRules);
   if (options.autoApprove) {
     const who = options.autoApprove === true ? 'owner' : options.autoApprove;
@@ -184,6 +211,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   else await mkdir(dir, {recursive: true, mode: 0o700});
   const caCertFile = join(dir, 'ca.pem');
   const cloudFile = join(dir, 'cloud.json');
+  const certificateFile = join(dir, `${CERTIFICATE_PRINCIPAL}.pem`);
   const descriptor: SandboxDescriptor = {
     name: 'sandbox',
     resourceManagerEndpoint: `${ctx.baseUrl}/`,
@@ -195,12 +223,30 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     cloudFile,
     adminToken: ctx.adminToken,
     deviceLoginUrl: `${ctx.baseUrl}/devicelogin`,
-    principals: ctx.world.principals.map((p) => ({
-      kind: p.kind,
-      name: p.name,
-      objectId: p.objectId,
-      ...(p.clientId ? {clientId: p.clientId, clientSecret: p.clientSecret} : {}),
-    })),
+    principals: ctx.world.principals
+      .filter((p) => !p.managedIdentity)
+      .map((p) => ({
+        kind: p.kind,
+        name: p.name,
+        objectId: p.objectId,
+        ...(p.clientId ? {clientId: p.clientId, clientSecret: p.clientSecret} : {}),
+        ...(p === certificatePrincipal ? {certificateFile} : {}),
+      })),
+    identityEndpoint: `${ctx.baseUrl}${MSI_PATH}`,
+    identityHeader: ctx.identityHeader,
+    managedIdentities: ctx.world.principals.flatMap((p) => {
+      if (!p.managedIdentity) return [];
+      const resource = ctx.world.userAssignedIdentities.find((u) => u.principalId === p.objectId);
+      return [
+        {
+          kind: p.managedIdentity,
+          name: p.name,
+          objectId: p.objectId,
+          clientId: p.clientId!,
+          ...(resource ? {resourceId: userAssignedIdentityId(resource)} : {}),
+        },
+      ];
+    }),
     subscriptions: ctx.world.subscriptions.map((s) => ({
       subscriptionId: s.subscriptionId,
       displayName: s.displayName,
@@ -213,6 +259,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   await writeFile(cloudFile, JSON.stringify(descriptor, null, 2) + '\n', {mode: 0o600});
   // `mode` applies only to a new file: an existing cloud.json is tightened too.
   await chmod(cloudFile, 0o600);
+  // The certificate's private key: the same owner-only rule.
+  await writeFile(certificateFile, clientCertificate.pem, {mode: 0o600});
+  await chmod(certificateFile, 0o600);
 
   let stopped: Promise<void> | undefined;
   return {
@@ -234,7 +283,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
           server.closeAllConnections();
         });
         if (createdDir) await rm(dir, {recursive: true, force: true});
-        else await Promise.all([rm(cloudFile, {force: true}), rm(caCertFile, {force: true})]);
+        else
+          await Promise.all(
+            [cloudFile, caCertFile, certificateFile].map((f) => rm(f, {force: true})),
+          );
       })();
       return stopped;
     },
@@ -250,7 +302,13 @@ const IDENTITY_PATH = /^\/[^/]+\/(v2\.0|oauth2|discovery)(\/|$)/i;
 function surfaceOf(path: string): Surface {
   if (path.startsWith('/__sandbox/') || path === '/__sandbox') return 'admin';
   if (path.startsWith('/inference/')) return 'scoring';
-  if (path === '/devicelogin' || IDENTITY_PATH.test(path)) return 'identity';
+  if (
+    path === '/devicelogin' ||
+    path.toLowerCase() === MSI_PATH ||
+    /^\/adfs(\/|$)/i.test(path) ||
+    IDENTITY_PATH.test(path)
+  )
+    return 'identity';
   return 'arm';
 }
 

@@ -1,6 +1,7 @@
 import {
   AZUREML_CONNECTION_SECRETS_READER as SECRETS_READER,
   AZUREML_DATA_SCIENTIST as DS,
+  MANAGED_IDENTITY_OPERATOR as MI_OPERATOR,
 } from '../domain/builtin-roles';
 export interface PermissionBlock {
   actions: string[];
@@ -56,6 +57,7 @@ export const READER = 'acdd72a7-3385-48ef-bd42-f606fba81ae7';
 export const USER_ACCESS_ADMINISTRATOR = '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9';
 export const AZUREML_DATA_SCIENTIST = DS.id;
 export const AZUREML_CONNECTION_SECRETS_READER = SECRETS_READER.id;
+export const MANAGED_IDENTITY_OPERATOR = MI_OPERATOR.id;
 
 /** Azure's built-in roles that matter for online endpoints, with their real GUIDs and permissions. */
 export function builtInRoles(): RoleDefinition[] {
@@ -122,6 +124,14 @@ export function builtInRoles(): RoleDefinition[] {
       SECRETS_READER.permissions[0]!,
       '2023-05-11T15:34:05.162Z',
       '2023-10-17T15:25:31.752Z',
+    ),
+    builtIn(
+      MANAGED_IDENTITY_OPERATOR,
+      MI_OPERATOR.roleName,
+      MI_OPERATOR.description,
+      MI_OPERATOR.permissions[0]!,
+      '2017-12-14T19:52:04.036Z',
+      '2021-11-11T20:13:38.862Z',
     ),
   ];
 }

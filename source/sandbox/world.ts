@@ -13,6 +13,18 @@ export interface Principal {
   /** Application (client) ID, service principals only. */
   clientId?: string;
   clientSecret?: string;
+  /** Set for a managed identity's service principal: it signs in through the identity endpoint only. */
+  managedIdentity?: 'systemAssigned' | 'userAssigned';
+}
+
+/** A `Microsoft.ManagedIdentity/userAssignedIdentities` resource; its principal is in `principals`. */
+export interface UserAssignedIdentity {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+  principalId: string;
+  clientId: string;
 }
 
 export interface Subscription {
@@ -124,6 +136,7 @@ export interface World {
   resourceGroups: ResourceGroup[];
   workspaces: Workspace[];
   endpoints: Endpoint[];
+  userAssignedIdentities: UserAssignedIdentity[];
   roleDefinitions: RoleDefinition[];
   roleAssignments: RoleAssignment[];
   operations: Map<string, Operation>;
@@ -141,6 +154,12 @@ export function workspaceScope(
   w: Pick<Workspace, 'subscriptionId' | 'resourceGroup' | 'name'>,
 ): string {
   return `/subscriptions/${w.subscriptionId}/resourceGroups/${w.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${w.name}`;
+}
+
+export function userAssignedIdentityId(
+  u: Pick<UserAssignedIdentity, 'subscriptionId' | 'resourceGroup' | 'name'>,
+): string {
+  return `/subscriptions/${u.subscriptionId}/resourceGroups/${u.resourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${u.name}`;
 }
 
 export function endpointScope(
@@ -288,6 +307,36 @@ export function seedWorld(): World {
     ),
   ];
 
+  // A user-assigned identity beside the dev workspace: endpoints can use it, and (as a managed
+  // identity) it can sign in. Attaching it needs `…/userAssignedIdentities/assign/action` on it.
+  const scorerIdentity: UserAssignedIdentity = {
+    subscriptionId: wsDev.subscriptionId,
+    resourceGroup: wsDev.resourceGroup,
+    name: 'scorer-id',
+    location: wsDev.location,
+    principalId: stableGuid('msi:scorer-id'),
+    clientId: stableGuid('msi-app:scorer-id'),
+  };
+  const scorerPrincipal: Principal = {
+    kind: 'servicePrincipal',
+    name: scorerIdentity.name,
+    displayName: scorerIdentity.name,
+    objectId: scorerIdentity.principalId,
+    clientId: scorerIdentity.clientId,
+    managedIdentity: 'userAssigned',
+  };
+
+  // The system-assigned identity of the host the app runs on (an App Service site, as the
+  // identity endpoint presents it); scorer-id is attached to the same host.
+  const hostPrincipal: Principal = {
+    kind: 'servicePrincipal',
+    name: 'sandbox-host',
+    displayName: 'sandbox-host',
+    objectId: stableGuid('msi:sandbox-host'),
+    clientId: stableGuid('msi-app:sandbox-host'),
+    managedIdentity: 'systemAssigned',
+  };
+
   const assignment = (
     scope: string,
     roleDefinitionGuid: string,
@@ -310,7 +359,7 @@ export function seedWorld(): World {
   return {
     tenantId,
     tenantDomain: TENANT_DOMAIN,
-    principals: [owner, scientist, ops, scoring],
+    principals: [owner, scientist, ops, scoring, hostPrincipal, scorerPrincipal],
     subscriptions: [dev, prod],
     resourceGroups: workspaces.map((w) => ({
       subscriptionId: w.subscriptionId,
@@ -319,6 +368,7 @@ export function seedWorld(): World {
     })),
     workspaces,
     endpoints,
+    userAssignedIdentities: [scorerIdentity],
     roleDefinitions: builtInRoles(),
     roleAssignments: [
       assignment(`/subscriptions/${dev.subscriptionId}`, OWNER, owner),

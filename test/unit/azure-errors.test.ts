@@ -100,6 +100,42 @@ describe('Resource Manager errors', () => {
     expect(e.hint).toContain("'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action'");
   });
 
+  it('LinkedAuthorizationFailed names the linked action and resource, not the action the client has', () => {
+    // Azure's recorded response (azure-sdk-for-js recording_workspace_create_test.json).
+    const uai = `/subscriptions/${SUB}/resourceGroups/rg-ws-dev/providers/Microsoft.ManagedIdentity/userAssignedIdentities/testuai`;
+    const message = `The client '${OID}' with object id '${OID}' has permission to perform action 'Microsoft.MachineLearningServices/workspaces/write' on scope '${WS}'; however, it does not have permission to perform action 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action' on the linked scope(s) '${uai}' or the linked scope(s) are invalid.`;
+    const e = toAppError(armError(403, 'LinkedAuthorizationFailed', message), {
+      operation: 'create endpoint ep1',
+    });
+    expect(e).toMatchObject({
+      kind: 'permission',
+      status: 403,
+      code: 'LinkedAuthorizationFailed',
+      title: "Can't create endpoint ep1: missing permission on a linked resource",
+    });
+    expect(e.hint).toBe(
+      `${OID} may perform 'Microsoft.MachineLearningServices/workspaces/write' at ${WS}, but the request also uses ${uai}, and ${OID} lacks 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action' there. Roles that grant it: Managed Identity Operator, Contributor, Owner.`,
+    );
+    expect(e.nextSteps).toEqual([
+      `Ask an Owner or User Access Administrator to assign "Managed Identity Operator" to ${OID} at ${uai}.`,
+      `With the Azure CLI: az role assignment create --assignee ${OID} --role "Managed Identity Operator" --scope ${uai}`,
+      'Or leave that resource out of the request.',
+      'If access was granted in the last few minutes, sign in again so your token carries it.',
+    ]);
+    expect(e.nextSteps.join('\n')).not.toContain('AzureML Data Scientist');
+  });
+
+  it('LinkedAuthorizationFailed with two linked scopes gives a step for each', () => {
+    const a = `${WS}/../x/providers/Microsoft.ManagedIdentity/userAssignedIdentities/a`;
+    const b = `${WS}/../x/providers/Microsoft.ManagedIdentity/userAssignedIdentities/b`;
+    const message = `The client 'scientist@contoso.sandbox' with object id '${OID}' has permission to perform action 'Microsoft.MachineLearningServices/workspaces/onlineEndpoints/write' on scope '${WS}/onlineEndpoints/ep1'; however, it does not have permission to perform action 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action' on the linked scope(s) '${a},${b}' or the linked scope(s) are invalid.`;
+    const e = toAppError(armError(403, 'LinkedAuthorizationFailed', message));
+    expect(e.nextSteps.filter((s) => s.startsWith('Ask an Owner'))).toEqual([
+      `Ask an Owner or User Access Administrator to assign "Managed Identity Operator" to scientist@contoso.sandbox at ${a}.`,
+      `Ask an Owner or User Access Administrator to assign "Managed Identity Operator" to scientist@contoso.sandbox at ${b}.`,
+    ]);
+  });
+
   it('a 403 without an action in the message still gives a next step', () => {
     const e = toAppError(armError(403, 'Forbidden', 'Access denied.'), {
       operation: 'list endpoints',
@@ -559,6 +595,7 @@ describe('rolesForAction', () => {
     ['Microsoft.Authorization/roleDefinitions/write', 'User Access Administrator'],
     ['Microsoft.Resources/subscriptions/resourceGroups/read', 'Reader'],
     ['Microsoft.Storage/storageAccounts/write', 'Contributor'],
+    ['Microsoft.ManagedIdentity/userAssignedIdentities/assign/action', 'Managed Identity Operator'],
   ])('%s → %s first', (action, role) => {
     expect(rolesForAction(action)[0]).toBe(role);
   });

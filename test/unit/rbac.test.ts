@@ -56,6 +56,22 @@ describe('actionMatches', () => {
     expect(actionMatches(`${EP}/*/action`, `${EP}/read`)).toBe(false);
   });
 
+  it('lets a * between slashes match no segment at all (Managed Identity Operator)', () => {
+    const assign = 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action';
+    expect(
+      actionMatches('Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action', assign),
+    ).toBe(true);
+    expect(actionMatches('Microsoft.ManagedIdentity/userAssignedIdentities/*/read', assign)).toBe(
+      false,
+    );
+    expect(
+      actionMatches(
+        'Microsoft.ManagedIdentity/*/assign/action',
+        'Microsoft.ManagedIdentityX/assign/action',
+      ),
+    ).toBe(false);
+  });
+
   it('treats regex metacharacters in patterns literally', () => {
     // '.' must not match an arbitrary character.
     expect(

@@ -15,6 +15,12 @@ export function rolesForAction(action: string): string[] {
       ? ['Reader', 'User Access Administrator', 'Owner']
       : ['User Access Administrator', 'Owner'];
   }
+  if (a.startsWith('microsoft.managedidentity/')) {
+    // Managed Identity Operator reads and assigns identities; Contributor and Owner hold '*'.
+    return /\/(read|assign\/action)$/.test(a)
+      ? ['Managed Identity Operator', 'Contributor', 'Owner']
+      : ['Managed Identity Contributor', 'Contributor', 'Owner'];
+  }
   if (a.startsWith(`${ML}/`)) {
     const rest = a.slice(ML.length + 1);
     const workspaceItself = !rest.includes('/') || rest === 'listkeys/action';
@@ -51,6 +57,10 @@ export function permissionDenied(
       ...base,
       nextSteps: ['Ask the owner of the policy assignment named in the message for an exemption.'],
     });
+  }
+  if (code === 'LinkedAuthorizationFailed') {
+    const linked = linkedDenied(message, base, what);
+    if (linked) return linked;
   }
   if (!perm) {
     return make('permission', `${what}: permission denied`, message, {
@@ -97,6 +107,56 @@ export function permissionDenied(
             `With the Azure CLI: az role assignment create --assignee ${objectId} --role "${role}" --scope ${at}`,
           ]
         : []),
+      'If access was granted in the last few minutes, sign in again so your token carries it.',
+    ],
+  });
+}
+
+/**
+ * 403 `LinkedAuthorizationFailed`: the caller may do the action on the resource, but the request
+ * also names another resource (a user-assigned identity, say) on which it lacks a linked action.
+ * Azure's words: "… has permission to perform action 'A' on scope 'S'; however, it does not have
+ * permission to perform action 'L' on the linked scope(s) 'X[,Y]' or the linked scope(s) are
+ * invalid." The explanation names L and X, never A (which the caller has).
+ */
+function linkedDenied(
+  message: string,
+  base: Partial<AppError>,
+  what: string,
+): AppError | undefined {
+  const linked =
+    /does not have permission to perform action '([^']+)' on the linked scope\(s\) '([^']+)'/i.exec(
+      message,
+    );
+  if (!linked) return undefined;
+  const has = /has permission to perform action '([^']+)' on scope '([^']+)'/i.exec(message);
+  const client = /client '([^']+)' with object id '([^']+)'/i.exec(message);
+  const who = client ? client[1]! : 'you';
+  const objectId = client?.[2];
+  const action = linked[1]!;
+  const scopes = linked[2]!
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const roles = rolesForAction(action);
+  const role = roles[0]!;
+  const allowed = has
+    ? `${who} may perform '${has[1]}' at ${has[2]}, but the request also uses ${scopes.join(', ')}`
+    : `The request uses ${scopes.join(', ')}`;
+  return make('permission', `${what}: missing permission on a linked resource`, message, {
+    ...base,
+    hint: `${allowed}, and ${who} lacks '${action}' there. Roles that grant it: ${roles.join(', ')}.`,
+    nextSteps: [
+      ...scopes.map(
+        (s) => `Ask an Owner or User Access Administrator to assign "${role}" to ${who} at ${s}.`,
+      ),
+      ...(objectId
+        ? scopes.map(
+            (s) =>
+              `With the Azure CLI: az role assignment create --assignee ${objectId} --role "${role}" --scope ${s}`,
+          )
+        : []),
+      'Or leave that resource out of the request.',
       'If access was granted in the last few minutes, sign in again so your token carries it.',
     ],
   });

@@ -3,7 +3,13 @@ import type {Exchange} from '../http';
 import {effectivePermissions, principalById, roleById} from '../rbac';
 import type {PermissionBlock, RoleDefinition} from '../roles';
 import {isGuid, normalizeScope, scopeContains} from '../util';
-import {endpointScope, type PrincipalType, type RoleAssignment, workspaceScope} from '../world';
+import {
+  endpointScope,
+  type PrincipalType,
+  type RoleAssignment,
+  userAssignedIdentityId,
+  workspaceScope,
+} from '../world';
 import {
   ArmError,
   type ArmCall,
@@ -35,6 +41,14 @@ export async function handleAuthorization(
   const [collection, name, ...rest] = path.slice(at + marker.length).split('/');
   if (rest.length) return false;
   checkApiVersion(ex, 'authorization');
+  // Azure authorizes a write before it reads the body or checks the names in the path: a PUT
+  // by a caller without the write action is 403 AuthorizationFailed even with an invalid body.
+  const writeAction = WRITE_ACTIONS[`${(collection ?? '').toLowerCase()} ${ex.method}`];
+  if (writeAction && name !== undefined && scope !== '/') {
+    const sub = subscriptionOf(scope);
+    if (sub) findSubscription(ctx, sub);
+    authorize(ctx, call, writeAction, scope);
+  }
   switch ((collection ?? '').toLowerCase()) {
     case 'roledefinitions':
       await roleDefinitions(ctx, ex, call, canonicalScope(ctx, scope), name);
@@ -100,12 +114,27 @@ function canonicalScope(ctx: SandboxContext, scope: string): string {
       return endpointScope(e);
     }
   }
+  for (const u of ctx.world.userAssignedIdentities) {
+    if (u.subscriptionId !== sub.subscriptionId || u.resourceGroup !== rg.name) continue;
+    if (
+      resource ===
+      `providers/microsoft.managedidentity/userassignedidentities/${u.name}`.toLowerCase()
+    )
+      return userAssignedIdentityId(u);
+  }
   throw new ArmError(
     404,
     'ResourceNotFound',
     `The Resource '${parts.slice(5).join('/')}' under resource group '${rg.name}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
   );
 }
+
+const WRITE_ACTIONS: Record<string, string> = {
+  'roledefinitions PUT': `${AUTHZ}/roleDefinitions/write`,
+  'roledefinitions DELETE': `${AUTHZ}/roleDefinitions/delete`,
+  'roleassignments PUT': `${AUTHZ}/roleAssignments/write`,
+  'roleassignments DELETE': `${AUTHZ}/roleAssignments/delete`,
+};
 
 const subscriptionOf = (scope: string): string | undefined =>
   /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1];
@@ -318,7 +347,8 @@ async function putRoleDefinition(
     );
   }
   const assignableScopes = rawScopes.map((s) => canonicalScope(ctx, s));
-  for (const s of assignableScopes) authorize(ctx, call, `${AUTHZ}/roleDefinitions/write`, s);
+  // The role must also be writable at each scope it can be assigned at.
+  for (const s of assignableScopes) authorize(ctx, call, `${AUTHZ}/roleDefinitions/write`, s, s);
   const existing = roleById(ctx.world, guid);
   if (existing?.type === 'BuiltInRole') {
     throw new ArmError(

@@ -29,6 +29,19 @@ export interface ArmCall {
   principal: Principal;
   /** How ARM names the caller in messages and systemData: UPN for users, app ID for apps. */
   callerName: string;
+  /**
+   * The scope ARM names in `AuthorizationFailed`: the request path as sent (for a POST to an
+   * action such as `…/listKeys`, the resource it acts on). Azure's recorded 403 for a role
+   * definition PUT names `/subscriptions/…/providers/Microsoft.Authorization/roleDefinitions/{id}`.
+   */
+  requestScope: string;
+}
+
+/** The request path as the client sent it, without a trailing slash; for POST actions, the resource. */
+export function requestScope(ex: Exchange): string {
+  const path = ex.path.replace(/\/+$/, '') || '/';
+  if (ex.method !== 'POST') return path;
+  return path.slice(0, path.lastIndexOf('/')) || '/';
 }
 
 /** Headers every ARM response carries. */
@@ -143,7 +156,11 @@ export function authenticate(ctx: SandboxContext, ex: Exchange): ArmCall {
     );
   }
   ex.caller = principal.name;
-  return {principal, callerName: principal.kind === 'user' ? principal.name : principal.clientId!};
+  return {
+    principal,
+    callerName: principal.kind === 'user' ? principal.name : principal.clientId!,
+    requestScope: requestScope(ex),
+  };
 }
 
 /** `8/17/2017 10:54:41 PM`, the .NET invariant format ARM uses in token messages. */
@@ -154,14 +171,47 @@ function armTime(d: Date): string {
   return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${hh}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${h < 12 ? 'AM' : 'PM'}`;
 }
 
-/** 403 `AuthorizationFailed` unless the caller holds the action at the scope. */
-export function authorize(ctx: SandboxContext, call: ArmCall, action: string, scope: string): void {
+/**
+ * 403 `AuthorizationFailed` unless the caller holds the action at the scope. The message names
+ * `shownScope` (by default the request path, as Azure's gateway does), not the evaluated scope.
+ */
+export function authorize(
+  ctx: SandboxContext,
+  call: ArmCall,
+  action: string,
+  scope: string,
+  shownScope: string = call.requestScope,
+): void {
   if (isAllowed(ctx.world, call.principal.objectId, action, scope)) return;
   const oid = call.principal.objectId;
   throw new ArmError(
     403,
     'AuthorizationFailed',
-    `The client '${call.callerName}' with object id '${oid}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+    `The client '${call.callerName}' with object id '${oid}' does not have authorization to perform action '${action}' over scope '${shownScope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+    {'x-ms-failure-cause': 'gateway'},
+  );
+}
+
+/**
+ * 403 `LinkedAuthorizationFailed` unless the caller holds `linkedAction` on every linked scope
+ * (a user-assigned identity named in a request body). Wording from Azure's recorded response.
+ */
+export function authorizeLinked(
+  ctx: SandboxContext,
+  call: ArmCall,
+  action: string,
+  linkedAction: string,
+  linkedScopes: string[],
+): void {
+  const missing = linkedScopes.filter(
+    (s) => !isAllowed(ctx.world, call.principal.objectId, linkedAction, s),
+  );
+  if (missing.length === 0) return;
+  const oid = call.principal.objectId;
+  throw new ArmError(
+    403,
+    'LinkedAuthorizationFailed',
+    `The client '${call.callerName}' with object id '${oid}' has permission to perform action '${action}' on scope '${call.requestScope}'; however, it does not have permission to perform action '${linkedAction}' on the linked scope(s) '${missing.join(',')}' or the linked scope(s) are invalid.`,
     {'x-ms-failure-cause': 'gateway'},
   );
 }
@@ -193,6 +243,7 @@ const API_VERSIONS: Record<string, {min: string; max: string; extra?: string[]}>
   ml: {min: '2021-10-01', max: '2025-09-01'},
   authorization: {min: '2015-07-01', max: '2022-05-01', extra: []},
   resources: {min: '2016-06-01', max: '2022-12-01'},
+  managedIdentity: {min: '2018-11-30', max: '2024-11-30'},
 };
 
 export function checkApiVersion(ex: Exchange, provider: keyof typeof API_VERSIONS): string {

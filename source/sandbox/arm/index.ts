@@ -2,16 +2,19 @@ import type {SandboxContext} from '../context';
 import {BodyTooLarge, type Exchange} from '../http';
 import {handleAuthorization} from './authorization';
 import {ArmError, authenticate, sendArmError} from './common';
+import {managedIdentityRoutes} from './managed-identity';
+import {handleMetadata} from './metadata';
 import {mlRoutes, settleOperations} from './ml';
 import {resourceRoutes} from './resources';
 import {resolveRoute} from './router';
 
-const routes = [...resourceRoutes, ...mlRoutes];
+const routes = [...resourceRoutes, ...mlRoutes, ...managedIdentityRoutes];
 
 /** Azure Resource Manager: authenticate, then route; every failure is an ARM error body. */
 export async function handleArm(ctx: SandboxContext, ex: Exchange): Promise<void> {
   try {
     settleOperations(ctx);
+    if (handleMetadata(ctx, ex)) return;
     const call = authenticate(ctx, ex);
     if (await handleAuthorization(ctx, ex, call)) return;
     const segments = ex.path.split('/').filter(Boolean);

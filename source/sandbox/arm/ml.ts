@@ -8,13 +8,18 @@ import {
   endpointKey,
   endpointScope,
   type Operation,
+  type UserAssignedIdentity,
+  userAssignedIdentityId,
   type Workspace,
   workspaceScope,
 } from '../world';
+import {ASSIGN_USER_ASSIGNED_IDENTITY} from '../../domain/builtin-roles';
+import {normalizeScope} from '../util';
 import {
   ArmError,
   type ArmCall,
   authorize,
+  authorizeLinked,
   checkApiVersion,
   findResourceGroup,
   findSubscription,
@@ -290,6 +295,8 @@ interface EndpointInput {
   tags: Record<string, string>;
   properties: Record<string, string>;
   identityType: Endpoint['identityType'];
+  /** ARM IDs of the user-assigned identities, as given. */
+  userAssigned: string[];
   traffic: Record<string, number> | undefined;
   mirrorTraffic: Record<string, number> | undefined;
   publicNetworkAccess: Endpoint['publicNetworkAccess'];
@@ -340,26 +347,10 @@ function parseEndpointInput(body: Record<string, unknown>): EndpointInput {
       'properties.authMode',
     );
   }
-  let identityType: Endpoint['identityType'] = 'SystemAssigned';
-  if (body.identity !== undefined && body.identity !== null) {
-    const type = isRecord(body.identity) ? body.identity.type : undefined;
-    const match = IDENTITY_TYPES.find(
-      (t) => typeof type === 'string' && t.toLowerCase() === type.replace(/\s/g, '').toLowerCase(),
-    );
-    if (!match) {
-      throw validationError(
-        `'${String(type)}' is not a valid identity type: use ${IDENTITY_TYPES.join(', ')}.`,
-        'identity.type',
-      );
-    }
-    if (match.includes('UserAssigned')) {
-      throw validationError(
-        'The sandbox has no user-assigned identities; use SystemAssigned or None.',
-        'identity.type',
-      );
-    }
-    identityType = match;
-  }
+  const {identityType, userAssigned} =
+    body.identity === undefined || body.identity === null
+      ? {identityType: 'SystemAssigned' as const, userAssigned: []}
+      : parseIdentity(body.identity);
   const pna = props.publicNetworkAccess ?? 'Enabled';
   if (pna !== 'Enabled' && pna !== 'Disabled') {
     throw validationError(
@@ -391,11 +382,67 @@ function parseEndpointInput(body: Record<string, unknown>): EndpointInput {
     tags: stringMap(body.tags, 'tags'),
     properties: stringMap(props.properties, 'properties.properties'),
     identityType,
+    userAssigned,
     traffic: trafficMap(props.traffic, 'properties.traffic'),
     mirrorTraffic: trafficMap(props.mirrorTraffic, 'properties.mirrorTraffic'),
     publicNetworkAccess: pna,
     keys,
   };
+}
+
+/** The ARM IDs named in `identity.userAssignedIdentities`, unvalidated (for the linked check). */
+function linkedIdentities(body: Record<string, unknown>): string[] {
+  const identity = body.identity;
+  if (!isRecord(identity) || !isRecord(identity.userAssignedIdentities)) return [];
+  return Object.keys(identity.userAssignedIdentities);
+}
+
+function parseIdentity(identity: unknown): {
+  identityType: Endpoint['identityType'];
+  userAssigned: string[];
+} {
+  const type = isRecord(identity) ? identity.type : undefined;
+  const match = IDENTITY_TYPES.find(
+    (t) => typeof type === 'string' && t.toLowerCase() === type.replace(/\s/g, '').toLowerCase(),
+  );
+  if (!match) {
+    throw validationError(
+      `'${String(type)}' is not a valid identity type: use ${IDENTITY_TYPES.join(', ')}.`,
+      'identity.type',
+    );
+  }
+  const ids = isRecord(identity) ? linkedIdentities({identity}) : [];
+  if (match.includes('UserAssigned') && ids.length === 0) {
+    throw validationError(
+      `Identity type '${match}' needs at least one entry in 'identity.userAssignedIdentities'.`,
+      'identity.userAssignedIdentities',
+    );
+  }
+  if (!match.includes('UserAssigned') && ids.length > 0) {
+    throw validationError(
+      `'identity.userAssignedIdentities' is only allowed with identity type UserAssigned or 'SystemAssigned,UserAssigned', not '${match}'.`,
+      'identity.userAssignedIdentities',
+    );
+  }
+  return {identityType: match, userAssigned: ids};
+}
+
+/** Resolves user-assigned identity IDs to the identities, as the endpoint stores them. */
+function resolveIdentities(ctx: SandboxContext, ids: string[]): Endpoint['userAssignedIdentities'] {
+  const out: Endpoint['userAssignedIdentities'] = {};
+  for (const id of ids) {
+    const found: UserAssignedIdentity | undefined = ctx.world.userAssignedIdentities.find(
+      (u) => normalizeScope(userAssignedIdentityId(u)) === normalizeScope(id),
+    );
+    if (!found) {
+      throw validationError(
+        `The user-assigned identity '${id}' was not found. Check its resource ID.`,
+        'identity.userAssignedIdentities',
+      );
+    }
+    out[userAssignedIdentityId(found)] = {principalId: found.principalId, clientId: found.clientId};
+  }
+  return out;
 }
 
 function checkTraffic(
@@ -439,7 +486,17 @@ async function putEndpoint(
       'name',
     );
   }
-  const input = parseEndpointInput(await readJson(ex));
+  const body = await readJson(ex);
+  // The linked check comes before the body is validated, as in Azure's recorded 403.
+  authorizeLinked(
+    ctx,
+    call,
+    `${EP_ACTION}/write`,
+    ASSIGN_USER_ASSIGNED_IDENTITY,
+    linkedIdentities(body),
+  );
+  const input = parseEndpointInput(body);
+  const userAssignedIdentities = resolveIdentities(ctx, input.userAssigned);
   if (input.location.replace(/\s/g, '').toLowerCase() !== ws.location) {
     throw validationError(
       `The endpoint location '${input.location}' must match the workspace location '${ws.location}'.`,
@@ -466,8 +523,10 @@ async function putEndpoint(
       tags: input.tags,
       properties: input.properties,
       identityType: input.identityType,
-      identityPrincipalId:
-        input.identityType === 'None' ? null : (existing.identityPrincipalId ?? newGuid()),
+      identityPrincipalId: input.identityType.includes('SystemAssigned')
+        ? (existing.identityPrincipalId ?? newGuid())
+        : null,
+      userAssignedIdentities,
       publicNetworkAccess: input.publicNetworkAccess,
       traffic: input.traffic ?? existing.traffic,
       mirrorTraffic: input.mirrorTraffic ?? existing.mirrorTraffic,
@@ -506,8 +565,8 @@ async function putEndpoint(
     tags: input.tags,
     properties: input.properties,
     identityType: input.identityType,
-    identityPrincipalId: input.identityType === 'None' ? null : newGuid(),
-    userAssignedIdentities: {},
+    identityPrincipalId: input.identityType.includes('SystemAssigned') ? newGuid() : null,
+    userAssignedIdentities,
     publicNetworkAccess: input.publicNetworkAccess,
     traffic: {},
     mirrorTraffic: {},
@@ -547,6 +606,13 @@ async function patchEndpoint(
   checkApiVersion(ex, 'ml');
   const e = findEndpoint(ctx, call, p, `${EP_ACTION}/write`);
   const body = await readJson(ex);
+  authorizeLinked(
+    ctx,
+    call,
+    `${EP_ACTION}/write`,
+    ASSIGN_USER_ASSIGNED_IDENTITY,
+    linkedIdentities(body),
+  );
   const allowed = new Set(['tags', 'identity']);
   const extra = Object.keys(body).filter((k) => !allowed.has(k));
   if (extra.length) {
@@ -555,21 +621,17 @@ async function patchEndpoint(
       extra[0],
     );
   }
-  if (body.tags !== undefined) e.tags = stringMap(body.tags, 'tags');
+  const tags = body.tags !== undefined ? stringMap(body.tags, 'tags') : undefined;
   if (body.identity !== undefined) {
-    const type = isRecord(body.identity) ? body.identity.type : undefined;
-    const match = IDENTITY_TYPES.find(
-      (t) => typeof type === 'string' && t.toLowerCase() === type.replace(/\s/g, '').toLowerCase(),
-    );
-    if (!match || match.includes('UserAssigned')) {
-      throw validationError(
-        `'${String(type)}' is not a supported identity type here: use SystemAssigned or None.`,
-        'identity.type',
-      );
-    }
-    e.identityType = match;
-    e.identityPrincipalId = match === 'None' ? null : (e.identityPrincipalId ?? newGuid());
+    const {identityType, userAssigned} = parseIdentity(body.identity);
+    const identities = resolveIdentities(ctx, userAssigned);
+    e.identityType = identityType;
+    e.identityPrincipalId = identityType.includes('SystemAssigned')
+      ? (e.identityPrincipalId ?? newGuid())
+      : null;
+    e.userAssignedIdentities = identities;
   }
+  if (tags) e.tags = tags;
   e.systemData = {
     ...e.systemData,
     lastModifiedAt: new Date(ctx.clock.now()).toISOString(),
