@@ -16,18 +16,11 @@ import {
   type RequestFileResult,
 } from '../lib/request-file';
 import {explainScoringFailure, NO_ANSWER, type RepeatSummary} from '../domain/scoring';
-import {fetchCredential, type FetchedCredential} from './creds';
+import {openCredential, type FetchedCredential} from './creds';
 import {CliError, ExitCode} from './exit-codes';
 import {oneLine} from './failure';
 import {envLines, jsonDocument, roundMs, table, type Style} from './output';
-import {
-  assertName,
-  loadTarget,
-  openEndpoint,
-  runCommand,
-  type CommonFlags,
-  type Runtime,
-} from './runtime';
+import {assertName, loadTarget, runCommand, type CommonFlags, type Runtime} from './runtime';
 
 export interface InvokeFlags extends CommonFlags {
   request?: string;
@@ -297,35 +290,39 @@ export function runInvoke(flags: InvokeFlags): Promise<void> {
     }
     const request = await loadRequest(requestPath, maxBytes);
 
-    const resolved = await openEndpoint(rt, loaded);
-    const {endpoint, services} = resolved;
-    const deployment = flags.deployment ?? resolved.target.deployment;
-    if (deployment) {
-      const deployments = await services.listDeployments(endpoint, rt.signal);
-      if (!deployments.some((d) => d.name.toLowerCase() === deployment.toLowerCase())) {
-        throw new CliError(
-          `endpoint ${endpoint.endpoint} has no deployment named "${deployment}"`,
-          ExitCode.notFound,
-          deployments.length
-            ? `deployments: ${deployments.map((d) => `${d.name} (${d.trafficPercent}%)`).join(', ')}`
-            : 'the endpoint has no deployments yet',
-        );
-      }
-    }
-    if (!endpoint.scoringUri) {
-      throw new CliError(
-        `endpoint ${endpoint.endpoint} has no scoring URI yet`,
-        ExitCode.failure,
-        `its provisioning state is ${endpoint.provisioningState}; try again when it has finished`,
-      );
-    }
-    const fetched = await fetchCredential(services, endpoint, 'primary', rt.signal);
+    const deployment = flags.deployment ?? loaded.target.deployment;
+    const {resolved, endpoint, fetched} = await openCredential(rt, 'primary', {
+      loaded,
+      check: async (endpoint, services) => {
+        if (deployment) {
+          const deployments = await services.listDeployments(endpoint, rt.signal);
+          if (!deployments.some((d) => d.name.toLowerCase() === deployment.toLowerCase())) {
+            throw new CliError(
+              `endpoint ${endpoint.endpoint} has no deployment named "${deployment}"`,
+              ExitCode.notFound,
+              deployments.length
+                ? `deployments: ${deployments.map((d) => `${d.name} (${d.trafficPercent}%)`).join(', ')}`
+                : 'the endpoint has no deployments yet',
+            );
+          }
+        }
+        if (!endpoint.scoringUri) {
+          throw new CliError(
+            `endpoint ${endpoint.endpoint} has no scoring URI yet`,
+            ExitCode.failure,
+            `its provisioning state is ${endpoint.provisioningState}; try again when it has finished`,
+          );
+        }
+      },
+    });
+    const {services} = resolved;
+    const scoringUri = endpoint.scoringUri!;
     const input: FailureInput = {endpoint, fetched, mlScope: resolved.cloud.mlScope, now: 0};
 
     const progress = repeat > 1 && process.stderr.isTTY;
     const {results, summary} = await services.invokeRepeated(
       {
-        scoringUri: endpoint.scoringUri,
+        scoringUri,
         credential: fetched.credential.value,
         body: request.body,
         ...(deployment ? {deployment} : {}),
