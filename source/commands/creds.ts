@@ -55,6 +55,8 @@ export interface OpenedCredential {
   resolved: ResolvedEndpoint;
   endpoint: Endpoint;
   fetched: FetchedCredential;
+  /** The endpoint is the profile's memory, not read: its auth mode is what the profile says. */
+  trusted: boolean;
 }
 
 /**
@@ -86,7 +88,7 @@ export async function openCredential(
     await options.check?.(remembered, services);
     try {
       const fetched = await fetchCredential(services, remembered, which, rt.signal);
-      return {resolved, endpoint: remembered, fetched};
+      return {resolved, endpoint: remembered, fetched, trusted: true};
     } catch (err) {
       if (rt.interrupted || err instanceof CliError) throw err;
       // Refused: read the endpoint (its own failure, e.g. 404, is the one to report).
@@ -101,13 +103,15 @@ export async function openCredential(
         resolved,
         endpoint,
         fetched: await fetchCredential(services, endpoint, which, rt.signal),
+        trusted: false,
       };
     }
   }
   const endpoint = await getEndpoint(rt, resolved);
   learnEndpoint(rt, loaded, endpoint);
   await options.check?.(endpoint, services);
-  return {resolved, endpoint, fetched: await fetchCredential(services, endpoint, which, rt.signal)};
+  const fetched = await fetchCredential(services, endpoint, which, rt.signal);
+  return {resolved, endpoint, fetched, trusted: false};
 }
 
 export function parseWhich(value: string | undefined): KeyChoice {

@@ -5,6 +5,7 @@
  */
 import {resourceOfScope} from '../domain/scopes';
 import {decodeJwt} from '../domain/token';
+import type {Services} from '../domain/services';
 import type {Endpoint, InvokeResult} from '../domain/types';
 import {visible, visibleText} from '../lib/visible';
 import {
@@ -16,11 +17,19 @@ import {
   type RequestFileResult,
 } from '../lib/request-file';
 import {explainScoringFailure, NO_ANSWER, type RepeatSummary} from '../domain/scoring';
-import {openCredential, type FetchedCredential} from './creds';
+import {fetchCredential, openCredential, type FetchedCredential} from './creds';
 import {CliError, ExitCode} from './exit-codes';
 import {oneLine} from './failure';
 import {envLines, jsonDocument, roundMs, table, type Style} from './output';
-import {assertName, loadTarget, runCommand, type CommonFlags, type Runtime} from './runtime';
+import {
+  assertName,
+  getEndpoint,
+  learnEndpoint,
+  loadTarget,
+  runCommand,
+  type CommonFlags,
+  type Runtime,
+} from './runtime';
 
 export interface InvokeFlags extends CommonFlags {
   request?: string;
@@ -291,51 +300,66 @@ export function runInvoke(flags: InvokeFlags): Promise<void> {
     const request = await loadRequest(requestPath, maxBytes);
 
     const deployment = flags.deployment ?? loaded.target.deployment;
-    const {resolved, endpoint, fetched} = await openCredential(rt, 'primary', {
-      loaded,
-      check: async (endpoint, services) => {
-        if (deployment) {
-          const deployments = await services.listDeployments(endpoint, rt.signal);
-          if (!deployments.some((d) => d.name.toLowerCase() === deployment.toLowerCase())) {
-            throw new CliError(
-              `endpoint ${endpoint.endpoint} has no deployment named "${deployment}"`,
-              ExitCode.notFound,
-              deployments.length
-                ? `deployments: ${deployments.map((d) => `${d.name} (${d.trafficPercent}%)`).join(', ')}`
-                : 'the endpoint has no deployments yet',
-            );
-          }
-        }
-        if (!endpoint.scoringUri) {
+    const check = async (endpoint: Endpoint, services: Services) => {
+      if (deployment) {
+        const deployments = await services.listDeployments(endpoint, rt.signal);
+        if (!deployments.some((d) => d.name.toLowerCase() === deployment.toLowerCase())) {
           throw new CliError(
-            `endpoint ${endpoint.endpoint} has no scoring URI yet`,
-            ExitCode.failure,
-            `its provisioning state is ${endpoint.provisioningState}; try again when it has finished`,
+            `endpoint ${endpoint.endpoint} has no deployment named "${deployment}"`,
+            ExitCode.notFound,
+            deployments.length
+              ? `deployments: ${deployments.map((d) => `${d.name} (${d.trafficPercent}%)`).join(', ')}`
+              : 'the endpoint has no deployments yet',
           );
         }
-      },
-    });
+      }
+      if (!endpoint.scoringUri) {
+        throw new CliError(
+          `endpoint ${endpoint.endpoint} has no scoring URI yet`,
+          ExitCode.failure,
+          `its provisioning state is ${endpoint.provisioningState}; try again when it has finished`,
+        );
+      }
+    };
+    const opened = await openCredential(rt, 'primary', {loaded, check});
+    const {resolved} = opened;
     const {services} = resolved;
-    const scoringUri = endpoint.scoringUri!;
-    const input: FailureInput = {endpoint, fetched, mlScope: resolved.cloud.mlScope, now: 0};
-
+    let {endpoint, fetched} = opened;
     const progress = repeat > 1 && process.stderr.isTTY;
-    const {results, summary} = await services.invokeRepeated(
-      {
-        scoringUri,
-        credential: fetched.credential.value,
-        body: request.body,
-        ...(deployment ? {deployment} : {}),
-      },
-      repeat,
-      (done, total) => {
-        if (progress && done > 0) process.stderr.write(`\r${done}/${total}`);
-        if (done < total) {
-          rt.trace(`POST ${endpoint.scoringUri}${deployment ? ` (deployment ${deployment})` : ''}`);
-        }
-      },
-      rt.signal,
-    );
+    const send = (to: Endpoint, credential: FetchedCredential) =>
+      services.invokeRepeated(
+        {
+          scoringUri: to.scoringUri!,
+          credential: credential.credential.value,
+          body: request.body,
+          ...(deployment ? {deployment} : {}),
+        },
+        repeat,
+        (done, total) => {
+          if (progress && done > 0) process.stderr.write(`\r${done}/${total}`);
+          if (done < total) {
+            rt.trace(`POST ${to.scoringUri}${deployment ? ` (deployment ${deployment})` : ''}`);
+          }
+        },
+        rt.signal,
+      );
+    let {results, summary} = await send(endpoint, fetched);
+    // An Entra token from a profile was fetched without reading the endpoint: a 401 may mean its
+    // auth mode (or scoring URI) changed since. One read finds out; then the right credential.
+    if (opened.trusted && fetched.credential.kind === 'aad_token' && results[0]?.status === 401) {
+      const actual = await getEndpoint(rt, resolved);
+      if (actual.authMode !== endpoint.authMode || actual.scoringUri !== endpoint.scoringUri) {
+        rt.trace(
+          `the endpoint now uses auth mode ${actual.authMode}${actual.scoringUri !== endpoint.scoringUri ? ' and another scoring URI' : ''}: sending again`,
+        );
+        learnEndpoint(rt, loaded, actual);
+        await check(actual, services);
+        endpoint = actual;
+        fetched = await fetchCredential(services, actual, 'primary', rt.signal);
+        ({results, summary} = await send(endpoint, fetched));
+      }
+    }
+    const input: FailureInput = {endpoint, fetched, mlScope: resolved.cloud.mlScope, now: 0};
     if (progress) process.stderr.write('\r');
     input.now = Date.now();
 

@@ -213,6 +213,38 @@ describe('round trips from a profile', () => {
     ]);
   });
 
+  it('invoke, an aad_token profile whose endpoint now uses keys: the 401 is checked once', async () => {
+    const {store} = openProfileStore({dir: configDir});
+    const uri = stored('dev').scoringUri!;
+    store.save(
+      profile({name: 'was-aad', endpoint: 'churn-scorer', authMode: 'aad_token', scoringUri: uri}),
+    );
+    const {run, calls} = await trips([
+      'invoke',
+      '-p',
+      'was-aad',
+      '--request',
+      SAMPLE,
+      '-o',
+      'json',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    // The Entra token is refused; a management token to read the endpoint; then its key.
+    expect(calls).toEqual([
+      'metadata',
+      'token',
+      'score',
+      'token',
+      'GET endpoint',
+      'listKeys',
+      'score',
+    ]);
+    expect(JSON.parse(run.stdout)).toMatchObject({status: 200, ok: true});
+    expect(stored('was-aad').authMode).toBe('key');
+    const again = await trips(['invoke', '-p', 'was-aad', '--request', SAMPLE]);
+    expect(again.calls).toEqual(['metadata', 'token', 'listKeys', 'score']);
+  });
+
   it('a refusal that is not about the auth mode stands, as before', async () => {
     const {store} = openProfileStore({dir: configDir});
     store.save(
