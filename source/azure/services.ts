@@ -154,7 +154,7 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
         const record = created.authenticate
           ? await created.authenticate(cloud.managementScope, signal)
           : undefined;
-        const token = await created.credential.getToken(cloud.managementScope, {
+        const token = await created.credential.getToken(params.scope ?? cloud.managementScope, {
           abortSignal: signal,
           enableCae: true,
         });

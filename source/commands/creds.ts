@@ -9,10 +9,16 @@ import type {FetchedCredential, KeyChoice, Services} from '../domain/services';
 import {CliError, ExitCode} from './exit-codes';
 import {envLines, epochSeconds, jsonDocument, rows, timePair, type Style} from './output';
 import {
-  openEndpoint,
+  connect,
+  getEndpoint,
+  learnEndpoint,
+  loadTarget,
+  rememberedEndpoint,
+  resolveRef,
   registerSecret,
   runCommand,
   type CommonFlags,
+  type LoadedTarget,
   type ResolvedEndpoint,
   type Runtime,
 } from './runtime';
@@ -43,6 +49,69 @@ export async function fetchCredential(
     throw new CliError(`endpoint ${endpoint.endpoint} has no ${which} key`, ExitCode.failure);
   }
   return fetched;
+}
+
+export interface OpenedCredential {
+  resolved: ResolvedEndpoint;
+  endpoint: Endpoint;
+  fetched: FetchedCredential;
+  /** The endpoint is the profile's memory, not read: its auth mode is what the profile says. */
+  trusted: boolean;
+}
+
+/**
+ * Sign-in, the endpoint and its credential in the fewest calls. From a profile that remembers the
+ * endpoint's scoring URI, the endpoint is not read: the credential its remembered auth mode needs
+ * is fetched directly (an aad_token endpoint makes no Resource Manager call at all). When that
+ * call is refused, one read of the endpoint finds out whether its auth mode changed; if it did,
+ * the right credential is fetched (and the profile learns the new mode), otherwise the refusal
+ * stands. Without a remembered endpoint: read it, then fetch. `check` runs on the endpoint before
+ * any credential is fetched.
+ */
+export async function openCredential(
+  rt: Runtime,
+  which: KeyChoice,
+  options: {
+    loaded?: LoadedTarget;
+    check?: (endpoint: Endpoint, services: Services) => Promise<void> | void;
+  } = {},
+): Promise<OpenedCredential> {
+  const loaded =
+    options.loaded ?? (await loadTarget(rt, ['subscription', 'workspace', 'endpoint']));
+  const remembered = rememberedEndpoint(loaded);
+  const conn = await connect(rt, loaded.target, {
+    dataPlaneOnly: remembered?.authMode === 'aad_token',
+  });
+  const resolved = await resolveRef(rt, conn);
+  const {services} = resolved;
+  if (remembered) {
+    await options.check?.(remembered, services);
+    try {
+      const fetched = await fetchCredential(services, remembered, which, rt.signal);
+      return {resolved, endpoint: remembered, fetched, trusted: true};
+    } catch (err) {
+      if (rt.interrupted || err instanceof CliError) throw err;
+      // Refused: read the endpoint (its own failure, e.g. 404, is the one to report).
+      const endpoint = await getEndpoint(rt, resolved);
+      if (endpoint.authMode === remembered.authMode) throw err;
+      rt.trace(
+        `profile "${loaded.target.profileName}" remembers auth mode ${remembered.authMode}; the endpoint now uses ${endpoint.authMode}`,
+      );
+      learnEndpoint(rt, loaded, endpoint);
+      await options.check?.(endpoint, services);
+      return {
+        resolved,
+        endpoint,
+        fetched: await fetchCredential(services, endpoint, which, rt.signal),
+        trusted: false,
+      };
+    }
+  }
+  const endpoint = await getEndpoint(rt, resolved);
+  learnEndpoint(rt, loaded, endpoint);
+  await options.check?.(endpoint, services);
+  const fetched = await fetchCredential(services, endpoint, which, rt.signal);
+  return {resolved, endpoint, fetched, trusted: false};
 }
 
 export function parseWhich(value: string | undefined): KeyChoice {
@@ -176,9 +245,7 @@ export function runCreds(flags: CredsFlags): Promise<void> {
         '--copy prints only a confirmation; -o env prints the exports',
       );
     }
-    const resolved = await openEndpoint(rt);
-    const {endpoint} = resolved;
-    const fetched = await fetchCredential(resolved.services, endpoint, which, rt.signal);
+    const {resolved, endpoint, fetched} = await openCredential(rt, which);
     if (!endpoint.scoringUri) rt.warn(`endpoint ${endpoint.endpoint} has no scoring URI yet`);
     const copiedTo = flags.copy ? await copy(fetched.credential.value) : undefined;
     const now = Date.now();

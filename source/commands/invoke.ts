@@ -5,6 +5,7 @@
  */
 import {resourceOfScope} from '../domain/scopes';
 import {decodeJwt} from '../domain/token';
+import type {Services} from '../domain/services';
 import type {Endpoint, InvokeResult} from '../domain/types';
 import {visible, visibleText} from '../lib/visible';
 import {
@@ -16,14 +17,15 @@ import {
   type RequestFileResult,
 } from '../lib/request-file';
 import {explainScoringFailure, NO_ANSWER, type RepeatSummary} from '../domain/scoring';
-import {fetchCredential, type FetchedCredential} from './creds';
+import {fetchCredential, openCredential, type FetchedCredential} from './creds';
 import {CliError, ExitCode} from './exit-codes';
 import {oneLine} from './failure';
 import {envLines, jsonDocument, roundMs, table, type Style} from './output';
 import {
   assertName,
+  getEndpoint,
+  learnEndpoint,
   loadTarget,
-  openEndpoint,
   runCommand,
   type CommonFlags,
   type Runtime,
@@ -297,48 +299,67 @@ export function runInvoke(flags: InvokeFlags): Promise<void> {
     }
     const request = await loadRequest(requestPath, maxBytes);
 
-    const resolved = await openEndpoint(rt, loaded);
-    const {endpoint, services} = resolved;
-    const deployment = flags.deployment ?? resolved.target.deployment;
-    if (deployment) {
-      const deployments = await services.listDeployments(endpoint, rt.signal);
-      if (!deployments.some((d) => d.name.toLowerCase() === deployment.toLowerCase())) {
+    const deployment = flags.deployment ?? loaded.target.deployment;
+    const check = async (endpoint: Endpoint, services: Services) => {
+      if (deployment) {
+        const deployments = await services.listDeployments(endpoint, rt.signal);
+        if (!deployments.some((d) => d.name.toLowerCase() === deployment.toLowerCase())) {
+          throw new CliError(
+            `endpoint ${endpoint.endpoint} has no deployment named "${deployment}"`,
+            ExitCode.notFound,
+            deployments.length
+              ? `deployments: ${deployments.map((d) => `${d.name} (${d.trafficPercent}%)`).join(', ')}`
+              : 'the endpoint has no deployments yet',
+          );
+        }
+      }
+      if (!endpoint.scoringUri) {
         throw new CliError(
-          `endpoint ${endpoint.endpoint} has no deployment named "${deployment}"`,
-          ExitCode.notFound,
-          deployments.length
-            ? `deployments: ${deployments.map((d) => `${d.name} (${d.trafficPercent}%)`).join(', ')}`
-            : 'the endpoint has no deployments yet',
+          `endpoint ${endpoint.endpoint} has no scoring URI yet`,
+          ExitCode.failure,
+          `its provisioning state is ${endpoint.provisioningState}; try again when it has finished`,
         );
       }
-    }
-    if (!endpoint.scoringUri) {
-      throw new CliError(
-        `endpoint ${endpoint.endpoint} has no scoring URI yet`,
-        ExitCode.failure,
-        `its provisioning state is ${endpoint.provisioningState}; try again when it has finished`,
-      );
-    }
-    const fetched = await fetchCredential(services, endpoint, 'primary', rt.signal);
-    const input: FailureInput = {endpoint, fetched, mlScope: resolved.cloud.mlScope, now: 0};
-
+    };
+    const opened = await openCredential(rt, 'primary', {loaded, check});
+    const {resolved} = opened;
+    const {services} = resolved;
+    let {endpoint, fetched} = opened;
     const progress = repeat > 1 && process.stderr.isTTY;
-    const {results, summary} = await services.invokeRepeated(
-      {
-        scoringUri: endpoint.scoringUri,
-        credential: fetched.credential.value,
-        body: request.body,
-        ...(deployment ? {deployment} : {}),
-      },
-      repeat,
-      (done, total) => {
-        if (progress && done > 0) process.stderr.write(`\r${done}/${total}`);
-        if (done < total) {
-          rt.trace(`POST ${endpoint.scoringUri}${deployment ? ` (deployment ${deployment})` : ''}`);
-        }
-      },
-      rt.signal,
-    );
+    const send = (to: Endpoint, credential: FetchedCredential) =>
+      services.invokeRepeated(
+        {
+          scoringUri: to.scoringUri!,
+          credential: credential.credential.value,
+          body: request.body,
+          ...(deployment ? {deployment} : {}),
+        },
+        repeat,
+        (done, total) => {
+          if (progress && done > 0) process.stderr.write(`\r${done}/${total}`);
+          if (done < total) {
+            rt.trace(`POST ${to.scoringUri}${deployment ? ` (deployment ${deployment})` : ''}`);
+          }
+        },
+        rt.signal,
+      );
+    let {results, summary} = await send(endpoint, fetched);
+    // An Entra token from a profile was fetched without reading the endpoint: a 401 may mean its
+    // auth mode (or scoring URI) changed since. One read finds out; then the right credential.
+    if (opened.trusted && fetched.credential.kind === 'aad_token' && results[0]?.status === 401) {
+      const actual = await getEndpoint(rt, resolved);
+      if (actual.authMode !== endpoint.authMode || actual.scoringUri !== endpoint.scoringUri) {
+        rt.trace(
+          `the endpoint now uses auth mode ${actual.authMode}${actual.scoringUri !== endpoint.scoringUri ? ' and another scoring URI' : ''}: sending again`,
+        );
+        learnEndpoint(rt, loaded, actual);
+        await check(actual, services);
+        endpoint = actual;
+        fetched = await fetchCredential(services, actual, 'primary', rt.signal);
+        ({results, summary} = await send(endpoint, fetched));
+      }
+    }
+    const input: FailureInput = {endpoint, fetched, mlScope: resolved.cloud.mlScope, now: 0};
     if (progress) process.stderr.write('\r');
     input.now = Date.now();
 

@@ -54,6 +54,12 @@ export interface SignInParams {
   certificatePath?: string;
   /** Serialized @azure/identity AuthenticationRecord from a profile: silent sign-in across runs. */
   authenticationRecord?: string;
+  /**
+   * The scope of the token that proves the sign-in (default: the management scope). A command
+   * that needs only a data-plane token (an aad_token endpoint) asks for the ML scope, so signing
+   * in costs no extra token request.
+   */
+  scope?: string;
 }
 
 export interface DeviceCodePrompt {
@@ -109,6 +115,7 @@ export interface AccessTokenInfo {
 
 export interface SignInResult {
   identity: Identity;
+  /** The token that proved the sign-in: for the management scope unless SignInParams.scope named another. */
   managementToken: AccessTokenInfo;
   /** Serialized AuthenticationRecord (no secrets), for interactive methods. */
   authenticationRecord?: string;

@@ -29,4 +29,4 @@ export {migrate, migrations, schemaVersionOf} from './migrations';
 export type {Migration, MigrationContext} from './migrations';
 export {findSecrets, isSecretFieldName} from './secrets';
 export type {SecretFinding} from './secrets';
-export type {Profile, ProfileInput, ProfileSignIn} from './types';
+export type {EndpointFacts, Profile, ProfileInput, ProfileSignIn} from './types';

@@ -43,9 +43,17 @@ const v0ToV1: Migration = (data, {now}) => {
   return {...data, schemaVersion: 1, profiles: migrated};
 };
 
+/**
+ * v2 adds the optional `scoringUri` (remembered by the commands so they need not read the
+ * endpoint). Every v1 profile is a valid v2 profile; the version moves so that an older build,
+ * which would reject the new field, leaves a v2 file untouched instead of setting profiles aside.
+ */
+const v1ToV2: Migration = (data) => ({...data, schemaVersion: 2});
+
 /** `migrations[n]` upgrades a version-n file to version n+1. */
 export const migrations: Readonly<Record<number, Migration>> = {
   0: v0ToV1,
+  1: v1ToV2,
 };
 
 /** The schema version of a parsed file: a missing `schemaVersion` means v0. */

@@ -2,7 +2,7 @@ import type {AuthMode, SignInMethod} from '../domain/types';
 import {ProfileError} from './errors';
 
 /** The schema version this build writes. Older files are migrated on open (see migrations.ts). */
-export const CURRENT_SCHEMA_VERSION = 1;
+export const CURRENT_SCHEMA_VERSION = 2;
 
 /**
  * 1–64 letters, digits, `.`, `-`, `_`, starting with a letter or digit (a leading `-` would read as
@@ -79,6 +79,7 @@ export const profileSchema = {
     endpoint: text,
     authMode: {enum: [...AUTH_MODES]},
     deployment: text,
+    scoringUri: text,
     lastRequestFile: text,
     createdAt: isoTime,
     lastUsedAt: isoTime,

@@ -16,7 +16,7 @@ import {
   profileSchema,
 } from './schema';
 import {findSecrets} from './secrets';
-import type {Profile, ProfileFile, ProfileInput} from './types';
+import type {EndpointFacts, Profile, ProfileFile, ProfileInput} from './types';
 
 export interface OpenProfileStoreOptions extends LocationOptions {
   /** The clock for `createdAt`/`lastUsedAt` and backup names (tests pass a fake one). */
@@ -84,8 +84,11 @@ export interface ProfileStore {
   rename(from: string, to: string): Profile;
   /** Returns the removed profile. Throws `not-found`. */
   remove(name: string): Profile;
-  /** Sets `lastUsedAt` to now. Throws `not-found`. */
-  touch(name: string): Profile;
+  /**
+   * Sets `lastUsedAt` to now, and records what a command learned about the profile's endpoint
+   * (its scoring URI, its auth mode) when given. Throws `not-found`.
+   */
+  touch(name: string, learned?: EndpointFacts): Profile;
 }
 
 const SCHEMA_VIOLATION = 'Config schema violation:';
@@ -573,9 +576,14 @@ class ConfProfileStore implements ProfileStore {
     });
   }
 
-  touch(name: string): Profile {
+  touch(name: string, learned?: EndpointFacts): Profile {
     return this.#update((profiles) => {
-      const profile = {...this.#require(profiles, name), lastUsedAt: this.#now().toISOString()};
+      const profile = {
+        ...this.#require(profiles, name),
+        ...(learned?.scoringUri ? {scoringUri: learned.scoringUri} : {}),
+        ...(learned?.authMode ? {authMode: learned.authMode} : {}),
+        lastUsedAt: this.#now().toISOString(),
+      };
       profiles.set(name, profile);
       this.#write(profiles, name);
       return profile;

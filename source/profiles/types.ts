@@ -22,12 +22,20 @@ export interface Profile {
   endpoint: string;
   authMode: AuthMode;
   deployment?: string;
+  /**
+   * The endpoint's scoring URI when the profile was last used (not a secret). With it a command
+   * skips reading the endpoint while the profile's auth mode still holds.
+   */
+  scoringUri?: string;
   lastRequestFile?: string;
   /** ISO-8601. */
   createdAt: string;
   /** ISO-8601; `list()` orders by it, most recent first. */
   lastUsedAt: string;
 }
+
+/** What a command learned about a profile's endpoint, recorded by `touch()`. */
+export type EndpointFacts = Partial<Pick<Profile, 'scoringUri' | 'authMode'>>;
 
 /** What `save()` takes: the times are filled in when absent. */
 export type ProfileInput = Omit<Profile, 'createdAt' | 'lastUsedAt'> &

@@ -536,7 +536,7 @@ describe('migrations', () => {
     });
 
     const onDisk = JSON.parse(readFileSync(file(), 'utf8'));
-    expect(onDisk.schemaVersion).toBe(1);
+    expect(onDisk.schemaVersion).toBe(CURRENT_SCHEMA_VERSION);
     expect(onDisk.profiles.legacy.subscription.id).toBe('99999999-8888-7777-6666-555555555555');
     expect(open().migrated).toBeUndefined();
   });
@@ -601,6 +601,45 @@ describe('migrations', () => {
       createdAt: '2025-03-04T05:06:07.000Z',
       lastUsedAt: '2025-03-04T05:06:07.000Z',
     });
+  });
+
+  it('upgrades a v1 file to v2 unchanged but for the version; its profiles read as before', () => {
+    fs.mkdirSync(dir, {recursive: true});
+    const {createdAt: _c, lastUsedAt: _l, ...input} = sample('old');
+    const v1 = {
+      schemaVersion: 1,
+      profiles: {
+        old: {
+          ...input,
+          createdAt: '2025-01-01T00:00:00.000Z',
+          lastUsedAt: '2025-01-01T00:00:00.000Z',
+        },
+      },
+    };
+    writeFileSync(file(), JSON.stringify(v1));
+    const {store, migrated, recovered, quarantined} = open();
+    expect({recovered, quarantined}).toEqual({recovered: undefined, quarantined: undefined});
+    expect(migrated).toMatchObject({from: 1, to: 2});
+    expect(store.get('old')).toEqual(v1.profiles.old);
+    expect(store.get('old').scoringUri).toBeUndefined();
+    expect(JSON.parse(readFileSync(file(), 'utf8')).schemaVersion).toBe(2);
+  });
+
+  it('touch() records what a command learned of the endpoint: scoring URI and auth mode', () => {
+    const {store} = open();
+    store.save(sample('dev'));
+    advance(1000);
+    const uri = 'https://churn-scorer.eastus.inference.ml.azure.com/score';
+    const touched = store.touch('dev', {scoringUri: uri, authMode: 'aad_token'});
+    expect(touched).toMatchObject({scoringUri: uri, authMode: 'aad_token'});
+    expect(open().store.get('dev')).toMatchObject({
+      scoringUri: uri,
+      authMode: 'aad_token',
+      lastUsedAt: '2025-03-04T05:06:08.000Z',
+    });
+    // Without facts, touch() changes only the time.
+    advance(1000);
+    expect(store.touch('dev')).toMatchObject({scoringUri: uri, authMode: 'aad_token'});
   });
 });
 

@@ -7,6 +7,7 @@ import {toAppError} from '../../azure/errors';
 import {CliError, ExitCode, type ExitCodeValue} from '../exit-codes';
 import {cliErrorFromApp, formatFailure, oneLine} from '../failure';
 import {colourEnabled, isOutputFormat, makeStyle, type OutputFormat, type Style} from '../output';
+import type {EndpointFacts} from '../../profiles/types';
 import type {SelectorFlags} from '../selectors';
 import {guardStderr, registerSecret} from './secrets';
 
@@ -23,6 +24,8 @@ export class Runtime {
   readonly signal: AbortSignal;
   readonly #controller = new AbortController();
   #profileTouch?: () => void;
+  /** What the command learned about the profile's endpoint, recorded in it on success. */
+  learned?: EndpointFacts;
 
   constructor(readonly flags: CommonFlags) {
     const format = flags.output ?? 'text';

@@ -111,3 +111,46 @@ export async function openEndpoint(
   const resolved = await resolveRef(rt, await connect(rt, target));
   return {...resolved, endpoint: await getEndpoint(rt, resolved)};
 }
+
+/**
+ * The endpoint as the profile remembers it — enough for a credential and a scoring request
+ * without reading it — when the target is the profile's own endpoint and the profile knows its
+ * scoring URI. Its auth mode is trusted until a call says otherwise.
+ */
+export function rememberedEndpoint(loaded: LoadedTarget): Endpoint | undefined {
+  const {target, profile} = loaded;
+  if (!profile?.scoringUri || !target.authMode) return undefined;
+  if (target.cloud !== profile.cloud || target.subscriptionId !== profile.subscription.id) return;
+  if (target.resourceGroup !== profile.resourceGroup || target.workspace !== profile.workspace)
+    return undefined;
+  if (target.endpoint !== profile.endpoint) return undefined;
+  const ref: EndpointRef = {
+    subscriptionId: profile.subscription.id,
+    resourceGroup: profile.resourceGroup,
+    workspace: profile.workspace,
+    endpoint: profile.endpoint,
+  };
+  return {
+    ...ref,
+    id: `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${ref.workspace}/onlineEndpoints/${ref.endpoint}`,
+    location: '',
+    authMode: target.authMode,
+    provisioningState: 'Succeeded',
+    traffic: {},
+    scoringUri: profile.scoringUri,
+  };
+}
+
+/** Records in the profile (on success) what it should remember of the endpoint just read. */
+export function learnEndpoint(rt: Runtime, loaded: LoadedTarget, endpoint: Endpoint): void {
+  const {target, profile} = loaded;
+  // Only the profile's own endpoint: a flag naming another one teaches the profile nothing.
+  if (!profile || !target.authMode || target.endpoint !== profile.endpoint) return;
+  if (target.resourceGroup !== undefined && target.resourceGroup !== profile.resourceGroup) return;
+  if (target.cloud !== profile.cloud) return;
+  const facts: NonNullable<Runtime['learned']> = {};
+  if (endpoint.scoringUri && endpoint.scoringUri !== profile.scoringUri)
+    facts.scoringUri = endpoint.scoringUri;
+  if (endpoint.authMode !== profile.authMode) facts.authMode = endpoint.authMode;
+  if (Object.keys(facts).length) rt.learned = facts;
+}

@@ -8,4 +8,11 @@ export {type CommonFlags, Runtime, throwIfInterrupted, toCliError, runCommand} f
 export {registerSecret, guardStderr} from './secrets';
 export {type LoadedTarget, assertName, openStore, loadTarget, loadCloud} from './targets';
 export {type Connection, connect} from './sign-in';
-export {type ResolvedEndpoint, resolveRef, getEndpoint, openEndpoint} from './endpoint';
+export {
+  type ResolvedEndpoint,
+  resolveRef,
+  getEndpoint,
+  openEndpoint,
+  rememberedEndpoint,
+  learnEndpoint,
+} from './endpoint';

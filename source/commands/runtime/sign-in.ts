@@ -33,7 +33,11 @@ class NeedsInteraction extends Error {}
  * with --device-code (its message on stderr), a browser only on a terminal. A client secret is
  * read only from AZURE_CLIENT_SECRET, never from a flag.
  */
-export async function connect(rt: Runtime, target: Target): Promise<Connection> {
+export async function connect(
+  rt: Runtime,
+  target: Target,
+  options: {dataPlaneOnly?: boolean} = {},
+): Promise<Connection> {
   const cloud = await loadCloud(target);
   const env = process.env;
   const method = target.signIn.method;
@@ -93,6 +97,8 @@ export async function connect(rt: Runtime, target: Target): Promise<Connection> 
   if (target.signIn.certificatePath) params.certificatePath = target.signIn.certificatePath;
   if (target.signIn.authenticationRecord)
     params.authenticationRecord = target.signIn.authenticationRecord;
+  // Only an ML token will be needed: prove the sign-in with it rather than with a second token.
+  if (options.dataPlaneOnly) params.scope = cloud.mlScope;
 
   let cache: TokenCacheInfo | undefined;
   let rejectInteraction: (err: Error) => void = () => undefined;

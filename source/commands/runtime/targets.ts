@@ -38,7 +38,7 @@ export async function loadTarget(rt: Runtime, needs: readonly Selector[]): Promi
     const {store} = await openStore(rt);
     profile = store.get(rt.flags.profile);
     const name = profile.name;
-    rt.onSuccess(() => store.touch(name));
+    rt.onSuccess(() => store.touch(name, rt.learned));
   }
   const target = mergeSelectors(profile, rt.flags);
   requireSelectors(target, needs);
