@@ -194,8 +194,10 @@ export function accessServices(ctx: AzureContext): AccessServices {
               scope: at,
             });
           }
-          // A definition the caller may not read (403) or that is gone (404) does not stop the
-          // check: it goes on with the others and says which one it could not read.
+          // A definition the caller may not read (403), that is gone (404) or whose ID Azure
+          // refuses (400) does not stop the check — nor make it "bad input": it goes on with
+          // the others and says which one it could not read. Sign-in, throttling and server
+          // errors still stop it.
           const unreadable: UnreadableRole[] = [];
           const roles = await Promise.all(
             [...definitions.values()].map(async (d) => {
@@ -203,7 +205,7 @@ export function accessServices(ctx: AzureContext): AccessServices {
                 return await client.roleDefinitions.getById(d.id, {abortSignal: signal});
               } catch (err) {
                 const status = errorStatus(err);
-                if (status !== 403 && status !== 404) throw err;
+                if (status !== 400 && status !== 403 && status !== 404) throw err;
                 const message = err instanceof Error ? err.message.split('\n')[0]! : '';
                 unreadable.push({
                   roleDefinitionId: d.id,
