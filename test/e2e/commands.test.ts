@@ -592,6 +592,37 @@ describe('aml-auth roles check', () => {
     );
     expect(run.stderr).not.toContain('Score Only');
   });
+
+  it('a role definition the caller may not read: the check goes on and names it (exit 4, not 2)', async () => {
+    // scoring-client (Reader on ws-dev) reads its own assignment there, not the definition at
+    // the subscription that the assignment names.
+    const run = await aml(
+      [
+        'roles',
+        'check',
+        '-p',
+        'scorer',
+        '--principal',
+        scoring.objectId,
+        '--principal-type',
+        'ServicePrincipal',
+        '-o',
+        'json',
+      ],
+      {env: {...baseEnv, AZURE_CLIENT_SECRET: scoring.clientSecret}},
+    );
+    expect(run.code).toBe(4);
+    const doc = json(run);
+    expect(doc.unreadableRoles).toEqual([
+      {
+        roleDefinitionId: `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`,
+        scope: expect.stringMatching(/\/workspaces\/ws-dev$/),
+        reason: expect.stringMatching(/^AuthorizationFailed: .*roleDefinitions\/read/),
+      },
+    ]);
+    expect(doc.checks.length).toBeGreaterThan(0);
+    expect(run.stderr).toMatch(/^aml-auth: warning: could not read role definition /m);
+  });
 });
 
 describe('aml-auth token inspect', () => {
