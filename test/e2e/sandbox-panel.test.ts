@@ -18,6 +18,7 @@ interface Principal {
   name: string;
   clientId?: string;
   clientSecret?: string;
+  certificateFile?: string;
 }
 
 describe('the embedded sandbox panel', () => {
@@ -98,5 +99,36 @@ describe('the embedded sandbox panel', () => {
     }
     app.kill('SIGTERM');
     await app.exited();
+  });
+
+  it('the certificate the panel names signs in with the certificate method', async () => {
+    const cert = spawnCli(['--sandbox'], {
+      env: {TMPDIR: tmp, AML_AUTH_CONFIG_DIR: join(tmp, '.config-3')},
+      rows: 48,
+    });
+    try {
+      await cert.waitForText('How do you want to sign in?', 15_000);
+      await cert.press(KEY.ctrl('s'));
+      const screen = await cert.waitForText('Secrets masked: v reveals them.');
+      const cloudFile = /^ {2}cloud file {2}(\S+)$/m.exec(screen)![1]!;
+      const cloud = JSON.parse(readFileSync(cloudFile, 'utf8')) as {principals: Principal[]};
+      const ops = cloud.principals.find((p) => p.name === 'ops-automation')!;
+      expect(screen).toContain(`certificate  ${ops.certificateFile}`);
+      await cert.press(KEY.escape);
+      await cert.waitForText('How do you want to sign in?');
+      // device code → browser → secret → certificate
+      await cert.press(KEY.down, KEY.down, KEY.down, KEY.enter);
+      await cert.waitForText('Service principal (certificate)');
+      await cert.press(KEY.enter); // the sandbox's tenant
+      await cert.type(ops.clientId!);
+      await cert.press(KEY.enter);
+      await cert.type(ops.certificateFile!);
+      await cert.press(KEY.enter);
+      const signedIn = await cert.waitForText('Signed in', 15_000);
+      expect(signedIn).toContain(ops.clientId!);
+    } finally {
+      cert.kill('SIGTERM');
+      await cert.exited();
+    }
   });
 });
