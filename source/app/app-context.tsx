@@ -3,6 +3,27 @@ import type {Services} from '../domain/services';
 import type {ClipboardChannel} from '../lib/clipboard';
 import type {ProfilesPort} from './profiles-port';
 
+/** A principal of the embedded sandbox, as its panel shows it. */
+export interface SandboxPanelPrincipal {
+  kind: 'user' | 'servicePrincipal' | 'managedIdentity';
+  name: string;
+  objectId: string;
+  clientId?: string;
+  /** Shown masked until revealed; never logged. */
+  clientSecret?: string;
+  certificateFile?: string;
+}
+
+/** The embedded sandbox (`--sandbox`), as plain data: the app never imports the sandbox. */
+export interface SandboxPanelInfo {
+  url: string;
+  cloudFile: string;
+  caCertFile: string;
+  tenantId: string;
+  principals: SandboxPanelPrincipal[];
+  identityEndpoint?: string;
+}
+
 /** What the wizard needs from the outside world; tests pass fakes. */
 export interface AppEnvironment {
   services: Services;
@@ -17,6 +38,8 @@ export interface AppEnvironment {
   sampleRequest?: string;
   /** Notices for the first screen (e.g. where a corrupt profile file was moved). */
   notices?: string[];
+  /** With `--sandbox`: what its panel (ctrl+s) shows. */
+  sandbox?: SandboxPanelInfo;
 }
 
 const EnvContext = createContext<AppEnvironment | undefined>(undefined);

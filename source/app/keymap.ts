@@ -50,6 +50,21 @@ export const keymap = {
     scope: 'everywhere',
     match: ch('?'),
   },
+  sandboxPanel: {
+    label: 'ctrl+s',
+    hint: 'sandbox',
+    description:
+      "With --sandbox: show or hide the sandbox's cloud file and principals (client IDs, secrets masked), to try the secret, certificate and environment sign-in methods.",
+    scope: 'everywhere',
+    match: ctrl('s'),
+  },
+  sandboxReveal: {
+    label: 'v',
+    hint: 'reveal secrets',
+    description: 'In the sandbox panel: reveal or mask the client secrets.',
+    scope: 'everywhere',
+    match: ch('v'),
+  },
   back: {
     label: 'esc',
     hint: 'back',

@@ -22,7 +22,7 @@ import {
   subscriptionOf,
 } from '../domain/scopes';
 import type {AzureContext} from './context';
-import type {PrincipalRef, RoleAssignmentInfo} from '../domain/types';
+import type {PrincipalRef, RoleAssignmentInfo, UnreadableRole} from '../domain/types';
 import type {AccessServices} from '../domain/services';
 
 type AuthorizationClient = Awaited<ReturnType<AzureContext['authorization']>>;
@@ -182,20 +182,44 @@ export function accessServices(ctx: AzureContext): AccessServices {
           const id = checkObjectId(principal);
           const client = await ctx.authorization(ref.subscriptionId);
           // assignedTo() also returns the assignments of the groups the principal is in.
-          const definitions = new Map<string, string>();
+          const definitions = new Map<string, {id: string; scope: string}>();
           for await (const a of client.roleAssignments.listForScope(scope, {
             filter: `assignedTo(${odataString(id)})`,
             abortSignal: signal,
           })) {
-            if (!a.roleDefinitionId || !scopeContains(scopeOfAssignment(a, scope), scope)) continue;
-            definitions.set(roleDefinitionGuid(a.roleDefinitionId), a.roleDefinitionId);
+            const at = scopeOfAssignment(a, scope);
+            if (!a.roleDefinitionId || !scopeContains(at, scope)) continue;
+            definitions.set(roleDefinitionGuid(a.roleDefinitionId), {
+              id: a.roleDefinitionId,
+              scope: at,
+            });
           }
+          // A definition the caller may not read (403), that is gone (404) or whose ID Azure
+          // refuses (400) does not stop the check — nor make it "bad input": it goes on with
+          // the others and says which one it could not read. Sign-in, throttling and server
+          // errors still stop it.
+          const unreadable: UnreadableRole[] = [];
           const roles = await Promise.all(
-            [...definitions.values()].map((roleId) =>
-              client.roleDefinitions.getById(roleId, {abortSignal: signal}),
-            ),
+            [...definitions.values()].map(async (d) => {
+              try {
+                return await client.roleDefinitions.getById(d.id, {abortSignal: signal});
+              } catch (err) {
+                const status = errorStatus(err);
+                if (status !== 400 && status !== 403 && status !== 404) throw err;
+                const message = err instanceof Error ? err.message.split('\n')[0]! : '';
+                unreadable.push({
+                  roleDefinitionId: d.id,
+                  scope: d.scope,
+                  reason: `${errorCode(err) ?? `HTTP ${status}`}: ${message}`.trim(),
+                });
+                return undefined;
+              }
+            }),
           );
-          return roles.flatMap((r) => (r.permissions ?? []).map(permissionBlock));
+          return {
+            blocks: roles.flatMap((r) => (r?.permissions ?? []).map(permissionBlock)),
+            unreadable,
+          };
         },
       );
     },

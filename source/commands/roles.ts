@@ -5,8 +5,17 @@
  */
 import {visible} from '../lib/visible';
 import {toAppError} from '../azure/errors';
-import type {AuthMode, Endpoint, Identity, PrincipalRef, PrincipalType} from '../domain/types';
+import type {
+  AuthMode,
+  Endpoint,
+  Identity,
+  PrincipalRef,
+  PrincipalType,
+  UnreadableRole,
+} from '../domain/types';
 import {preflight, type CheckItem} from '../domain/permissions';
+import {adminHandOff} from '../domain/roles';
+import {workspaceScope} from '../domain/scopes';
 import {CliError, ExitCode} from './exit-codes';
 import {GUID} from './selectors';
 import {envLines, jsonDocument, type Style} from './output';
@@ -67,6 +76,10 @@ export interface PreflightReport {
   ok: boolean;
   missing: string[];
   checks: CheckItem[];
+  /** Role definitions assigned to the principal that could not be read: not counted. */
+  unreadableRoles: UnreadableRole[];
+  /** When something is missing: the role that grants it and the commands an admin runs. */
+  handOff?: {role: string; scope: string; commands: string[]};
 }
 
 export function preflightReport(
@@ -74,8 +87,18 @@ export function preflightReport(
   endpoint: Pick<Endpoint, 'subscriptionId' | 'resourceGroup' | 'workspace' | 'endpoint'>,
   authMode: AuthMode,
   checks: CheckItem[],
+  unreadableRoles: UnreadableRole[] = [],
 ): PreflightReport {
   const missing = checks.filter((c) => c.need === 'required' && !c.ok).map((c) => c.action);
+  const hand = missing.length
+    ? adminHandOff({
+        missing,
+        principalId: subject.objectId,
+        principalType: subject.type,
+        scope: workspaceScope(endpoint),
+        assignableScope: workspaceScope(endpoint),
+      })
+    : undefined;
   return {
     principal: subject,
     endpoint: {
@@ -88,6 +111,16 @@ export function preflightReport(
     ok: missing.length === 0,
     missing,
     checks,
+    unreadableRoles,
+    ...(hand
+      ? {
+          handOff: {
+            role: hand.choice.template.roleName,
+            scope: hand.scope,
+            commands: hand.commands,
+          },
+        }
+      : {}),
   };
 }
 
@@ -109,6 +142,11 @@ export function preflightText(report: PreflightReport, style: Style): string {
       const need = c.need === 'required' ? 'required' : style.dim('optional');
       return `  ${mark} ${c.label.padEnd(width)}  ${need.padEnd(8)}  ${style.dim(c.action)}`;
     }),
+    ...report.unreadableRoles.map((u) =>
+      visible(
+        `  ${style.warn('?')} could not read role definition ${u.roleDefinitionId} (assigned at ${u.scope}): what it grants is not counted — ${u.reason}`,
+      ),
+    ),
     '',
     report.ok
       ? `${style.ok('✓')} everything the ${report.endpoint.authMode} auth mode needs is granted`
@@ -155,15 +193,24 @@ export function runRolesCheck(flags: RolesCheckFlags): Promise<void> {
 
     let subject: PreflightSubject;
     let blocks;
+    let unreadable: UnreadableRole[] = [];
     if (flags.principal) {
       const principal: PrincipalRef = {objectId: flags.principal.trim(), type: principalType};
       subject = {objectId: principal.objectId, type: principalType, name: null, signedIn: false};
-      blocks = await services.principalPermissions(principal, ref, rt.signal);
+      ({blocks, unreadable} = await services.principalPermissions(principal, ref, rt.signal));
     } else {
       subject = subjectOf(resolved.signIn.identity);
       blocks = await services.myPermissions(ref, rt.signal);
     }
-    const report = preflightReport(subject, ref, authMode!, preflight(blocks, authMode!));
+    for (const u of unreadable)
+      rt.warn(visible(`could not read role definition ${u.roleDefinitionId}: ${u.reason}`));
+    const report = preflightReport(
+      subject,
+      ref,
+      authMode!,
+      preflight(blocks, authMode!),
+      unreadable,
+    );
 
     if (rt.format === 'json') rt.out(jsonDocument(report));
     else if (rt.format === 'env') rt.out(preflightEnv(report));
@@ -172,9 +219,11 @@ export function runRolesCheck(flags: RolesCheckFlags): Promise<void> {
       rt.note(
         `aml-auth: permission denied: ${subject.name ?? subject.objectId} lacks ${report.missing.join(', ')} on ${ref.endpoint}`,
       );
+      const hand = report.handOff!;
       rt.note(
-        '  hint: assign a role that grants it (e.g. AzureML Data Scientist at the workspace), or hand `az role assignment create …` to an admin; `aml-auth` (the wizard) can do both',
+        `  hint: assign ${hand.role} (it grants that) at ${hand.scope}; \`aml-auth\` (the wizard) can do it, or hand these commands to an admin (an Owner or User Access Administrator there):`,
       );
+      for (const c of hand.commands) rt.note(`    ${c}`);
       return ExitCode.permissionDenied;
     }
     return ExitCode.ok;

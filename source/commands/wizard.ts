@@ -2,6 +2,8 @@ import {existsSync} from 'node:fs';
 import {constants} from 'node:os';
 import {dirname, join, relative} from 'node:path';
 import type {TokenCacheMode} from '../domain/types';
+import type {SandboxPanelInfo} from '../app/app-context';
+import type {SandboxDescriptor} from '../sandbox';
 import {CliError, ExitCode} from './exit-codes';
 
 /** assets/sample-request.json beside the installed CLI (dist/cli.js → ../assets), else in the cwd. */
@@ -51,6 +53,33 @@ function exitCleanlyOnSignals(cleanup: () => void): () => void {
     for (const s of EXIT_SIGNALS) process.off(s, onSignal);
     process.stdin.off('error', onStreamError);
     process.stdout.off('error', onStreamError);
+  };
+}
+
+/** What the wizard's sandbox panel shows, as plain data (the app does not import the sandbox). */
+export function sandboxPanelInfo(url: string, d: SandboxDescriptor): SandboxPanelInfo {
+  return {
+    url,
+    cloudFile: d.cloudFile,
+    caCertFile: d.caCertFile,
+    tenantId: d.tenantId,
+    identityEndpoint: d.identityEndpoint,
+    principals: [
+      ...d.principals.map((p) => ({
+        kind: p.kind,
+        name: p.name,
+        objectId: p.objectId,
+        ...(p.clientId ? {clientId: p.clientId} : {}),
+        ...(p.clientSecret ? {clientSecret: p.clientSecret} : {}),
+        ...(p.certificateFile ? {certificateFile: p.certificateFile} : {}),
+      })),
+      ...d.managedIdentities.map((m) => ({
+        kind: 'managedIdentity' as const,
+        name: m.name,
+        objectId: m.objectId,
+        clientId: m.clientId,
+      })),
+    ],
   };
 }
 
@@ -111,6 +140,7 @@ export async function openWizard(opts: WizardOptions): Promise<void> {
   let cloudRef: string;
   let cloudArg: string | undefined;
   let banner: string | undefined;
+  let sandboxInfo: SandboxPanelInfo | undefined;
   if (opts.sandbox) {
     const {startSandboxFromCli} = await import('./sandbox');
     const user = opts.sandboxUser ?? 'owner';
@@ -119,7 +149,8 @@ export async function openWizard(opts: WizardOptions): Promise<void> {
     removeSandboxFiles = () => sandbox.removeFilesSync();
     cloudArg = sandbox.descriptor.cloudFile;
     cloudRef = 'sandbox';
-    banner = `Sandbox cloud at ${sandbox.url} — not Azure. Device codes are approved as ${user} after ~1 s unless you open the sign-in page first.`;
+    banner = `Sandbox cloud at ${sandbox.url} — not Azure. Device codes are approved as ${user} after ~1 s unless you open the sign-in page first. ctrl+s: its principals and secrets.`;
+    sandboxInfo = sandboxPanelInfo(sandbox.url, sandbox.descriptor);
   } else {
     cloudArg = opts.cloud;
     cloudRef = opts.cloud ?? 'AzureCloud';
@@ -159,6 +190,7 @@ export async function openWizard(opts: WizardOptions): Promise<void> {
       copy: (text) => clipboard.copyToClipboard(text),
       openUrl: clipboard.openUrl,
       sampleRequest: sampleRequestPath(),
+      ...(sandboxInfo ? {sandbox: sandboxInfo} : {}),
     });
     if (outcome === 'interrupted') process.exitCode = ExitCode.interrupted;
   } finally {

@@ -1,4 +1,6 @@
 import {shellQuote} from '../lib/shell';
+import {allows} from './permissions';
+import {assignmentScopeOf} from './scopes';
 import type {RoleTemplate} from './types';
 import {
   AZUREML_CONNECTION_SECRETS_READER as SECRETS_READER,
@@ -86,7 +88,61 @@ export function adminCommands(opts: {
     );
   }
   commands.push(
-    `az role assignment create --assignee-object-id ${opts.principalId} --assignee-principal-type ${opts.principalType} --role ${shellQuote(template.builtInId ?? template.roleName)} --scope ${shellQuote(opts.scope)}`,
+    `az role assignment create --assignee-object-id ${opts.principalId} --assignee-principal-type ${opts.principalType} --role ${shellQuote(template.builtInId ?? template.roleName)} --scope ${shellQuote(assignmentScopeOf(opts.scope))}`,
   );
   return commands;
+}
+
+/** Whether a role grants every one of the actions. */
+export const grantsAll = (choice: RoleChoice, actions: string[]): boolean =>
+  actions.every((a) => allows(choice.template.permissions, a));
+
+/** The roles on offer that grant every one of the actions, built-in ones first. */
+export function rolesGranting(actions: string[]): RoleChoice[] {
+  const hits = ROLE_CHOICES.filter((c) => grantsAll(c, actions));
+  return [
+    ...hits.filter((c) => c.template.builtInId),
+    ...hits.filter((c) => !c.template.builtInId),
+  ];
+}
+
+/** What to hand an admin: the role, its commands, and a built-in role that would do instead. */
+export interface AdminHandOff {
+  choice: RoleChoice;
+  /** Where the role is assigned: always a scope a role can be assigned at. */
+  scope: string;
+  commands: string[];
+  /** The chosen role is custom (the admin must create it too): a built-in one that grants the same. */
+  builtIn?: {choice: RoleChoice; commands: string[]};
+}
+
+/**
+ * The one rule for an admin hand-off. The role is the one picked if it grants what is missing;
+ * otherwise a role that does (a built-in one when one exists: no role definition to create).
+ * `missing` are the actions the principal lacks (a missing listKeys is never handed Score Only).
+ */
+export function adminHandOff(opts: {
+  picked?: RoleChoice;
+  missing: string[];
+  principalId: string;
+  principalType: string;
+  scope: string;
+  assignableScope: string;
+}): AdminHandOff {
+  const {picked, missing} = opts;
+  const choice =
+    picked && grantsAll(picked, missing)
+      ? picked
+      : (rolesGranting(missing)[0] ??
+        picked ??
+        ROLE_CHOICES.find((c) => c.id === 'data-scientist')!);
+  const scope = assignmentScopeOf(opts.scope);
+  const commandsFor = (c: RoleChoice) => adminCommands({...opts, choice: c, scope});
+  const hand: AdminHandOff = {choice, scope, commands: commandsFor(choice)};
+  if (!choice.template.builtInId) {
+    const needed = missing.length ? missing : choice.template.permissions.flatMap((p) => p.actions);
+    const builtIn = rolesGranting(needed).find((c) => c.template.builtInId);
+    if (builtIn) hand.builtIn = {choice: builtIn, commands: commandsFor(builtIn)};
+  }
+  return hand;
 }

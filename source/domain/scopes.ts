@@ -34,6 +34,16 @@ export function scopeContains(outer: string, inner: string): boolean {
   return o.length <= i.length && o.every((s, n) => s === i[n]);
 }
 
+/**
+ * Where a role can be assigned for a scope Azure names: the resource itself, never an RBAC object
+ * under it (`…/providers/Microsoft.Authorization/roleDefinitions/{id}` is no place to assign a role).
+ */
+export function assignmentScopeOf(scope: string): string {
+  const n = normalizeScope(scope);
+  const m = /^(.*?)\/providers\/Microsoft\.Authorization(?:\/.*)?$/i.exec(n);
+  return m ? m[1] || '/' : n;
+}
+
 export const subscriptionOf = (scope: string): string | undefined =>
   /^\/subscriptions\/([^/]+)/i.exec(normalizeScope(scope))?.[1];
 

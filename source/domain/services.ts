@@ -18,6 +18,7 @@ import type {
   InvokeResult,
   OperationProgress,
   PermissionBlock,
+  PrincipalPermissions,
   PrincipalRef,
   RoleAssignmentInfo,
   RoleDefinitionResult,
@@ -79,12 +80,13 @@ export interface AccessServices {
   /**
    * Another principal's permissions at the endpoint, computed from the role assignments that
    * apply there (at or above the endpoint) and their role definitions. Needs roleAssignments/read.
+   * A definition the caller may not read (or find) does not stop it: it is listed in `unreadable`.
    */
   principalPermissions(
     principal: PrincipalRef,
     ref: EndpointRef,
     signal?: AbortSignal,
-  ): Promise<PermissionBlock[]>;
+  ): Promise<PrincipalPermissions>;
   /** Role assignments at the scope and above it (inherited), like `az role assignment list --scope S --include-inherited`. */
   listRoleAssignments(scope: string, signal?: AbortSignal): Promise<RoleAssignmentInfo[]>;
   /** A built-in role's ID at the scope, or a custom role created (or reused by name) with the given assignable scope. */

@@ -216,6 +216,23 @@ export interface PermissionBlock {
   notDataActions: string[];
 }
 
+/** A role definition assigned to the principal that the caller may not read (403) or find (404). */
+export interface UnreadableRole {
+  /** The role definition ID the assignment names. */
+  roleDefinitionId: string;
+  /** Where it is assigned. */
+  scope: string;
+  /** Why it could not be read: Azure's error code and message, in short. */
+  reason: string;
+}
+
+/** Another principal's effective permissions, and the definitions that could not be read. */
+export interface PrincipalPermissions {
+  blocks: PermissionBlock[];
+  /** The check went on without these: it may miss what they grant. */
+  unreadable: UnreadableRole[];
+}
+
 export type PrincipalType = 'User' | 'Group' | 'ServicePrincipal';
 
 /** Whose access we look at or grant: the signed-in identity, or another principal by object ID. */

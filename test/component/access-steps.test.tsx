@@ -76,6 +76,41 @@ describe('roles', () => {
     expect(f).toContain(
       'az role assignment create --assignee-object-id 11111111-1111-1111-1111-111111111111',
     );
+    // The key endpoint lacks listKeys: the hand-off is a role that grants it (built-in AzureML
+    // Data Scientist at the workspace), not Score Only, which does not.
+    const flat = f.replace(/[│╭╮╰╯─]/g, '').replace(/\s+/g, ' ');
+    expect(flat).toContain(
+      `Hand these commands to an admin (an Owner or User Access Administrator of /subscriptions/s/`,
+    );
+    expect(flat).toContain('they assign AzureML Data Scientist:');
+    expect(flat).toContain("--role 'f6c7c914-8db3-469d-8ca1-694a8f32e121'");
+    expect(f).not.toContain('Score Only');
+    expect(f).not.toContain('az role definition create');
+  });
+
+  it("another principal's role definition it may not read: the check goes on and names it", async () => {
+    const unreadable = {
+      roleDefinitionId:
+        '/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7',
+      scope: workspaces[0]!.id,
+      reason: 'AuthorizationFailed: no roleDefinitions/read',
+    };
+    const services = fakeServices({
+      principalPermissions: async () => ({blocks: readerPermissions, unreadable: [unreadable]}),
+    });
+    const app = start(testEnv({services}), home(endpoint('churn')));
+    await open(app, 'Roles');
+    await app.waitForText('list keys');
+    await app.press('p');
+    await app.waitForText('Check another principal');
+    await app.type('44444444-4444-4444-4444-444444444444');
+    await app.press(keys.enter);
+    const f = await app.waitForText('could not read role definition');
+    expect(f).toMatch(/✓ read the endpoint\s+needed/);
+    expect(f).toMatch(/✗ list keys\s+needed/);
+    expect(f.replace(/\s+/g, '')).toContain(unreadable.roleDefinitionId);
+    expect(f).toContain('AuthorizationFailed: no roleDefinitions/read');
+    expect(f).not.toMatch(/bad input|Can't read the permissions/i);
   });
 
   it('assigns a role to another principal, detects an identical assignment, and re-checks', async () => {

@@ -293,3 +293,57 @@ describe('the wizard, part 1, with fake services', () => {
     await app.waitForText('Auth mode of slow');
   });
 });
+
+describe('the embedded sandbox panel (ctrl+s)', () => {
+  const SECRET = 'sandbox-secret-value-0123456789';
+  const sandbox = {
+    url: 'https://127.0.0.1:4443',
+    cloudFile: '/tmp/sb/cloud.json',
+    caCertFile: '/tmp/sb/ca.pem',
+    tenantId: '22222222-2222-2222-2222-222222222222',
+    principals: [
+      {
+        kind: 'servicePrincipal' as const,
+        name: 'ops-automation',
+        objectId: '33333333-3333-3333-3333-333333333333',
+        clientId: '44444444-4444-4444-4444-444444444444',
+        clientSecret: SECRET,
+      },
+    ],
+  };
+
+  it('shows the cloud file and client IDs, the secret masked until v; esc leaves the screen as it was', async () => {
+    const app = start(testEnv({sandbox}));
+    await app.waitForText('How do you want to sign in?');
+    await app.press(keys.down); // the method list's highlight: kept under the panel
+    await app.press(keys.ctrl('s'));
+    let f = await app.waitForText('Secrets masked: v reveals them.');
+    expect(f).toContain('cloud file  /tmp/sb/cloud.json');
+    expect(f).toContain('client ID    44444444-4444-4444-4444-444444444444');
+    expect(f).toContain('secret       ••••6789');
+    expect(f).not.toContain(SECRET);
+    expect(f).not.toContain('How do you want to sign in?');
+    await app.press('v');
+    f = await app.waitForText('Secrets shown: v masks them.');
+    expect(f).toContain(`secret       ${SECRET}`);
+    expect(f).toContain(`AZURE_CLIENT_SECRET='${SECRET}'`);
+    await app.press(keys.escape);
+    f = await app.waitForText('How do you want to sign in?');
+    expect(f).not.toContain(SECRET);
+    await app.press(keys.enter); // Browser: the highlight moved before the panel opened
+    await app.waitForText('Browser — opens the sign-in page');
+    // Opened again: masked again.
+    await app.press(keys.ctrl('s'));
+    f = await app.waitForText('Secrets masked: v reveals them.');
+    expect(f).not.toContain(SECRET);
+  });
+
+  it('without --sandbox ctrl+s does nothing', async () => {
+    const app = start(testEnv());
+    await app.waitForText('How do you want to sign in?');
+    await app.press(keys.ctrl('s'));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(app.frame()).toContain('How do you want to sign in?');
+    expect(app.frame()).not.toContain('Secrets masked');
+  });
+});

@@ -530,7 +530,15 @@ describe('aml-auth roles check', () => {
 
   it('json and env', async () => {
     const doc = json(await aml(['roles', 'check', '-p', 'fraud', '-o', 'json']));
-    expect(Object.keys(doc)).toEqual(['principal', 'endpoint', 'ok', 'missing', 'checks']);
+    expect(Object.keys(doc)).toEqual([
+      'principal',
+      'endpoint',
+      'ok',
+      'missing',
+      'checks',
+      'unreadableRoles',
+    ]);
+    expect(doc.unreadableRoles).toEqual([]);
     expect(doc.principal).toEqual({
       objectId: ops.objectId,
       type: 'ServicePrincipal',
@@ -574,6 +582,46 @@ describe('aml-auth roles check', () => {
     expect(run.stderr).toMatch(
       /^aml-auth: permission denied: .* lacks Microsoft\.MachineLearningServices\/workspaces\/onlineEndpoints\/listKeys\/action on churn-scorer/,
     );
+    // The hand-off for a missing listKeys: a role that grants it, at the workspace, with the
+    // commands themselves (and never Score Only, which does not grant listKeys).
+    const ws = `/subscriptions/${doc.endpoint.subscriptionId}/resourceGroups/rg-ws-dev/providers/Microsoft.MachineLearningServices/workspaces/ws-dev`;
+    const command = `az role assignment create --assignee-object-id ${scoring.objectId} --assignee-principal-type ServicePrincipal --role 'f6c7c914-8db3-469d-8ca1-694a8f32e121' --scope '${ws}'`;
+    expect(doc.handOff).toEqual({role: 'AzureML Data Scientist', scope: ws, commands: [command]});
+    expect(run.stderr).toContain(
+      `hint: assign AzureML Data Scientist (it grants that) at ${ws}; \`aml-auth\` (the wizard) can do it, or hand these commands to an admin (an Owner or User Access Administrator there):\n    ${command}\n`,
+    );
+    expect(run.stderr).not.toContain('Score Only');
+  });
+
+  it('a role definition the caller may not read: the check goes on and names it (exit 4, not 2)', async () => {
+    // scoring-client (Reader on ws-dev) reads its own assignment there, not the definition at
+    // the subscription that the assignment names.
+    const run = await aml(
+      [
+        'roles',
+        'check',
+        '-p',
+        'scorer',
+        '--principal',
+        scoring.objectId,
+        '--principal-type',
+        'ServicePrincipal',
+        '-o',
+        'json',
+      ],
+      {env: {...baseEnv, AZURE_CLIENT_SECRET: scoring.clientSecret}},
+    );
+    expect(run.code).toBe(4);
+    const doc = json(run);
+    expect(doc.unreadableRoles).toEqual([
+      {
+        roleDefinitionId: `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`,
+        scope: expect.stringMatching(/\/workspaces\/ws-dev$/),
+        reason: expect.stringMatching(/^AuthorizationFailed: .*roleDefinitions\/read/),
+      },
+    ]);
+    expect(doc.checks.length).toBeGreaterThan(0);
+    expect(run.stderr).toMatch(/^aml-auth: warning: could not read role definition /m);
   });
 });
 

@@ -194,7 +194,7 @@ export function fakeServices(overrides: Partial<Services> = {}): Services & {cal
     },
     principalPermissions: async (...args) => {
       record('principalPermissions', args);
-      return readerPermissions;
+      return {blocks: readerPermissions, unreadable: []};
     },
     listRoleAssignments: async (...args) => {
       record('listRoleAssignments', args);

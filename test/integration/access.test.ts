@@ -120,13 +120,37 @@ describe('permissions and role assignments', () => {
     expect(e.hint).toContain('onlineEndpoints/listKeys/action');
   });
 
-  it('the scientist cannot assign roles: a permission error that says to hand the commands to an admin', async () => {
+  it('the scientist cannot assign roles: a permission error that names the admin to ask, at the workspace', async () => {
     const role = await scientist.ensureRoleDefinition(template('data-scientist'), wsScope);
     const e = await failure(scientist.assignRole(role.id, scientistRef, wsScope));
     expect(e.kind).toBe('permission');
     expect(e.title).toBe("You can't assign roles here");
     expect(e.code).toBe('AuthorizationFailed');
-    expect(e.nextSteps.join(' ')).toMatch(/hand the commands shown to an admin/i);
+    expect(e.nextSteps[0]).toContain(
+      `Ask an Owner or User Access Administrator of ${wsScope} to assign the role for you`,
+    );
+    // No commands come with an error: it does not say to hand them over.
+    expect(e.nextSteps.join(' ')).not.toMatch(/hand the commands/i);
+  });
+
+  it('a role definition the caller may not read does not stop the check: it is named, the rest counted', async () => {
+    // The scientist (Reader on ws-dev) reads the assignments there, but not the definitions at
+    // the subscription their IDs name.
+    const mine = await scientist.principalPermissions(scientistRef, ref('churn-scorer'));
+    expect(mine.blocks).toEqual([]);
+    expect(mine.unreadable).toEqual([
+      {
+        roleDefinitionId: READER_ID(),
+        scope: wsScope,
+        reason: expect.stringMatching(
+          /^AuthorizationFailed: .*Microsoft\.Authorization\/roleDefinitions\/read/,
+        ),
+      },
+    ]);
+    // The owner reads it: nothing unreadable.
+    const seen = await owner.principalPermissions(scientistRef, ref('churn-scorer'));
+    expect(seen.unreadable).toEqual([]);
+    expect(allows(seen.blocks, ACTIONS.read)).toBe(true);
   });
 
   it('a built-in role resolves to its ID at the subscription without any write', async () => {
@@ -145,8 +169,8 @@ describe('permissions and role assignments', () => {
 
   it('the owner assigns AzureML Data Scientist to the scientist once; the second time it already exists', async () => {
     const before = await owner.principalPermissions(scientistRef, ref('churn-scorer'));
-    expect(allows(before, ACTIONS.read)).toBe(true);
-    expect(allows(before, ACTIONS.listKeys)).toBe(false);
+    expect(allows(before.blocks, ACTIONS.read)).toBe(true);
+    expect(allows(before.blocks, ACTIONS.listKeys)).toBe(false);
 
     const role = await owner.ensureRoleDefinition(template('data-scientist'), wsScope);
     const first = await owner.assignRole(role.id, scientistRef, wsScope);
@@ -170,8 +194,8 @@ describe('permissions and role assignments', () => {
     expect(sandbox.requests().filter((r) => r.method === 'PUT')).toEqual([]);
 
     const after = await owner.principalPermissions(scientistRef, ref('churn-scorer'));
-    expect(allows(after, ACTIONS.listKeys)).toBe(true);
-    expect(allows(after, ACTIONS.token)).toBe(true);
+    expect(allows(after.blocks, ACTIONS.listKeys)).toBe(true);
+    expect(allows(after.blocks, ACTIONS.token)).toBe(true);
     // The scientist sees it too, and can now list keys.
     expect(allows(await scientist.myPermissions(ref('churn-scorer')), ACTIONS.listKeys)).toBe(true);
     const keys = await scientist.listKeys(ref('churn-scorer'));
@@ -293,11 +317,11 @@ describe('permissions and role assignments', () => {
     expect(assigned.assignment.principalType).toBe('ServicePrincipal');
 
     const allowed = await owner.principalPermissions(scoringClientRef, ref('fraud-aad'));
-    expect(allows(allowed, ACTIONS.score)).toBe(true);
-    expect(allows(allowed, ACTIONS.listKeys)).toBe(false);
+    expect(allows(allowed.blocks, ACTIONS.score)).toBe(true);
+    expect(allows(allowed.blocks, ACTIONS.listKeys)).toBe(false);
     // Assigned at fraud-aad only: nothing on its neighbour.
     const neighbour = await owner.principalPermissions(scoringClientRef, ref('loan-aml'));
-    expect(allows(neighbour, ACTIONS.score)).toBe(false);
+    expect(allows(neighbour.blocks, ACTIONS.score)).toBe(false);
 
     const ok = await app.invoke(request);
     expect(ok.status).toBe(200);

@@ -210,12 +210,16 @@ describe('Resource Manager errors', () => {
 describe('role assignment and role definition errors', () => {
   const AUTHZ = 'Microsoft.Authorization';
 
-  it("403 on roleAssignments/write: you can't assign roles here, hand the commands to an admin", () => {
+  it("403 on roleAssignments/write: you can't assign roles here, ask an admin of the workspace (no commands to hand here)", () => {
+    // Azure names the request path as the scope: the assignment's own ID.
     const e = toAppError(
       armError(
         403,
         'AuthorizationFailed',
-        authorizationFailed(`${AUTHZ}/roleAssignments/write`, WS),
+        authorizationFailed(
+          `${AUTHZ}/roleAssignments/write`,
+          `${WS}/providers/${AUTHZ}/roleAssignments/0b5c1c4e-8d0e-4c1f-9d7a-2f1e6b9c3a11`,
+        ),
       ),
       {operation: 'assign the role to bob', scope: WS},
     );
@@ -227,8 +231,24 @@ describe('role assignment and role definition errors', () => {
     });
     expect(e.hint).toContain(`${AUTHZ}/roleAssignments/write`);
     expect(e.nextSteps[0]).toBe(
-      `Hand the commands shown to an admin (an Owner or User Access Administrator of ${WS}) to run.`,
+      `Ask an Owner or User Access Administrator of ${WS} to assign the role for you (the roles step of \`aml-auth\` shows the exact commands for them).`,
     );
+    // "Hand these commands" belongs with the commands, which an error does not carry.
+    expect(e.nextSteps.join(' ')).not.toMatch(/hand the commands/i);
+  });
+
+  it('403 reading a role definition: the role is suggested at the subscription, not at the definition ID', () => {
+    const sub = WS.split('/').slice(0, 3).join('/');
+    const definition = `${sub}/providers/${AUTHZ}/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`;
+    const e = toAppError(
+      armError(
+        403,
+        'AuthorizationFailed',
+        authorizationFailed(`${AUTHZ}/roleDefinitions/read`, definition),
+      ),
+    );
+    expect(e.nextSteps[0]).toMatch(new RegExp(`assign "Reader" to .* at ${sub}\\.$`));
+    expect(e.nextSteps.join(' ')).not.toContain(`at ${definition}`);
   });
 
   it("403 on roleDefinitions/write: you can't create custom roles here", () => {

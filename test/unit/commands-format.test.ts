@@ -356,6 +356,25 @@ describe('roles check output', () => {
     expect(preflightEnv(report)).toContain("export PREFLIGHT_OK='false'");
   });
 
+  it('a role definition it could not read is listed, and the report goes on with a hand-off', () => {
+    const definition =
+      '/subscriptions/11111111-2222-3333-4444-555555555555/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7';
+    const report = preflightReport(
+      {objectId: 'oid', type: 'User', name: null, signedIn: false},
+      endpoint(),
+      'key',
+      preflight([], 'key'),
+      [{roleDefinitionId: definition, scope: '/s/ws', reason: 'AuthorizationFailed: denied'}],
+    );
+    expect(report.unreadableRoles).toHaveLength(1);
+    const text = preflightText(report, plain);
+    expect(text).toContain(
+      `? could not read role definition ${definition} (assigned at /s/ws): what it grants is not counted — AuthorizationFailed: denied`,
+    );
+    expect(report.handOff?.role).toBe('AzureML Data Scientist');
+    expect(report.handOff?.scope).toMatch(/\/workspaces\/ws-dev$/);
+  });
+
   it('an owner has everything', () => {
     const owner = [{actions: ['*'], notActions: [], dataActions: [], notDataActions: []}];
     const report = preflightReport(
@@ -366,6 +385,7 @@ describe('roles check output', () => {
     );
     expect(report.ok).toBe(true);
     expect(report.missing).toEqual([]);
+    expect(report.handOff).toBeUndefined();
     expect(preflightEnv(report)).toContain("export PREFLIGHT_MISSING=''");
   });
 });

@@ -6,7 +6,9 @@ import {exportLines, isUsable, mask, refreshDueAt} from '../../source/domain/cre
 import {preflight} from '../../source/domain/permissions';
 import {describeJsonError, lineColumn} from '../../source/lib/json';
 import {readRequestFile, validateRequestText} from '../../source/lib/request-file';
-import {adminCommands, ROLE_CHOICES} from '../../source/domain/roles';
+import {adminCommands, adminHandOff, rolesGranting, ROLE_CHOICES} from '../../source/domain/roles';
+import {ACTIONS, allows} from '../../source/domain/permissions';
+import {assignmentScopeOf} from '../../source/domain/scopes';
 import {
   curlCommand,
   explainScoringFailure,
@@ -280,6 +282,57 @@ describe('role hand-off commands', () => {
     expect(ds).toEqual([
       "az role assignment create --assignee-object-id x --assignee-principal-type User --role 'f6c7c914-8db3-469d-8ca1-694a8f32e121' --scope '/s'",
     ]);
+  });
+
+  const WS =
+    '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws';
+  const hand = (missing: string[], picked?: string) =>
+    adminHandOff({
+      ...(picked ? {picked: ROLE_CHOICES.find((c) => c.id === picked)!} : {}),
+      missing,
+      principalId: 'p-id',
+      principalType: 'User',
+      scope: WS,
+      assignableScope: '/subscriptions/s/resourceGroups/rg',
+    });
+
+  it('a missing listKeys is handed a role that grants listKeys, never Score Only', () => {
+    const h = hand([ACTIONS.listKeys]);
+    expect(h.choice.id).toBe('data-scientist');
+    expect(allows(h.choice.template.permissions, ACTIONS.listKeys)).toBe(true);
+    expect(h.commands).toEqual([
+      `az role assignment create --assignee-object-id p-id --assignee-principal-type User --role 'f6c7c914-8db3-469d-8ca1-694a8f32e121' --scope '${WS}'`,
+    ]);
+    // Even when Score Only was the last pick: it does not grant listKeys.
+    expect(hand([ACTIONS.listKeys], 'score-only').choice.id).toBe('data-scientist');
+    expect(rolesGranting([ACTIONS.listKeys]).map((c) => c.id)).not.toContain('score-only');
+  });
+
+  it('a picked custom role that grants what is missing is kept, with the built-in role that would do', () => {
+    const h = hand([ACTIONS.score], 'score-only');
+    expect(h.choice.id).toBe('score-only');
+    expect(h.commands[0]).toMatch(/^az role definition create /);
+    expect(h.builtIn?.choice.id).toBe('data-scientist');
+    expect(h.builtIn?.commands).toHaveLength(1);
+    expect(h.builtIn?.commands[0]).toContain("--role 'f6c7c914-8db3-469d-8ca1-694a8f32e121'");
+    // A built-in pick needs no alternative.
+    expect(hand([ACTIONS.score], 'data-scientist').builtIn).toBeUndefined();
+  });
+
+  it('the hand-off is always at a scope a role can be assigned at', () => {
+    const h = adminHandOff({
+      missing: [],
+      principalId: 'p',
+      principalType: 'User',
+      scope:
+        '/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7',
+      assignableScope: '/subscriptions/s',
+    });
+    expect(h.scope).toBe('/subscriptions/s');
+    expect(h.commands.at(-1)).toMatch(/--scope '\/subscriptions\/s'$/);
+    expect(assignmentScopeOf(`${WS}/providers/Microsoft.Authorization/roleAssignments/g`)).toBe(WS);
+    expect(assignmentScopeOf('/providers/Microsoft.Authorization/roleDefinitions/g')).toBe('/');
+    expect(assignmentScopeOf(`${WS}/onlineEndpoints/e`)).toBe(`${WS}/onlineEndpoints/e`);
   });
 });
 

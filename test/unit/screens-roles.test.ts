@@ -66,7 +66,7 @@ describe('the roles screen', () => {
     expect(s.picks.scope).toBe(ws.id);
     expect(s.picks.assignable).toBe(parentScope(ws.id, 5));
     const done = checkedMe(readerPermissions);
-    expect(done.check).toEqual({status: 'done', blocks: readerPermissions});
+    expect(done.check).toEqual({status: 'done', blocks: readerPermissions, unreadable: []});
     // The signed-in identity's own permissions are known from it, too.
     expect(done.mine).toEqual({status: 'done', blocks: readerPermissions});
     // A result of work that was replaced is dropped.
@@ -83,7 +83,7 @@ describe('the roles screen', () => {
     expect(handsOff(context, start())).toBe(false); // not known yet
     const reader = checkedMe(readerPermissions);
     expect(handsOff(context, reader)).toBe(true);
-    expect(handOffCommands(reader).join('\n')).toContain(
+    expect(handOffCommands(context, reader).join('\n')).toContain(
       `az role assignment create --assignee-object-id ${identity.objectId}`,
     );
     expect(handsOff(context, checkedMe(ownerPermissions))).toBe(false);
@@ -93,7 +93,7 @@ describe('the roles screen', () => {
     ).toBeUndefined();
     const copying = run(reader, {type: 'copyCommands'});
     const work = modeWork(copying.screen)!;
-    expect(work).toMatchObject({kind: 'copy', text: handOffCommands(reader).join('\n')});
+    expect(work).toMatchObject({kind: 'copy', text: handOffCommands(context, reader).join('\n')});
     const copied = run(copying, {type: 'copied', id: work.id, note: 'The commands copied.'});
     expect(copied.screen).toEqual({mode: 'checklist', note: 'The commands copied.'});
     // Moving on drops the note; a copy that finishes after the user left says nothing.
@@ -102,6 +102,47 @@ describe('the roles screen', () => {
     expect(run(left, {type: 'copied', id: work.id, note: 'late'}).screen).toEqual({
       mode: 'checklist',
     });
+  });
+
+  it('the hand-off gives a role that grants what is missing: listKeys on a key endpoint is never Score Only', () => {
+    const keyContext: RolesContext = {...context, endpoint: endpoint('churn')};
+    const s = rolesReducer(keyContext, initialRoles(keyContext), {
+      type: 'checked',
+      id: 1,
+      blocks: readerPermissions,
+    });
+    expect(handsOff(keyContext, s)).toBe(true);
+    const cmds = handOffCommands(keyContext, s);
+    expect(cmds).toEqual([
+      `az role assignment create --assignee-object-id ${identity.objectId} --assignee-principal-type User --role '${dataScientist.template.builtInId}' --scope '${ws.id}'`,
+    ]);
+    // Score Only picked, on an aad_token endpoint: kept, and the built-in alternative offered.
+    const picked = {...checkedMe(readerPermissions)};
+    picked.picks = {...picked.picks, choice: scoreOnly};
+    const both = handOffCommands(context, picked);
+    expect(both[0]).toMatch(/^az role definition create /);
+    expect(both.at(-1)).toContain(`--role '${dataScientist.template.builtInId}'`);
+  });
+
+  it('Azure refusing the assignment itself shows the hand-off, even when the preflight said yes', () => {
+    const owner = checkedMe(ownerPermissions);
+    expect(handsOff(context, owner)).toBe(false);
+    const plan = {choice: dataScientist, assignee: context.me, scope: ws.id, assignable: ws.id};
+    const assigning: RolesState = {
+      ...owner,
+      seq: 9,
+      screen: {mode: 'assigning', plan, work: {id: 9, kind: 'assign', plan}},
+    };
+    const denied: AppError = {
+      ...error,
+      detail:
+        "The client 'x' does not have authorization to perform action 'Microsoft.Authorization/roleAssignments/write' over scope '/s'.",
+    };
+    const failed = run(assigning, {type: 'assignFailed', id: 9, error: denied});
+    expect(failed.screen).toEqual({mode: 'checklist', error: denied});
+    expect(handsOff(context, failed)).toBe(true);
+    // Another failure (not a denied write) does not.
+    expect(handsOff(context, run(assigning, {type: 'assignFailed', id: 9, error}))).toBe(false);
   });
 
   it('checks another principal by object ID: typing, tab, shift+tab and enter in one burst all count', () => {
@@ -313,12 +354,13 @@ describe('the roles screen', () => {
     s = answer(s);
     expect(s.check.work).toMatchObject({delayMs: RECHECK_DELAYS_MS[2], recheck: {attempt: 3}});
     s = answer(s);
-    expect(s.check).toEqual({status: 'done', blocks: readerPermissions});
+    expect(s.check).toEqual({status: 'done', blocks: readerPermissions, unreadable: []});
     // Granted: the re-checks stop at once.
     const patterns = scoreOnly.template.permissions.flatMap((p) => p.actions);
     expect(answer(answer(assigned), [block(patterns)]).check).toEqual({
       status: 'done',
       blocks: [block(patterns)],
+      unreadable: [],
     });
     // r checks again now, without the automatic re-checks.
     const manual = run(answer(assigned), {type: 'recheck'});

@@ -126,6 +126,24 @@ describe('the wizard reducer', () => {
     expect(step(s)).toBe('subscription');
   });
 
+  it('the sandbox panel opens masked every time, reveals and masks, and leaves the screen as it was', () => {
+    const signedIn = run(initialState(false), {type: 'signedIn', session}, {type: 'toggleHelp'});
+    let s = reducer(signedIn, {type: 'toggleSandboxPanel'});
+    expect(s.sandboxPanel).toEqual({revealed: false});
+    expect(s.help).toBe(false); // the panel is what is on screen
+    s = reducer(s, {type: 'toggleSandboxSecrets'});
+    expect(s.sandboxPanel).toEqual({revealed: true});
+    s = reducer(s, {type: 'toggleSandboxSecrets'});
+    expect(s.sandboxPanel).toEqual({revealed: false});
+    s = run(s, {type: 'toggleSandboxSecrets'}, {type: 'toggleSandboxPanel'});
+    expect(s.sandboxPanel).toBeUndefined();
+    expect(s.screen).toBe(signedIn.screen);
+    expect(s.history).toBe(signedIn.history);
+    // Revealed when closed: masked when opened again. Closed, v does nothing.
+    expect(reducer(s, {type: 'toggleSandboxPanel'}).sandboxPanel).toEqual({revealed: false});
+    expect(reducer(s, {type: 'toggleSandboxSecrets'})).toBe(s);
+  });
+
   it('choosing another endpoint starts its screens fresh: no credential, target, cursor or profile of the old one', () => {
     let s = run(
       initialState(false),

@@ -3,6 +3,7 @@ import {useKeys} from '../hooks/use-keys';
 import {useCallback, useState} from 'react';
 import {TextEntryContext, useEnv} from '../app-context';
 import {Help} from '../components/help';
+import {SandboxPanel} from '../components/sandbox-panel';
 import {Header} from '../components/header';
 import {useStore} from '../hooks/use-store';
 import {type Binding, bindingFor} from '../keymap';
@@ -60,10 +61,17 @@ export function Wizard({initial, onInterrupt}: WizardProps) {
 
   useKeys(
     (input, key) => {
-      const b = bindingFor(['quit', 'help', 'back'], input, key);
+      const b = bindingFor(['quit', 'sandboxPanel', 'help', 'back'], input, key);
+      const panel = env.sandbox ? get().sandboxPanel : undefined;
       if (b === 'quit') {
         onInterrupt?.();
         exit();
+      } else if (b === 'sandboxPanel' && env.sandbox) dispatch({type: 'toggleSandboxPanel'});
+      else if (panel) {
+        // The panel is on screen: it takes its keys, the screen under it none.
+        if (b === 'back') dispatch({type: 'toggleSandboxPanel'});
+        else if (bindingFor(['sandboxReveal'], input, key))
+          dispatch({type: 'toggleSandboxSecrets'});
       } else if (get().help && (b === 'back' || b === 'help')) dispatch({type: 'toggleHelp'});
       else if (!textEntry && b === 'help') dispatch({type: 'toggleHelp'});
     },
@@ -72,7 +80,9 @@ export function Wizard({initial, onInterrupt}: WizardProps) {
 
   useManagementTokenRefresh(state, dispatch);
 
-  const active = !state.help;
+  const panel = env.sandbox && state.sandboxPanel ? state.sandboxPanel : undefined;
+  const covered = state.help || panel !== undefined;
+  const active = !covered;
   const props = {dispatch, isActive: active};
   const screen = state.screen;
   const identity = state.session?.result.identity;
@@ -167,7 +177,7 @@ export function Wizard({initial, onInterrupt}: WizardProps) {
       {/* Never taller than the terminal: the header stays on screen, and a screen too tall for
           it loses its top lines, not the header or its footer of keys. */}
       <Box flexDirection="column" maxHeight={Math.max(10, rows - 1)}>
-        {state.help ? null : (
+        {covered ? null : (
           <Header
             cloud={env.services.cloud.name}
             step={STEP_TITLES[screen.step]}
@@ -177,9 +187,12 @@ export function Wizard({initial, onInterrupt}: WizardProps) {
             banner={env.banner}
           />
         )}
-        {state.help ? <Help scopes={HELP_SCOPES[screen.step]} /> : null}
+        {state.help && !panel ? <Help scopes={HELP_SCOPES[screen.step]} /> : null}
+        {panel && env.sandbox ? (
+          <SandboxPanel info={env.sandbox} revealed={panel.revealed} />
+        ) : null}
         <Box
-          display={state.help ? 'none' : 'flex'}
+          display={covered ? 'none' : 'flex'}
           flexDirection="column"
           flexShrink={1}
           overflowY="hidden"

@@ -77,6 +77,8 @@ export interface WizardState {
   session?: Session;
   managementToken?: AccessTokenInfo;
   help: boolean;
+  /** With --sandbox: its panel is open (ctrl+s), secrets masked until revealed. */
+  sandboxPanel?: {revealed: boolean};
 }
 
 export type Action =
@@ -98,7 +100,9 @@ export type Action =
   | {type: 'permissionsChecked'; permissions: PermissionBlock[]}
   | {type: 'invokeSettings'; deployment?: string; requestFile: string}
   | {type: 'back'}
-  | {type: 'toggleHelp'};
+  | {type: 'toggleHelp'}
+  | {type: 'toggleSandboxPanel'}
+  | {type: 'toggleSandboxSecrets'};
 
 export function initialState(hasProfiles: boolean): WizardState {
   return {screen: hasProfiles ? {step: 'start'} : {step: 'signIn'}, history: [], help: false};
@@ -158,6 +162,18 @@ export function reducer(state: WizardState, action: Action): WizardState {
   switch (action.type) {
     case 'toggleHelp':
       return {...state, help: !state.help};
+    case 'toggleSandboxPanel': {
+      // Opened masked, every time; the help closes so the panel is what is on screen.
+      if (state.sandboxPanel) {
+        const {sandboxPanel: _closed, ...rest} = state;
+        return rest;
+      }
+      return {...state, help: false, sandboxPanel: {revealed: false}};
+    }
+    case 'toggleSandboxSecrets':
+      return state.sandboxPanel
+        ? {...state, sandboxPanel: {revealed: !state.sandboxPanel.revealed}}
+        : state;
     case 'newSetup':
       return go(state, {step: 'signIn'});
     case 'resume':

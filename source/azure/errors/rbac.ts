@@ -1,5 +1,6 @@
 /** Resource Manager RBAC failures: the roles that grant an action, a 403 and role assignment errors. */
 import type {AppError} from '../../domain/types';
+import {assignmentScopeOf} from '../../domain/scopes';
 import {make, type ErrorContext} from './helpers';
 
 const ML = 'microsoft.machinelearningservices/workspaces';
@@ -37,10 +38,14 @@ export function rolesForAction(action: string): string[] {
   return ['Contributor', 'Owner'];
 }
 
-/** The scope worth assigning a role at: the workspace for anything inside one. */
+/**
+ * The scope worth assigning a role at: the workspace for anything inside one, and never an RBAC
+ * object (a role definition's or assignment's ID is where Azure says it was denied, not a scope).
+ */
 function assignmentScope(scope: string): string {
-  const m = /^(.*\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+)/i.exec(scope);
-  return m ? m[1]! : scope;
+  const at = assignmentScopeOf(scope);
+  const m = /^(.*\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+)/i.exec(at);
+  return m ? m[1]! : at;
 }
 
 export function permissionDenied(
@@ -91,7 +96,7 @@ export function permissionDenied(
         ...base,
         hint: `${assigning ? 'Assigning roles' : 'Creating custom roles'} at ${scope} needs '${action}' (Owner or User Access Administrator); ${who} does not have it there.`,
         nextSteps: [
-          `Hand the commands shown to an admin (an Owner or User Access Administrator of ${at}) to run.`,
+          `Ask an Owner or User Access Administrator of ${at} to ${assigning ? 'assign the role' : 'create the role'} for you (the roles step of \`aml-auth\` shows the exact commands for them).`,
           'Or ask them to make you User Access Administrator there, then sign in again.',
         ],
       },

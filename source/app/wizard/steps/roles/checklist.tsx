@@ -1,10 +1,19 @@
 import {Box, Text, useWindowSize} from 'ink';
-import type {AuthMode, PermissionBlock} from '../../../../domain/types';
+import type {AuthMode, PermissionBlock, UnreadableRole} from '../../../../domain/types';
 import {preflight} from '../../../../domain/permissions';
 import {theme} from '../../../theme';
 
 /** The preflight checklist: each permission the auth mode needs (or could use), ✓ or ✗. */
-export function Checklist({blocks, authMode}: {blocks: PermissionBlock[]; authMode: AuthMode}) {
+export function Checklist({
+  blocks,
+  authMode,
+  unreadable = [],
+}: {
+  blocks: PermissionBlock[];
+  authMode: AuthMode;
+  /** Role definitions the check could not read: what they grant is not counted. */
+  unreadable?: UnreadableRole[];
+}) {
   const {columns} = useWindowSize();
   return (
     <>
@@ -44,6 +53,12 @@ export function Checklist({blocks, authMode}: {blocks: PermissionBlock[]; authMo
           </Box>
         );
       })}
+      {unreadable.map((u) => (
+        <Text key={u.roleDefinitionId} color={theme.status.warning} wrap="wrap">
+          ? could not read role definition {u.roleDefinitionId} (assigned at {u.scope}): what it
+          grants is not counted. {u.reason}
+        </Text>
+      ))}
     </>
   );
 }

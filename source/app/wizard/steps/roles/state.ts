@@ -8,10 +8,11 @@ import type {
   PrincipalType,
   RoleAssignmentInfo,
   RoleDefinitionResult,
+  UnreadableRole,
   Workspace,
 } from '../../../../domain/types';
-import {allows, ACTIONS} from '../../../../domain/permissions';
-import {adminCommands, ROLE_CHOICES, type RoleChoice} from '../../../../domain/roles';
+import {allows, ACTIONS, preflight} from '../../../../domain/permissions';
+import {adminHandOff, type AdminHandOff, type RoleChoice} from '../../../../domain/roles';
 import {guidProblem} from '../../../../domain/validate';
 import {applyEdit, type TextEdit} from '../../../components/text-field';
 
@@ -97,7 +98,7 @@ export type ModeWork = AssignWork | ListWork | CopyWork;
 export type Preflight =
   | {status: 'loading'; work: CheckWork}
   /** `work`: a delayed re-check after an assignment, pending or running. */
-  | {status: 'done'; blocks: PermissionBlock[]; work?: CheckWork}
+  | {status: 'done'; blocks: PermissionBlock[]; unreadable?: UnreadableRole[]; work?: CheckWork}
   | {status: 'error'; error: AppError; work?: undefined};
 
 export type MyPermissions =
@@ -143,6 +144,8 @@ export interface RolesState {
   mine: MyPermissions;
   /** The last picks, for the hand-off commands; `choice` is unset until a role is picked. */
   picks: {choice?: RoleChoice; assignee: PrincipalRef; scope: string; assignable: string};
+  /** Azure refused an assignment (or a custom role) the signed-in identity tried to make. */
+  denied?: {assign?: boolean; define?: boolean};
   /** The id of the last work issued: every new piece of work gets the next one. */
   seq: number;
   screen: RolesMode;
@@ -165,7 +168,7 @@ export type RolesAction =
   | {type: 'confirm'}
   | {type: 'cancel'}
   | {type: 'back'}
-  | {type: 'checked'; id: number; blocks: PermissionBlock[]}
+  | {type: 'checked'; id: number; blocks: PermissionBlock[]; unreadable?: UnreadableRole[]}
   | {type: 'checkFailed'; id: number; error: AppError}
   | {type: 'mineChecked'; id: number; blocks: PermissionBlock[]}
   | {type: 'mineFailed'; id: number; error: AppError}
@@ -210,8 +213,16 @@ export const modeWork = (screen: RolesMode): ModeWork | undefined =>
 export function abilities(context: RolesContext, state: RolesState) {
   const blocks = myBlocks(context, state);
   return {
-    canAssign: blocks ? allows(blocks, ACTIONS.assignRoles) : undefined,
-    canDefine: blocks ? allows(blocks, ACTIONS.defineRoles) : undefined,
+    canAssign: state.denied?.assign
+      ? false
+      : blocks
+        ? allows(blocks, ACTIONS.assignRoles)
+        : undefined,
+    canDefine: state.denied?.define
+      ? false
+      : blocks
+        ? allows(blocks, ACTIONS.defineRoles)
+        : undefined,
   };
 }
 
@@ -222,16 +233,32 @@ export function handsOff(context: RolesContext, state: RolesState): boolean {
   return canAssign === false || (!!choice && !choice.template.builtInId && canDefine === false);
 }
 
-/** The commands an admin runs to grant the last picks. */
-export function handOffCommands(state: RolesState): string[] {
+/** What the assignee lacks for the endpoint's auth mode, when the checklist on screen is theirs. */
+export function missingActions(context: RolesContext, state: RolesState): string[] {
+  const {check, subject, picks} = state;
+  if (check.status !== 'done' || !samePrincipal(subject, picks.assignee)) return [];
+  return preflight(check.blocks, context.endpoint.authMode)
+    .filter((c) => c.need === 'required' && !c.ok)
+    .map((c) => c.action);
+}
+
+/** What an admin is handed to grant the last picks (a role that grants what is missing). */
+export function handOff(context: RolesContext, state: RolesState): AdminHandOff {
   const {choice, assignee, scope, assignable} = state.picks;
-  return adminCommands({
-    choice: choice ?? ROLE_CHOICES[0]!,
+  return adminHandOff({
+    ...(choice ? {picked: choice} : {}),
+    missing: missingActions(context, state),
     principalId: assignee.objectId,
     principalType: assignee.type,
     scope,
     assignableScope: assignable,
   });
+}
+
+/** The commands an admin runs: the role's, then the built-in alternative's. */
+export function handOffCommands(context: RolesContext, state: RolesState): string[] {
+  const hand = handOff(context, state);
+  return [...hand.commands, ...(hand.builtIn?.commands ?? [])];
 }
 
 export const principalProblem = (draft: PrincipalDraft) =>
@@ -326,7 +353,10 @@ export function rolesReducer(
       return {
         ...state,
         seq: id,
-        screen: {...screen, work: {id, kind: 'copy', text: handOffCommands(state).join('\n')}},
+        screen: {
+          ...screen,
+          work: {id, kind: 'copy', text: handOffCommands(context, state).join('\n')},
+        },
       };
     }
     case 'copied':
@@ -466,10 +496,17 @@ export function rolesReducer(
         : {patterns: choice.template.permissions.flatMap((p) => p.actions)};
       return checklist(showPrincipal(context, state, assignee, recheck), {mode: 'checklist', note});
     }
-    case 'assignFailed':
-      return screen.mode === 'assigning' && screen.work.id === action.id
-        ? checklist(state, {mode: 'checklist', error: action.error})
-        : state;
+    case 'assignFailed': {
+      if (screen.mode !== 'assigning' || screen.work.id !== action.id) return state;
+      // Azure said no to the assignment itself: the commands for an admin are shown with it.
+      const said = action.error.kind === 'permission' ? action.error.detail : '';
+      const denied = {
+        ...state.denied,
+        ...(/roleAssignments\/write/i.test(said) ? {assign: true} : {}),
+        ...(/roleDefinitions\/write/i.test(said) ? {define: true} : {}),
+      };
+      return checklist({...state, denied}, {mode: 'checklist', error: action.error});
+    }
 
     case 'listed':
       return screen.mode === 'assignments' && screen.work?.id === action.id
@@ -494,6 +531,7 @@ export function rolesReducer(
       const work = state.check.work;
       if (!work || work.id !== action.id) return state;
       const {blocks} = action;
+      const unreadable = action.unreadable ?? [];
       // What the signed-in identity may do is known now too.
       const mine: MyPermissions = samePrincipal(work.who, me)
         ? {status: 'done', blocks}
@@ -501,7 +539,7 @@ export function rolesReducer(
       const recheck = work.recheck;
       const last = !recheck || (recheck.delayed && recheck.attempt >= RECHECK_DELAYS_MS.length);
       if (!recheck || last || granted(blocks, recheck.patterns))
-        return {...state, mine, check: {status: 'done', blocks}};
+        return {...state, mine, check: {status: 'done', blocks, unreadable}};
       // Not there yet: the next re-check, after a pause.
       const attempt = recheck.delayed ? recheck.attempt + 1 : recheck.attempt;
       const id = state.seq + 1;
@@ -512,6 +550,7 @@ export function rolesReducer(
         check: {
           status: 'done',
           blocks,
+          unreadable,
           work: {
             id,
             kind: 'check',

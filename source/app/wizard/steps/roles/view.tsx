@@ -18,7 +18,7 @@ import {Picker} from './picker';
 import {PrincipalForm} from './principal-form';
 import {
   abilities,
-  handOffCommands,
+  handOff,
   handsOff,
   initialRoles,
   meAsPrincipal,
@@ -179,7 +179,7 @@ export function RolesStep({
   // The checklist, with the confirmation or the running assignment under it.
   const {subject, check} = state;
   const {canAssign} = abilities(context, state);
-  const handOff = handsOff(context, state);
+  const handsOffNow = handsOff(context, state);
   const plan = screen.mode === 'confirm' || screen.mode === 'assigning' ? screen.plan : undefined;
   const recheck = check.work?.recheck;
   return (
@@ -193,7 +193,11 @@ export function RolesStep({
       {check.status === 'loading' ? <Spinner label="Reading effective permissions…" /> : null}
       {check.status === 'error' ? <ErrorPanel error={check.error} /> : null}
       {check.status === 'done' ? (
-        <Checklist blocks={check.blocks} authMode={endpoint.authMode} />
+        <Checklist
+          blocks={check.blocks}
+          authMode={endpoint.authMode}
+          unreadable={check.unreadable ?? []}
+        />
       ) : null}
       {screen.mode === 'confirm' && plan ? (
         <ConfirmBox yes="assign" no="cancel">
@@ -227,7 +231,7 @@ export function RolesStep({
           {screen.note}
         </Text>
       ) : null}
-      {handOff ? <AdminHandOff commands={handOffCommands(state)} canAssign={canAssign} /> : null}
+      {handsOffNow ? <AdminHandOff hand={handOff(context, state)} canAssign={canAssign} /> : null}
       <Footer
         keys={
           screen.mode === 'confirm'
@@ -239,7 +243,7 @@ export function RolesStep({
                   'assign',
                   'principal',
                   'assignments',
-                  ...(handOff ? (['copyCommands'] as const) : []),
+                  ...(handsOffNow ? (['copyCommands'] as const) : []),
                   'back',
                 ]
         }

@@ -45,12 +45,12 @@ export const runCheck =
     if (signal.aborted) return;
     const isMe = samePrincipal(work.who, deps.me);
     try {
-      const blocks = isMe
-        ? await services.myPermissions(endpoint, signal)
+      const {blocks, unreadable} = isMe
+        ? {blocks: await services.myPermissions(endpoint, signal), unreadable: []}
         : await services.principalPermissions(work.who, endpoint, signal);
       if (signal.aborted) return;
       if (isMe) deps.onMyPermissions(blocks);
-      dispatch({type: 'checked', id: work.id, blocks});
+      dispatch({type: 'checked', id: work.id, blocks, unreadable});
     } catch (err) {
       if (!signal.aborted)
         dispatch({
