@@ -7,6 +7,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {AZ_CLOUD_NAME, azRecipe, describeSandbox} from '../../source/commands/sandbox';
 import type {RunningSandbox} from '../../source/sandbox';
 import {principal, request, startTestSandbox, subscriptionId} from '../helpers/sandbox';
+import {cleanEnv} from '../helpers/cli-env';
 
 // Azure CLI as a client of the sandbox (issue 16, item 1): the recipe `aml-auth sandbox` prints
 // (az cloud register from the sandbox's /metadata/endpoints, its /adfs authority, az login), then
@@ -60,9 +61,7 @@ function run(
 
 /** az with its own config folder (never the developer's ~/.azure) and the sandbox CA. */
 function azEnv(configDir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env))
-    if (!/^(AZURE_|AML_AUTH_|REQUESTS_CA_BUNDLE$|IDENTITY_|MSI_)/.test(k)) env[k] = v;
+  const env = cleanEnv();
   return {
     ...env,
     PATH: `${dirname(process.execPath)}${delimiter}${env.PATH ?? ''}`,

@@ -17,6 +17,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {openProfileStore, type ProfileInput} from '../../source/profiles';
 import type {RunningSandbox} from '../../source/sandbox';
 import {principal, request, startTestSandbox, subscriptionId, tokenFor} from '../helpers/sandbox';
+import {cleanEnv} from '../helpers/cli-env';
 
 // The scriptable commands as a script runs them: the built CLI as a child process with pipes (no
 // TTY), against a sandbox cloud started here, with profiles written through the real store.
@@ -170,18 +171,9 @@ beforeAll(async () => {
   );
   expect(assigned.status).toBe(201);
 
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    // No D-Bus or display either: the CLI must not reach a developer's real keyring.
-    if (
-      !/^(AZURE_|AML_AUTH_|CI$|FORCE_COLOR$|WAYLAND_DISPLAY$|DISPLAY$|TMUX$|DBUS_SESSION_BUS_ADDRESS$)/.test(
-        k,
-      )
-    )
-      env[k] = v;
-  }
+  // No D-Bus or display either: the CLI must not reach a developer's real keyring.
   baseEnv = {
-    ...env,
+    ...cleanEnv(),
     NO_COLOR: '1',
     AML_AUTH_CONFIG_DIR: configDir,
     AZURE_CLIENT_SECRET: ops.clientSecret,

@@ -8,6 +8,7 @@ import {openProfileStore} from '../../source/profiles';
 import type {RunningSandbox} from '../../source/sandbox';
 import {spawnCli as spawnPty, KEY} from '../helpers/pty';
 import {principal, startTestSandbox, subscriptionId} from '../helpers/sandbox';
+import {cleanEnv} from '../helpers/cli-env';
 
 // Issue 14's defects found by attacking the commands: the built CLI as a child process, with
 // pipes, no sandbox unless a test needs one.
@@ -55,15 +56,7 @@ beforeAll(async () => {
   if (!existsSync(cli))
     throw new Error(`${cli} is missing: run \`npm run build\` first (npm test does).`);
   work = mkdtempSync(join(tmpdir(), 'aml-auth-robust-'));
-  env = {};
-  for (const [k, v] of Object.entries(process.env))
-    if (
-      !/^(AZURE_|AML_AUTH_|CI$|FORCE_COLOR$|DISPLAY$|WAYLAND_DISPLAY$|TMUX$|DBUS_SESSION_BUS_ADDRESS$)/.test(
-        k,
-      )
-    )
-      env[k] = v;
-  env = {...env, NO_COLOR: '1', AML_AUTH_CONFIG_DIR: join(work, 'config')};
+  env = {...cleanEnv(), NO_COLOR: '1', AML_AUTH_CONFIG_DIR: join(work, 'config')};
 
   sandbox = await startTestSandbox();
   const ops = principal(sandbox, 'ops-automation');

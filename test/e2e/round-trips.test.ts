@@ -7,6 +7,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {openProfileStore, type ProfileInput} from '../../source/profiles';
 import type {RunningSandbox} from '../../source/sandbox';
 import {principal, startTestSandbox, subscriptionId} from '../helpers/sandbox';
+import {cleanEnv} from '../helpers/cli-env';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = join(root, 'dist/cli.js');
@@ -64,17 +65,8 @@ beforeAll(async () => {
   store.save(profile({name: 'dev', endpoint: 'churn-scorer', authMode: 'key'}));
   store.save(profile({name: 'loan', endpoint: 'loan-aml', authMode: 'aml_token'}));
   store.save(profile({name: 'fraud', endpoint: 'fraud-aad', authMode: 'aad_token'}));
-  const clean: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (
-      !/^(AZURE_|AML_AUTH_|CI$|FORCE_COLOR$|WAYLAND_DISPLAY$|DISPLAY$|TMUX$|DBUS_SESSION_BUS_ADDRESS$)/.test(
-        k,
-      )
-    )
-      clean[k] = v;
-  }
   env = {
-    ...clean,
+    ...cleanEnv(),
     NO_COLOR: '1',
     AML_AUTH_CONFIG_DIR: configDir,
     AZURE_CLIENT_SECRET: ops.clientSecret,

@@ -8,6 +8,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {openProfileStore} from '../../source/profiles';
 import type {RunningSandbox} from '../../source/sandbox';
 import {principal, request, startTestSandbox, subscriptionId, tokenFor} from '../helpers/sandbox';
+import {cleanEnv} from '../helpers/cli-env';
 
 // The app's sign-in methods that need more than a secret or a device code, as a script runs
 // them (the built CLI, pipes, no TTY) against a sandbox started here: a service principal with a
@@ -116,16 +117,7 @@ beforeAll(async () => {
     );
     expect(res.status).toBe(201);
   }
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (
-      !/^(AZURE_|AML_AUTH_|IDENTITY_|MSI_|CI$|FORCE_COLOR$|WAYLAND_DISPLAY$|DISPLAY$|TMUX$|DBUS_SESSION_BUS_ADDRESS$)/.test(
-        k,
-      )
-    )
-      env[k] = v;
-  }
-  baseEnv = {...env, NO_COLOR: '1', AML_AUTH_CONFIG_DIR: join(work, 'config')};
+  baseEnv = {...cleanEnv(), NO_COLOR: '1', AML_AUTH_CONFIG_DIR: join(work, 'config')};
 }, 60_000);
 
 afterAll(async () => {

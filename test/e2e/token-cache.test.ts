@@ -13,6 +13,7 @@ import {
 } from '../helpers/keyring';
 import {CLI, KEY, spawnCli, type PtyApp} from '../helpers/pty';
 import {startTestSandbox} from '../helpers/sandbox';
+import {cleanEnv} from '../helpers/cli-env';
 
 // Across runs, a device-code sign-in saved in a profile is reused without a new code exactly when
 // its tokens were cached: in the OS keyring (a real GNOME Keyring on a private D-Bus), or in a
@@ -83,10 +84,7 @@ interface Run {
 
 /** A scriptable command with pipes (no TTY), in an environment with no D-Bus unless given. */
 function aml(args: string[], env: Record<string, string>): Promise<Run> {
-  const base: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env))
-    if (!/^(AZURE_|AML_AUTH_|CI$|DBUS_SESSION_BUS_ADDRESS$|DISPLAY$|WAYLAND_DISPLAY$)/.test(k))
-      base[k] = v;
+  const base = cleanEnv();
   return new Promise((resolve) => {
     execFile(
       // AML_AUTH_TEST_NODE runs the CLI on another Node (e.g. 22), as the PTY helper does.

@@ -1,0 +1,14 @@
+/**
+ * The test process's environment without what would make a child CLI (aml-auth or az) depend on
+ * the machine it runs on: Azure and aml-auth settings, managed-identity endpoints, a CA bundle,
+ * CI (Ink holds frames back under it), colour and tmux, and a desktop's D-Bus or display (the
+ * developer's real keyring).
+ */
+const MACHINE =
+  /^(AZURE_|AML_AUTH_|IDENTITY_|MSI_|REQUESTS_CA_BUNDLE$|CI$|CONTINUOUS_INTEGRATION$|FORCE_COLOR$|TMUX$|DBUS_SESSION_BUS_ADDRESS$|DISPLAY$|WAYLAND_DISPLAY$)/;
+
+export function cleanEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!MACHINE.test(k)) env[k] = v;
+  return env;
+}
