@@ -7,6 +7,7 @@
  * the AuthenticationRecord kept in a profile, the next run then signs in silently. The other
  * methods sign in again the same way each run (`az` keeps its own sign-in), so they need no cache.
  */
+import {accessSync, constants as fsConstants, statSync} from 'node:fs';
 import {
   AzureCliCredential,
   ClientCertificateCredential,
@@ -84,6 +85,35 @@ function missing(what: string, method: SignInMethod, envName: string): ServiceEr
     detail: `The ${method} sign-in method needs ${what}; none was given.`,
     nextSteps: [`Give ${what}, or set ${envName}.`],
   });
+}
+
+/**
+ * The certificate file must be there and readable before the SDK gets it: the SDK reads it only
+ * when the first token is asked for and reports a raw ENOENT as a sign-in failure.
+ */
+function checkCertificateFile(certificatePath: string, envName: string): void {
+  let problem: string | undefined;
+  try {
+    const stat = statSync(certificatePath);
+    if (stat.isDirectory()) problem = 'is a folder, not a PEM file';
+    else accessSync(certificatePath, fsConstants.R_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    problem =
+      code === 'ENOENT' || code === 'ENOTDIR'
+        ? 'does not exist'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'cannot be read (permission denied)'
+          : `cannot be read (${code ?? 'unknown error'})`;
+  }
+  if (problem) {
+    throw new ServiceError({
+      kind: 'invalid',
+      title: `The certificate file ${certificatePath} ${problem}`,
+      detail: `The certificate sign-in reads the client certificate (PEM, private key included) from ${certificatePath}.`,
+      nextSteps: [`Give the path of the PEM file (or set ${envName}).`],
+    });
+  }
 }
 
 function readRecord(serialized: string | undefined): AuthenticationRecord | undefined {
@@ -190,6 +220,7 @@ export function createCredential(
       if (!certificatePath) {
         throw missing('a certificate file (PEM)', method, 'AZURE_CLIENT_CERTIFICATE_PATH');
       }
+      checkCertificateFile(certificatePath, 'AZURE_CLIENT_CERTIFICATE_PATH');
       return done(new ClientCertificateCredential(tenantId, clientId, {certificatePath}, common));
     }
 
@@ -202,6 +233,10 @@ export function createCredential(
       );
 
     case 'environment':
+      // EnvironmentCredential uses a secret when one is set, else the certificate.
+      if (!env.AZURE_CLIENT_SECRET && env.AZURE_CLIENT_CERTIFICATE_PATH) {
+        checkCertificateFile(env.AZURE_CLIENT_CERTIFICATE_PATH, 'AZURE_CLIENT_CERTIFICATE_PATH');
+      }
       return done(new EnvironmentCredential(common));
 
     case 'default':

@@ -8,6 +8,9 @@ import {
   InteractiveBrowserCredential,
   ManagedIdentityCredential,
 } from '@azure/identity';
+import {mkdtempSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {rootCertificates} from 'node:tls';
 import {describe, expect, it} from 'vitest';
 import {resolveCloud} from '../../source/azure/clouds';
@@ -44,6 +47,10 @@ describe('credentialOptions', () => {
   });
 });
 
+const certDir = mkdtempSync(join(tmpdir(), 'aml-auth-cert-'));
+const certFile = join(certDir, 'client.pem');
+writeFileSync(certFile, PEM);
+
 describe('createCredential', () => {
   const env = {};
   it.each([
@@ -53,7 +60,7 @@ describe('createCredential', () => {
     ['service-principal', {clientId: 'app', clientSecret: 's3cret'}, ClientSecretCredential],
     [
       'service-principal-certificate',
-      {clientId: 'app', certificatePath: '/tmp/cert.pem'},
+      {clientId: 'app', certificatePath: certFile},
       ClientCertificateCredential,
     ],
     ['managed-identity', {clientId: 'mi-client'}, ManagedIdentityCredential],
@@ -101,6 +108,40 @@ describe('createCredential', () => {
       kind: 'invalid',
       title: `Sign-in needs ${what}`,
     });
+  });
+
+  it.each([
+    ['a missing file', join(certDir, 'nope.pem'), 'does not exist'],
+    ['a folder', certDir, 'is a folder, not a PEM file'],
+  ])('a certificate path naming %s is refused before the SDK reads it', (_what, path, problem) => {
+    for (const [method, params, env] of [
+      ['service-principal-certificate', {clientId: 'c', certificatePath: path}, {}],
+      ['environment', {}, {AZURE_CLIENT_ID: 'c', AZURE_CLIENT_CERTIFICATE_PATH: path}],
+    ] as const) {
+      let caught: unknown;
+      try {
+        createCredential(custom, method, params, {}, env);
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught).toBeInstanceOf(ServiceError);
+      expect((caught as ServiceError).appError).toMatchObject({
+        kind: 'invalid',
+        title: `The certificate file ${path} ${problem}`,
+        nextSteps: ['Give the path of the PEM file (or set AZURE_CLIENT_CERTIFICATE_PATH).'],
+      });
+    }
+  });
+
+  it('the environment method with a secret set does not look at a certificate path', () => {
+    const created = createCredential(
+      custom,
+      'environment',
+      {},
+      {},
+      {AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 's', AZURE_CLIENT_CERTIFICATE_PATH: '/nope.pem'},
+    );
+    expect(created.credential).toBeInstanceOf(EnvironmentCredential);
   });
 
   it('a tenant is required for a service principal when the cloud has none', () => {
