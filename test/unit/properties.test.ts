@@ -32,6 +32,10 @@ const nameLike = fc.oneof(
   fc.string({maxLength: 40}),
   fc.stringMatching(/^[a-zA-Z0-9_-]{0,40}$/),
   fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9-]{0,34}$/),
+  // Every length around the limits, valid characters only.
+  fc
+    .tuple(fc.nat(40), fc.constantFrom('a', 'b1', 'c-d', 'e_'))
+    .map(([n, unit]) => unit.repeat(n).slice(0, n)),
 );
 
 const oneLine = (text: string) => !/[\r\n]/.test(text) && text.length > 0;
