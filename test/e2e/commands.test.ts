@@ -3,6 +3,7 @@ import {randomUUID} from 'node:crypto';
 import {
   chmodSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
@@ -171,10 +172,16 @@ beforeAll(async () => {
   );
   expect(assigned.status).toBe(201);
 
-  // No D-Bus or display either: the CLI must not reach a developer's real keyring.
+  // No D-Bus or display either: the CLI must not reach a developer's real keyring. A home and a
+  // temp folder of its own, so the secrets scan at the end sees every file the CLI could write.
+  for (const d of ['home', 'tmp']) mkdirSync(join(work, d));
   baseEnv = {
     ...cleanEnv(),
     NO_COLOR: '1',
+    HOME: join(work, 'home'),
+    TMPDIR: join(work, 'tmp'),
+    XDG_CONFIG_HOME: join(work, 'home', '.config'),
+    XDG_CACHE_HOME: join(work, 'home', '.cache'),
     AML_AUTH_CONFIG_DIR: configDir,
     AZURE_CLIENT_SECRET: ops.clientSecret,
   };
@@ -352,7 +359,6 @@ curl -sS --cacert "$CA" -X POST -H "Authorization: Bearer $DATA_PLANE_TOKEN" -H 
     const bin = join(work, 'bin');
     const clip = join(work, 'clipboard.txt');
     rmSync(bin, {recursive: true, force: true});
-    const {mkdirSync} = await import('node:fs');
     mkdirSync(bin);
     writeFileSync(join(bin, 'xclip'), `#!/bin/sh\ncat > "${clip}"\n`);
     chmodSync(join(bin, 'xclip'), 0o755);
@@ -971,7 +977,7 @@ describe('secrets', () => {
     expect(creds.stderr).not.toContain(token);
   });
 
-  it('no key, token or client secret in any stderr, and none in any file of the config dir', async () => {
+  it('no key, token or client secret in any stderr, and none in any file of the config dir, $HOME or $TMPDIR', async () => {
     // Every credential the runs above could have seen, fetched afresh.
     const keys = json(await aml(['creds', '-p', 'dev', '-o', 'json'])).keys;
     const secrets = [ops.clientSecret, scoring.clientSecret, keys.primary, keys.secondary];
@@ -1008,6 +1014,8 @@ describe('secrets', () => {
     };
     walk(configDir);
     expect(files.length).toBeGreaterThan(0);
+    walk(join(work, 'home'));
+    walk(join(work, 'tmp'));
     for (const file of files) {
       const text = readFileSync(file, 'utf8');
       for (const secret of secrets) expect(text, file).not.toContain(secret);
