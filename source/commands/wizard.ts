@@ -26,7 +26,8 @@ const GONE = new Set(['EIO', 'EPIPE', 'ENOTCONN', 'EBADF', 'ERR_STREAM_DESTROYED
  * While the wizard runs: a signal (SIGINT, SIGTERM, SIGHUP — a closed terminal sends the last)
  * or a terminal that is gone (EIO on stdin/stdout) ends the process at once and quietly, after
  * `cleanup` (the sandbox's folder, with its client secrets and admin token). Exit 128 + signal
- * number; 129 (as SIGHUP) for a terminal that is gone. Returns the function that uninstalls it.
+ * number; a SIGHUP or a terminal that is gone ends by SIGHUP's default action (a shell shows
+ * 129). Returns the function that uninstalls it.
  */
 function exitCleanlyOnSignals(cleanup: () => void): () => void {
   let done = false;
@@ -38,6 +39,13 @@ function exitCleanlyOnSignals(cleanup: () => void): () => void {
       } catch {
         // nothing more can be done on the way out
       }
+    }
+    if (code === 128 + constants.signals.SIGHUP) {
+      // The terminal is gone: process.exit() would restore its modes and fail an assertion inside
+      // Node (nodejs/node#42433) that prints a native stack trace. Ending by the signal's default
+      // action skips that, and the parent sees "killed by SIGHUP", as for any program.
+      for (const s of EXIT_SIGNALS) process.removeAllListeners(s);
+      process.kill(process.pid, 'SIGHUP');
     }
     process.exit(code);
   };
