@@ -11,6 +11,8 @@ export {keys as KEY} from './ink';
 export interface PtyApp {
   /** The visible screen, one string per row, trailing spaces trimmed. */
   screen(): string;
+  /** Only the rows the terminal shows now (no scrollback), one string per row. */
+  viewport(): string;
   waitForText(text: string | RegExp, timeoutMs?: number): Promise<string>;
   press(...keys: string[]): Promise<void>;
   /** Writes all keys in one write, as key repeat, a paste or a busy terminal delivers them. */
@@ -19,6 +21,8 @@ export interface PtyApp {
   /** Resolves when the app exits; rejects with the screen if it does not within the time. */
   exited: (timeoutMs?: number) => Promise<{exitCode: number; signal?: number}>;
   kill(signal?: string): void;
+  /** Resizes the terminal (the app gets SIGWINCH, as when a window is dragged smaller). */
+  resize(cols: number, rows: number): void;
   /** Everything the program wrote, raw (escape sequences included). */
   raw(): string;
 }
@@ -74,6 +78,14 @@ export function spawnCli(
     for (let i = 0; i < buf.length; i++) lines.push(buf.getLine(i)?.translateToString(true) ?? '');
     return lines.join('\n');
   };
+  const viewport = () => {
+    const buf = term.buffer.active;
+    const lines: string[] = [];
+    for (let i = buf.viewportY; i < buf.viewportY + term.rows; i++)
+      lines.push(buf.getLine(i)?.translateToString(true) ?? '');
+    while (lines.length && lines[lines.length - 1] === '') lines.pop();
+    return lines.join('\n');
+  };
   // A test waiting for an exit that never comes fails with the screen, not a bare timeout.
   const exited = (timeoutMs = 10_000) =>
     Promise.race([
@@ -88,6 +100,7 @@ export function spawnCli(
     ]);
   const app: PtyApp = {
     screen,
+    viewport,
     raw: () => raw,
     async waitForText(text, timeoutMs = 10_000) {
       const start = Date.now();
@@ -119,6 +132,10 @@ export function spawnCli(
     },
     exited,
     kill: (signal = 'SIGTERM') => child.kill(signal),
+    resize(cols, rows) {
+      term.resize(cols, rows);
+      child.resize(cols, rows);
+    },
   };
   return app;
 }

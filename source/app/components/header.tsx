@@ -6,6 +6,7 @@ import type {
   Subscription,
   Workspace,
 } from '../../domain/types';
+import {useCompact} from '../hooks/use-compact';
 import {theme} from '../theme';
 import {Countdown} from './countdown';
 
@@ -31,6 +32,7 @@ export function Header({
   token,
   banner,
 }: HeaderProps) {
+  const compact = useCompact();
   const crumbs = [
     cloud,
     subscription?.displayName,
@@ -38,7 +40,7 @@ export function Header({
     endpoint ? `${endpoint.endpoint} (${endpoint.authMode})` : undefined,
   ].filter(Boolean);
   return (
-    <Box flexDirection="column" marginBottom={1} flexShrink={0}>
+    <Box flexDirection="column" marginBottom={compact ? 0 : 1} flexShrink={0}>
       <Text wrap="truncate-end">
         <Text bold color={theme.text.accent}>
           aml-auth
@@ -60,7 +62,7 @@ export function Header({
       ) : (
         <Text color={theme.text.muted}>not signed in</Text>
       )}
-      {banner ? <Text color={theme.status.warning}>{banner}</Text> : null}
+      {banner && !compact ? <Text color={theme.status.warning}>{banner}</Text> : null}
     </Box>
   );
 }

@@ -176,7 +176,7 @@ export function Wizard({initial, onInterrupt}: WizardProps) {
     <TextEntryContext.Provider value={setEntry}>
       {/* Never taller than the terminal: the header stays on screen, and a screen too tall for
           it loses its top lines, not the header or its footer of keys. */}
-      <Box flexDirection="column" maxHeight={Math.max(10, rows - 1)}>
+      <Box flexDirection="column" maxHeight={Math.max(4, rows - 1)}>
         {covered ? null : (
           <Header
             cloud={env.services.cloud.name}

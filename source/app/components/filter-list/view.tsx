@@ -1,4 +1,4 @@
-import {Box, Text, type Key} from 'ink';
+import {Box, Text, useWindowSize, type Key} from 'ink';
 import {type ReactNode, useEffect, useLayoutEffect, useRef} from 'react';
 import {useStore} from '../../hooks/use-store';
 import {visible as outside} from '../../../lib/visible';
@@ -14,6 +14,9 @@ import {
   type ListItem,
   visibleItems,
 } from './state';
+
+/** The lines around a list on a short terminal: header, title, filter line, footer (two lines). */
+const RESERVED_ROWS = 9;
 
 export interface FilterListProps<T> {
   items: ListItem<T>[];
@@ -38,9 +41,13 @@ export function FilterList<T>({
   onHighlight,
   isActive,
   empty,
-  rows = 8,
+  rows: wantedRows = 8,
   initialKey,
 }: FilterListProps<T>) {
+  // On a short terminal the list shows fewer rows, so the highlighted one stays on screen beside
+  // the header, the screen's title and the footer of keys.
+  const {rows: terminalRows} = useWindowSize();
+  const rows = Math.max(1, Math.min(wantedRows, terminalRows - RESERVED_ROWS));
   const [state, dispatch, get] = useStore<FilterListState, FilterListAction>(
     (s, a) => filterListReducer(items, s, a),
     () => initialFilterList(items, initialKey),
