@@ -4,7 +4,7 @@
  * for tests get the same workflows from the same code.
  */
 import {ServiceError, toAppError} from './errors';
-import {summarize} from '../domain/scoring';
+import {refusesTheRest, summarize} from '../domain/scoring';
 import {
   WORKSPACE_AMBIGUOUS,
   WORKSPACE_NOT_FOUND,
@@ -139,6 +139,13 @@ export function workflows(base: WorkflowBase): WorkflowServices {
           });
         }
         onProgress(i + 1, count);
+        const status = results.at(-1)!.status;
+        if (i < count - 1 && refusesTheRest(status)) {
+          return {
+            results,
+            summary: {...summarize(results), stopped: {after: i + 1, requested: count, status}},
+          };
+        }
       }
       return {results, summary: summarize(results)};
     },

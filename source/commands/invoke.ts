@@ -168,6 +168,8 @@ export function repeatJson(endpoint: Endpoint, results: InvokeResult[], summary:
     endpoint: endpoint.endpoint,
     scoringUri: endpoint.scoringUri ?? null,
     count: summary.count,
+    requested: summary.stopped?.requested ?? summary.count,
+    stoppedBy: summary.stopped?.status ?? null,
     ok: results.every((r) => isOk(r.status)),
     p50Ms: roundMs(summary.p50Ms),
     p95Ms: roundMs(summary.p95Ms),
@@ -208,6 +210,7 @@ export function repeatEnv(summary: RepeatSummary): string {
     SCORING_DEPLOYMENT_SHARES: summary.deployments
       .map((d) => `${d.name}=${Math.round(d.share * 1000) / 1000}`)
       .join(' '),
+    SCORING_STOPPED_BY: summary.stopped?.status,
   });
 }
 
@@ -254,7 +257,15 @@ export function repeatText(endpoint: Endpoint, summary: RepeatSummary, style: St
         : `${n} × ${isOk(Number(s)) ? style.ok(s) : style.bad(s)}`,
     )
     .join(', ');
+  const stopped = summary.stopped
+    ? [
+        style.warn(
+          `stopped after ${summary.stopped.after} of ${summary.stopped.requested}: ${endpoint.endpoint} answered ${summary.stopped.status}, as it would every other request (the rest were not sent)`,
+        ),
+      ]
+    : [];
   return [
+    ...stopped,
     `${summary.count} requests to ${endpoint.endpoint}: ${statuses}`,
     `latency  p50 ${roundMs(summary.p50Ms)} ms  p95 ${roundMs(summary.p95Ms)} ms`,
     '',

@@ -17,6 +17,19 @@ export interface RepeatSummary {
   /** Share of answers per deployment, 0..1, largest first. */
   deployments: {name: string; count: number; share: number}[];
   statuses: Record<string, number>;
+  /**
+   * Set when a run of many stopped early: an answer that every later request would get too (the
+   * credential refused, the endpoint or deployment not there) ends it, instead of sending the rest.
+   */
+  stopped?: {after: number; requested: number; status: number};
+}
+
+/**
+ * Answers that do not change with the next identical request: 401 (credential refused), 403 (not
+ * allowed) and 404 (no such endpoint or deployment). Throttling and server errors may pass.
+ */
+export function refusesTheRest(status: number): boolean {
+  return status === 401 || status === 403 || status === 404;
 }
 
 /** The `statuses` key of requests that got no answer (transport failures). */

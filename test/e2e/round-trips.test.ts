@@ -168,6 +168,49 @@ describe('round trips from a profile', () => {
     expect(key.calls).toEqual(['metadata', 'token', 'listKeys', ...Array(5).fill('score')]);
   });
 
+  it('invoke --repeat 5 stops at an answer every other request would get too (404 here), sending no more', async () => {
+    // A profile whose endpoint has gone since it was saved: its scoring URI answers 404.
+    const fraudUri = (await aml(['creds', '-p', 'fraud', '-o', 'json']).then(
+      (r) => JSON.parse(r.stdout).scoringUri,
+    )) as string;
+    const {store} = openProfileStore({dir: configDir});
+    store.save(
+      profile({
+        name: 'gone',
+        endpoint: 'fraud-aad',
+        authMode: 'aad_token',
+        scoringUri: fraudUri.replace('/fraud-aad.', '/fraud-gone.'),
+      }),
+    );
+    const args = ['invoke', '-p', 'gone', '--request', SAMPLE, '--repeat', '5'];
+    const {run, calls} = await trips([...args, '-o', 'json']);
+    expect(run.code).toBe(6);
+    expect(calls).toEqual(['metadata', 'token', 'score']);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      count: 1,
+      requested: 5,
+      stoppedBy: 404,
+      statuses: {'404': 1},
+    });
+    const text = await aml(args);
+    expect(text.stdout).toMatch(
+      /^stopped after 1 of 5: fraud-aad answered 404, as it would every other request \(the rest were not sent\)\n1 requests to fraud-aad: 1 × 404/,
+    );
+    // A run of answers that pass sends every request.
+    const full = await trips([
+      'invoke',
+      '-p',
+      'dev',
+      '--request',
+      SAMPLE,
+      '--repeat',
+      '3',
+      '-o',
+      'json',
+    ]);
+    expect(JSON.parse(full.run.stdout)).toMatchObject({count: 3, requested: 3, stoppedBy: null});
+  });
+
   it('the auth mode changed since the profile was saved: one read finds out, then the right path', async () => {
     const uri = stored('dev').scoringUri!;
     // churn-scorer uses keys; this profile still says aml_token.

@@ -245,11 +245,18 @@ describe('invokeRepeated', () => {
     expect(summary.p95Ms).toBe(latencies[5]);
   });
 
-  it('a wrong credential is counted, not thrown; a count below one is refused', async () => {
+  it('a wrong credential is counted, not thrown, and ends the run; a count below one is refused', async () => {
     const endpoint = await owner.getEndpoint(ref('churn-scorer'));
     const request = {scoringUri: endpoint.scoringUri!, credential: 'not-the-key', body: SAMPLE};
-    const {summary} = await owner.invokeRepeated(request, 2, () => undefined);
-    expect(summary.statuses).toEqual({'401': 2});
+    const progress: number[] = [];
+    const {results, summary} = await owner.invokeRepeated(request, 3, (done) =>
+      progress.push(done),
+    );
+    // The refusal is the answer, counted as one result; the two after it would be refused too.
+    expect(results.map((r) => r.status)).toEqual([401]);
+    expect(summary.statuses).toEqual({'401': 1});
+    expect(summary.stopped).toEqual({after: 1, requested: 3, status: 401});
+    expect(progress).toEqual([0, 1]);
     const err = await rejection(owner.invokeRepeated(request, 0, () => undefined));
     expect((err as ServiceError).appError.kind).toBe('invalid');
   });
