@@ -16,7 +16,13 @@ import {
   validateRequestText,
   type RequestFileResult,
 } from '../lib/request-file';
-import {explainScoringFailure, NO_ANSWER, type RepeatSummary} from '../domain/scoring';
+import {
+  explainScoringFailure,
+  MAX_REPEAT,
+  NO_ANSWER,
+  repeatCountProblem,
+  type RepeatSummary,
+} from '../domain/scoring';
 import {fetchCredential, openCredential, type FetchedCredential} from './creds';
 import {CliError, ExitCode} from './exit-codes';
 import {oneLine} from './failure';
@@ -52,19 +58,18 @@ export function parseMaxBodySize(value: string | undefined): number {
   return bytes;
 }
 
-export const MAX_REPEAT = 1000;
+export {MAX_REPEAT};
 
 export function parseRepeat(value: string | undefined): number {
   if (value === undefined) return 1;
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 1 || n > MAX_REPEAT) {
+  if (repeatCountProblem(value) !== undefined) {
     throw new CliError(
       `--repeat '${value}' is not a count`,
       ExitCode.usage,
       `use a whole number from 1 to ${MAX_REPEAT}`,
     );
   }
-  return n;
+  return Number(value.trim());
 }
 
 /** stdin as text, reading no more than `limit` bytes past which the body is refused anyway. */

@@ -32,6 +32,19 @@ export function refusesTheRest(status: number): boolean {
   return status === 401 || status === 403 || status === 404;
 }
 
+/** The most requests one repeated run sends (`invoke --repeat`, the wizard's count). */
+export const MAX_REPEAT = 1000;
+
+/** What is wrong with a typed request count, or undefined for a whole number 1..MAX_REPEAT. */
+export function repeatCountProblem(text: string): string | undefined {
+  const t = text.trim();
+  if (!/^\d+$/.test(t)) return t ? `'${t}' is not a count` : 'enter a count';
+  const n = Number(t);
+  if (n < 1) return 'send at least 1 request';
+  if (n > MAX_REPEAT) return `${t} is more than ${MAX_REPEAT} requests, the most one run sends`;
+  return undefined;
+}
+
 /** The `statuses` key of requests that got no answer (transport failures). */
 export const NO_ANSWER = 'error';
 

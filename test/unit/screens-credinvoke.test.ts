@@ -14,7 +14,6 @@ import {
 import {
   initialInvoke,
   invokeReducer,
-  requestCount,
   type InvokeAction,
   type InvokeState,
 } from '../../source/app/wizard/steps/invoke/state';
@@ -206,8 +205,32 @@ describe('invoke screen', () => {
     expect(s.mode).toBe('sending');
     expect(s.work).toMatchObject({kind: 'send', times: 3, file: 'req.json'});
     expect(s.count).toBe('3');
-    expect(requestCount('')).toBe(1);
-    expect(requestCount('5000')).toBe(1000);
+  });
+
+  it.each([
+    ['5000', '5000 is more than 1000 requests, the most one run sends'],
+    ['0', 'send at least 1 request'],
+    ['', 'enter a count'],
+  ])('a count of %j is refused in words, not changed into another: %s', (typed, problem) => {
+    const s = inv(
+      open(),
+      {type: 'editCount'},
+      {type: 'edit', edit: {type: 'clear'}},
+      {type: 'edit', edit: {type: 'insert', text: typed}},
+      {type: 'submit'},
+    );
+    expect(s.mode).toBe('count');
+    expect(s.work).toBeUndefined();
+    expect(s.problem).toEqual({problem, hint: 'type a whole number from 1 to 1000'});
+    // Typing again clears it; 1000 is sent.
+    const fixed = inv(
+      s,
+      {type: 'edit', edit: {type: 'clear'}},
+      {type: 'edit', edit: {type: 'insert', text: '1000'}},
+      {type: 'submit'},
+    );
+    expect(fixed.problem).toBeUndefined();
+    expect(fixed.work).toMatchObject({kind: 'send', times: 1000});
   });
 
   it('f edits the file (enter and esc keep it); enter sends it to the chosen target', () => {

@@ -1,4 +1,5 @@
 import type {AppError, Deployment, InvokeResult, ScoringCredential} from '../../../../domain/types';
+import {MAX_REPEAT, repeatCountProblem} from '../../../../domain/scoring';
 import {applyEdit, type TextEdit} from '../../../components/text-field';
 
 export const BODY_ROWS = 10;
@@ -85,10 +86,6 @@ export function initialInvoke(options: {file: string; deployment?: string}): Inv
   };
 }
 
-/** The count typed, as a number of requests (1 to 1000). */
-export const requestCount = (count: string): number =>
-  Math.max(1, Math.min(1000, Number.parseInt(count, 10) || 1));
-
 function send(state: InvokeState, times: number): InvokeState {
   const id = state.lastId + 1;
   return {
@@ -144,11 +141,21 @@ export function invokeReducer(state: InvokeState, action: InvokeAction): InvokeS
     case 'edit':
       if (state.mode === 'file') return {...state, file: applyEdit(state.file, action.edit)};
       if (state.mode === 'count')
-        return {...state, count: applyEdit(state.count, action.edit).replace(/\D/g, '')};
+        return {
+          ...state,
+          count: applyEdit(state.count, action.edit).replace(/\D/g, ''),
+          problem: undefined,
+        };
       return state;
     case 'submit':
       if (state.mode === 'file') return ready(state);
-      if (state.mode === 'count') return send(state, requestCount(state.count));
+      if (state.mode === 'count') {
+        // Out of range is said, not silently changed into another count.
+        const problem = repeatCountProblem(state.count);
+        return problem
+          ? {...state, problem: {problem, hint: `type a whole number from 1 to ${MAX_REPEAT}`}}
+          : send(state, Number(state.count));
+      }
       return state;
     case 'cancel':
       if (state.mode === 'sending') return {...ready(state), work: undefined};
