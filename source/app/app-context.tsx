@@ -1,6 +1,8 @@
 import {createContext, useContext, useEffect} from 'react';
 import type {Services} from '../domain/services';
+import type {RetryNotice} from '../domain/types';
 import type {ClipboardChannel} from '../lib/clipboard';
+import type {Hub} from '../lib/hub';
 import type {ProfilesPort} from './profiles-port';
 
 /** A principal of the embedded sandbox, as its panel shows it. */
@@ -40,6 +42,8 @@ export interface AppEnvironment {
   notices?: string[];
   /** With `--sandbox`: what its panel (ctrl+s) shows. */
   sandbox?: SandboxPanelInfo;
+  /** Resource Manager retries as they are about to happen (the app shows the wait). */
+  retries?: Hub<RetryNotice>;
 }
 
 const EnvContext = createContext<AppEnvironment | undefined>(undefined);

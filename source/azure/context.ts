@@ -7,7 +7,8 @@ import type {AuthorizationManagementClient} from '@azure/arm-authorization';
 import type {SubscriptionClient} from '@azure/arm-resources-subscriptions';
 import type {TokenCredential} from '@azure/identity';
 import type {ErrorContext} from './errors';
-import type {AccessTokenInfo, CloudConfig, TokenCacheMode} from '../domain/types';
+import type {PipelinePolicy} from '@azure/core-rest-pipeline';
+import type {AccessTokenInfo, CloudConfig, RetryNotice, TokenCacheMode} from '../domain/types';
 
 export interface ServicesOptions {
   /** Between GETs while waiting for an endpoint; long-running operations follow Retry-After. */
@@ -20,12 +21,14 @@ export interface ServicesOptions {
   tokenCache?: TokenCacheMode;
   /** Why tokens stay in memory when the caller, not the user, chose memory (the screen says it). */
   memoryReason?: string;
+  /** Told each time a Resource Manager request is about to be retried (throttled, 5xx, dropped). */
+  onRetry?: (notice: RetryNotice) => void;
 }
 
 /** What the control plane and the access services share: the cloud, the sign-in, the clients. */
 export interface AzureContext {
   readonly cloud: CloudConfig;
-  readonly options: Required<Omit<ServicesOptions, 'env' | 'memoryReason'>> & {
+  readonly options: Required<Omit<ServicesOptions, 'env' | 'memoryReason' | 'onRetry'>> & {
     env: NodeJS.ProcessEnv;
     memoryReason?: string;
   };
@@ -43,6 +46,7 @@ export interface AzureContext {
     credentialScopes: string[];
     tlsOptions?: {ca: string[]};
     userAgentOptions: {userAgentPrefix: string};
+    additionalPolicies: {policy: PipelinePolicy; position: 'perRetry'}[];
   };
   ml(subscriptionId: string): Promise<AzureMachineLearningWorkspaces>;
   /** Roles, role assignments and permissions (Microsoft.Authorization) in one subscription. */

@@ -18,6 +18,7 @@ import type {AzureContext, ServicesOptions} from './context';
 import {diagnoseAuthority} from './diagnose';
 import {controlPlane} from './endpoints';
 import {ServiceError, toAppError, type ErrorContext} from './errors';
+import {retryNoticePolicy} from './retry-notice';
 import {workflows, type WorkflowBase} from './workflows';
 import {decodeJwt, identityFromClaims} from '../domain/token';
 import {isInteractive} from '../domain/types';
@@ -59,6 +60,11 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
   const mlClients = new Map<string, Promise<AzureMachineLearningWorkspaces>>();
   const authorizationClients = new Map<string, Promise<AuthorizationManagementClient>>();
 
+  const onRetry = options.onRetry;
+  const retryPolicies = onRetry
+    ? [{policy: retryNoticePolicy(onRetry), position: 'perRetry' as const}]
+    : [];
+
   const ctx: AzureContext = {
     cloud,
     options: {
@@ -84,6 +90,7 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
         credentialScopes: [cloud.managementScope],
         ...(tls ? {tlsOptions: tls} : {}),
         userAgentOptions: {userAgentPrefix: USER_AGENT},
+        additionalPolicies: retryPolicies,
       };
     },
     ml(subscriptionId) {

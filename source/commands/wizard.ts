@@ -1,7 +1,9 @@
 import {existsSync} from 'node:fs';
 import {constants} from 'node:os';
 import {dirname, join, relative} from 'node:path';
-import type {TokenCacheMode} from '../domain/types';
+import type {RetryNotice, TokenCacheMode} from '../domain/types';
+import {createHub} from '../lib/hub';
+import type {ServicesOptions} from '../azure/context';
 import type {SandboxPanelInfo} from '../app/app-context';
 import type {SandboxDescriptor} from '../sandbox';
 import {CliError, ExitCode} from './exit-codes';
@@ -104,7 +106,7 @@ export interface WizardOptions {
  * sandbox is new each run, so its tokens could never be reused, and they do not belong in the
  * user's keyring beside real ones.
  */
-function servicesOptions(opts: WizardOptions) {
+function servicesOptions(opts: WizardOptions): ServicesOptions {
   if (opts.tokenCache) return {tokenCache: opts.tokenCache};
   if (opts.sandbox)
     return {
@@ -189,8 +191,10 @@ export async function openWizard(opts: WizardOptions): Promise<void> {
       notices.push(
         `Profiles were upgraded from version ${opened.migrated.from} to ${opened.migrated.to}; the old file is at ${opened.migrated.backupPath}.`,
       );
+    const retries = createHub<RetryNotice>();
     const outcome = await runWizard({
-      services: createServices(cloud, servicesOptions(opts)),
+      services: createServices(cloud, {...servicesOptions(opts), onRetry: retries.emit}),
+      retries,
       profiles: opened.store,
       cloudRef,
       banner,

@@ -182,6 +182,24 @@ export interface OperationProgress {
 }
 
 /** A failure explained for a person: what failed, Azure's words, and what to do next. */
+/**
+ * A Resource Manager call that failed and that the SDK's retry policy sends again: a throttled
+ * answer (429/503, waiting `retryInSeconds` from Retry-After), a server error or a lost connection
+ * (exponential back-off). Told so the wait is visible, not a silent pause.
+ */
+export interface RetryNotice {
+  /** host[:port] of the service. */
+  host: string;
+  /** The status that is retried; undefined for a connection failure. */
+  status?: number;
+  /** The connection failure's code (ECONNRESET, …). */
+  code?: string;
+  retryInSeconds?: number;
+  /** The attempt that failed (1 = the first request) and the most attempts the policy makes. */
+  attempt: number;
+  maxAttempts: number;
+}
+
 export interface AppError {
   title: string;
   detail: string;

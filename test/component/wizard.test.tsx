@@ -1,4 +1,6 @@
 import {afterEach, describe, expect, it} from 'vitest';
+import {createHub} from '../../source/lib/hub';
+import type {RetryNotice} from '../../source/domain/types';
 import {EnvProvider} from '../../source/app/app-context';
 import {Wizard} from '../../source/app/wizard/app';
 import type {Profile} from '../../source/app/profiles-port';
@@ -345,5 +347,22 @@ describe('the embedded sandbox panel (ctrl+s)', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(app.frame()).toContain('How do you want to sign in?');
     expect(app.frame()).not.toContain('Secrets masked');
+  });
+});
+
+describe('Resource Manager retries', () => {
+  it('a retry the services report shows under the header until its wait is over', async () => {
+    const retries = createHub<RetryNotice>();
+    const app = start({...testEnv(), retries});
+    await app.waitForText('How do you want to sign in?');
+    expect(app.frame()).not.toContain('↻');
+    retries.emit({host: 'arm.test', status: 429, retryInSeconds: 0, attempt: 1, maxAttempts: 4});
+    const frame = await app.waitForText('↻ Resource Manager at arm.test is throttling (429)');
+    expect(frame).toContain('retrying in 0 s (attempt 2 of 4)');
+    // The screen under it is unchanged and still answers keys.
+    expect(frame).toContain('How do you want to sign in?');
+    // Gone once the wait (0 s) and a moment after it have passed.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(app.frame()).not.toContain('↻');
   });
 });

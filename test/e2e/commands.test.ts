@@ -963,6 +963,22 @@ describe('help', () => {
   });
 });
 
+describe('Resource Manager retries', () => {
+  it('a throttled call says on stderr that it waits and retries, then succeeds', async () => {
+    sandbox.setFaults('arm:429:next=1:retry-after=1');
+    try {
+      const run = await aml(['creds', '-p', 'dev', '-o', 'json']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toMatch(
+        /^aml-auth: Resource Manager at 127\.0\.0\.1:\d+ is throttling \(429\): retrying in 1 s \(attempt 2 of 4\)$/m,
+      );
+      expect(JSON.parse(run.stdout)).toMatchObject({authMode: 'key'});
+    } finally {
+      sandbox.setFaults('');
+    }
+  });
+});
+
 describe('secrets', () => {
   it('--debug routes the Azure SDK log to stderr with every secret redacted', async () => {
     const run = await aml(['invoke', '-p', 'dev', '--request', SAMPLE, '--debug']);

@@ -1,11 +1,13 @@
-import {Box, useApp, useWindowSize} from 'ink';
+import {Box, Text, useApp, useWindowSize} from 'ink';
 import {useKeys} from '../hooks/use-keys';
 import {useCallback, useState} from 'react';
 import {TextEntryContext, useEnv} from '../app-context';
 import {Help} from '../components/help';
 import {SandboxPanel} from '../components/sandbox-panel';
 import {Header} from '../components/header';
+import {useRetryNotice} from '../hooks/use-retry-notice';
 import {useStore} from '../hooks/use-store';
+import {theme} from '../theme';
 import {type Binding, bindingFor} from '../keymap';
 import {initialState, reducer, scopeOf, STEP_TITLES, type Step, type WizardState} from './state';
 import {useManagementTokenRefresh} from './token-refresh';
@@ -51,6 +53,7 @@ export interface WizardProps {
 export function Wizard({initial, onInterrupt}: WizardProps) {
   const env = useEnv();
   const {rows} = useWindowSize();
+  const retry = useRetryNotice(env.retries);
   const {exit} = useApp();
   const [state, dispatch, get] = useStore(
     reducer,
@@ -187,6 +190,11 @@ export function Wizard({initial, onInterrupt}: WizardProps) {
             banner={env.banner}
           />
         )}
+        {retry && !covered ? (
+          <Text color={theme.status.warning} wrap="truncate-end">
+            ↻ {retry}
+          </Text>
+        ) : null}
         {state.help && !panel ? <Help scopes={HELP_SCOPES[screen.step]} /> : null}
         {panel && env.sandbox ? (
           <SandboxPanel info={env.sandbox} revealed={panel.revealed} />

@@ -2,6 +2,7 @@
 import {toAppError} from '../../azure/errors';
 import type {Services} from '../../domain/services';
 import type {CloudConfig, SignInParams, SignInResult, TokenCacheInfo} from '../../domain/types';
+import {describeRetry} from '../../domain/retry';
 import {CliError, ExitCode} from '../exit-codes';
 import {cliErrorFromApp} from '../failure';
 import type {Target} from '../selectors';
@@ -87,10 +88,11 @@ export async function connect(
   }
 
   const {createServices} = await import('../../azure/services');
-  const services = createServices(
-    cloud,
-    rt.flags.tokenCache ? {tokenCache: rt.flags.tokenCache} : {},
-  );
+  const services = createServices(cloud, {
+    ...(rt.flags.tokenCache ? {tokenCache: rt.flags.tokenCache} : {}),
+    // A retry's wait is said on stderr, not a silent pause.
+    onRetry: (notice) => rt.note(`aml-auth: ${describeRetry(notice)}`),
+  });
   const params: SignInParams = {};
   if (target.tenantId) params.tenantId = target.tenantId;
   if (target.signIn.clientId) params.clientId = target.signIn.clientId;
