@@ -315,6 +315,34 @@ describe('a user signs in with a device code and manages endpoints', () => {
     expect(progress.at(-1)!.provisioningState).toBe('Succeeded');
   });
 
+  it('no polling goes on behind a cancelled create', async () => {
+    const slowBox = await startTestSandbox({provisioningDelayMs: 5_000});
+    try {
+      const slow = createServices(await resolveCloud(slowBox.descriptor.cloudFile), {
+        pollIntervalMs: 50,
+      });
+      await signInUser(slow, 'owner', [], slowBox);
+      const ws = await devWorkspace(slow, slowBox);
+      const controller = new AbortController();
+      const pending = slow.createEndpoint(
+        ref(ws, 'svc-orphan'),
+        {location: 'eastus', authMode: 'key', identityType: 'None'},
+        () => undefined,
+        controller.signal,
+      );
+      // Cancelled while it polls: the create was accepted and at least one poll was made.
+      await until(() => slowBox.requests().filter((r) => r.method === 'GET').length >= 2);
+      controller.abort();
+      expect((await failure(pending)).kind).toBe('cancelled');
+      const seen = slowBox.requests().length;
+      // At 50 ms between polls, half a second would show about ten of them.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(slowBox.requests().slice(seen)).toEqual([]);
+    } finally {
+      await slowBox.stop();
+    }
+  });
+
   it('waiting can be cancelled while the endpoint is still updating', async () => {
     // A cloud whose operations take long enough to be caught in the middle.
     const slowBox = await startTestSandbox({provisioningDelayMs: 10_000});

@@ -113,6 +113,7 @@ export function AuthModeStep({
       ) : null}
       {screen.mode === 'changing' ? (
         <Spinner
+          elapsed={false}
           label={`Updating ${endpoint.endpoint}: ${screen.progress?.provisioningState ?? 'Updating'} · ${formatElapsed(screen.progress?.elapsedMs ?? 0)}`}
         />
       ) : null}

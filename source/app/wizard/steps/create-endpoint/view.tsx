@@ -62,6 +62,7 @@ export function CreateEndpointStep({
       <Box flexDirection="column">
         <Text bold>Creating {name}</Text>
         <Spinner
+          elapsed={false}
           label={`${progress?.provisioningState ?? 'Creating'} · ${formatElapsed(progress?.elapsedMs ?? 0)} elapsed — this usually takes a minute or two in Azure`}
         />
         <Text color={theme.text.muted}>

@@ -94,6 +94,7 @@ export function CredentialsStep({
       ) : null}
       {state.regenerating ? (
         <Spinner
+          elapsed={false}
           label={`Regenerating the ${state.regenerating.which} key… ${formatElapsed(state.regenerating.elapsedMs)}`}
         />
       ) : null}

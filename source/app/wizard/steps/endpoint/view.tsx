@@ -110,6 +110,7 @@ export function EndpointStep({
         <Box flexDirection="column" marginTop={1}>
           {screen.mode === 'waiting' ? (
             <Spinner
+              elapsed={false}
               label={`Endpoint is ${screen.progress.provisioningState} (${formatElapsed(screen.progress.elapsedMs)}) — waiting for it to finish; esc stops waiting`}
             />
           ) : null}
