@@ -11,13 +11,15 @@
 import type {AzureMachineLearningWorkspaces} from '@azure/arm-machinelearning';
 import type {AuthorizationManagementClient} from '@azure/arm-authorization';
 import type {SubscriptionClient} from '@azure/arm-resources-subscriptions';
-import type {AccessToken, TokenCredential} from '@azure/identity';
+import type {Pipeline} from '@azure/core-rest-pipeline';
+import type {AccessToken} from '@azure/identity';
 import {accessServices} from './access';
 import {tlsOptionsFor} from './clouds';
 import type {AzureContext, ServicesOptions} from './context';
 import {diagnoseAuthority} from './diagnose';
 import {controlPlane} from './endpoints';
 import {ServiceError, toAppError, type ErrorContext} from './errors';
+import {freshTokenPolicy, refreshable, type Refreshable} from './fresh-token';
 import {retryNoticePolicy} from './retry-notice';
 import {workflows, type WorkflowBase} from './workflows';
 import {decodeJwt, identityFromClaims} from '../domain/token';
@@ -55,7 +57,7 @@ const tokenInfo = (t: AccessToken): AccessTokenInfo => ({
 });
 
 export function createServices(cloud: CloudConfig, options: ServicesOptions = {}): Services {
-  let signedIn: {credential: TokenCredential; method: SignInMethod} | undefined;
+  let signedIn: {credential: Refreshable; method: SignInMethod} | undefined;
   let subscriptionClient: Promise<SubscriptionClient> | undefined;
   const mlClients = new Map<string, Promise<AzureMachineLearningWorkspaces>>();
   const authorizationClients = new Map<string, Promise<AuthorizationManagementClient>>();
@@ -64,6 +66,18 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
   const retryPolicies = onRetry
     ? [{policy: retryNoticePolicy(onRetry), position: 'perRetry' as const}]
     : [];
+
+  const signedInCredential = (): Refreshable => {
+    if (!signedIn) throw notSignedIn();
+    return signedIn.credential;
+  };
+  /** Every ARM client: a token Resource Manager calls expired is replaced once (fresh-token.ts). */
+  const withFreshTokens = <C extends {pipeline: Pipeline}>(client: C): C => {
+    client.pipeline.addPolicy(freshTokenPolicy(signedInCredential(), cloud.managementScope), {
+      afterPhase: 'Sign',
+    });
+    return client;
+  };
 
   const ctx: AzureContext = {
     cloud,
@@ -74,10 +88,7 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
       tokenCache: options.tokenCache ?? 'auto',
       ...(options.memoryReason ? {memoryReason: options.memoryReason} : {}),
     },
-    credential() {
-      if (!signedIn) throw notSignedIn();
-      return signedIn.credential;
-    },
+    credential: signedInCredential,
     async token(scope, signal) {
       const token = await ctx.credential().getToken(scope, {abortSignal: signal, enableCae: true});
       if (!token) throw new Error('The credential returned no token.');
@@ -97,13 +108,14 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
       const credential = ctx.credential();
       let client = mlClients.get(subscriptionId);
       if (!client) {
-        client = import('@azure/arm-machinelearning').then(
-          (m) =>
+        client = import('@azure/arm-machinelearning').then((m) =>
+          withFreshTokens(
             new m.AzureMachineLearningWorkspaces(
               credential,
               subscriptionId,
               ctx.armClientOptions(),
             ),
+          ),
         );
         mlClients.set(subscriptionId, client);
       }
@@ -113,9 +125,10 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
       const credential = ctx.credential();
       let client = authorizationClients.get(subscriptionId);
       if (!client) {
-        client = import('@azure/arm-authorization').then(
-          (m) =>
+        client = import('@azure/arm-authorization').then((m) =>
+          withFreshTokens(
             new m.AuthorizationManagementClient(credential, subscriptionId, ctx.armClientOptions()),
+          ),
         );
         authorizationClients.set(subscriptionId, client);
       }
@@ -123,8 +136,8 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
     },
     subscriptions() {
       const credential = ctx.credential();
-      subscriptionClient ??= import('@azure/arm-resources-subscriptions').then(
-        (m) => new m.SubscriptionClient(credential, ctx.armClientOptions()),
+      subscriptionClient ??= import('@azure/arm-resources-subscriptions').then((m) =>
+        withFreshTokens(new m.SubscriptionClient(credential, ctx.armClientOptions())),
       );
       return subscriptionClient;
     },
@@ -167,7 +180,7 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
         });
         if (!token) throw new Error('The credential returned no token.');
         const identity = identityFromClaims(decodeJwt(token.token).claims);
-        signedIn = {credential: created.credential, method};
+        signedIn = {credential: refreshable(created.credential), method};
         subscriptionClient = undefined;
         mlClients.clear();
         authorizationClients.clear();
