@@ -275,9 +275,14 @@ async function actAsBrowser(box: RunningSandbox, url: string, user?: string): Pr
     );
   }
   expect(page.status).toBe(200);
-  const action = /action="([^"]+)"/.exec(page.text)![1]!;
+  return postForm(page.text);
+}
+
+/** Posts a form_post page's fields to its action, the loopback where MSAL Node listens. */
+function postForm(page: string): Promise<number> {
+  const action = /action="([^"]+)"/.exec(page)![1]!;
   const fields = Object.fromEntries(
-    [...page.text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
+    [...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
       m[1]!,
       m[2]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"'),
     ]),
@@ -380,6 +385,34 @@ describe('the browser method where no browser can be opened (real InteractiveBro
       req.end();
     });
     expect(refused).toBe('ECONNREFUSED');
+  });
+
+  it('Cancel on the sign-in page: an explained failure, not "check the sign-in details"', async () => {
+    noBrowser();
+    const services = createServices(cloud, {tokenCache: 'memory'});
+    const err = await services
+      .signIn(
+        'browser',
+        {},
+        {
+          onBrowser: (p) => {
+            void request(sandbox, p.url, form({action: 'decline'})).then((page) =>
+              postForm(page.text),
+            );
+          },
+        },
+      )
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(ServiceError);
+    const app = (err as ServiceError).appError;
+    expect(app).toMatchObject({
+      title: 'The sign-in was cancelled in the browser',
+      code: 'AADSTS65004',
+    });
+    expect(app.nextSteps.join(' ')).toContain('device code');
   });
 
   it('a $BROWSER that fails to start is named in the reason', async () => {
