@@ -113,6 +113,16 @@ describe('the sandbox authorize endpoint', () => {
     expect(location.searchParams.get('code')).toMatch(/^[\w-]{40,}$/);
   });
 
+  it('the page escapes what the request carries (state, login_hint)', async () => {
+    const page = await request(
+      sandbox,
+      authorizeUrl(sandbox, {state: '"><script>alert(1)</script>', login_hint: '<b>x</b>'}),
+    );
+    expect(page.text).not.toContain('<script>alert(1)');
+    expect(page.text).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
+    expect(page.text).not.toContain('<b>x</b>');
+  });
+
   it('Cancel on the page redirects with access_denied', async () => {
     const res = await request(sandbox, authorizeUrl(sandbox), form({action: 'decline'}));
     const location = new URL(res.headers.location!);
