@@ -1,7 +1,14 @@
+import {fileURLToPath} from 'node:url';
 import {defineConfig} from 'vitest/config';
 
 export default defineConfig({
+  // As in the bundle (scripts/build.mjs): @azure/identity's `import("open")` gets our opener.
+  resolve: {
+    alias: {open: fileURLToPath(new URL('./source/lib/browser-opener.ts', import.meta.url))},
+  },
   test: {
+    // Inlined, so the alias above applies to its import of `open` (external deps skip aliases).
+    server: {deps: {inline: ['@azure/identity']}},
     include: ['test/**/*.test.{ts,tsx}'],
     setupFiles: ['test/helpers/hermetic.ts'],
     testTimeout: 30_000,

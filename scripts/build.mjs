@@ -3,6 +3,7 @@
 // the source maps, which only help a local debugger.
 import {build} from 'esbuild';
 import {chmod, readFile, rm} from 'node:fs/promises';
+import {fileURLToPath} from 'node:url';
 
 const release = process.argv.includes('--release');
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
@@ -25,6 +26,9 @@ await build({
   define: {
     'process.env.AML_AUTH_VERSION': JSON.stringify(pkg.version),
   },
+  // @azure/identity's browser sign-in imports `open`, which throws where no browser can be
+  // launched; ours hands the URL to the sign-in screen instead (vitest.config.ts does the same).
+  alias: {open: fileURLToPath(new URL('../source/lib/browser-opener.ts', import.meta.url))},
   // Ink loads react-devtools-core only in development; the keyring package is optional.
   external: ['react-devtools-core', '@azure/identity-cache-persistence', 'keytar'],
   banner: {

@@ -239,6 +239,21 @@ export const keymap = {
     scope: 'sign-in',
     match: ch('o'),
   },
+  copyUrl: {
+    label: 'c',
+    hint: 'copy URL',
+    description:
+      'Copy the browser sign-in URL to the clipboard (OSC 52 where there is no system clipboard).',
+    scope: 'sign-in',
+    match: ch('c'),
+  },
+  useDeviceCode: {
+    label: 'd',
+    hint: 'device code instead',
+    description: 'Give up the browser sign-in and sign in with a device code (works everywhere).',
+    scope: 'sign-in',
+    match: ch('d'),
+  },
   inspect: {
     label: 'i',
     hint: 'inspect token',

@@ -23,6 +23,7 @@ import {
   type DeviceCodeInfo,
   type TokenCredential,
 } from '@azure/identity';
+import {watchBrowserSignIn} from './browser-sign-in';
 import {needsCustomAuthority, tlsOptionsFor} from './clouds';
 import {ServiceError} from './errors';
 import {oneAtATime, persistenceOptions} from './token-cache';
@@ -198,8 +199,15 @@ export function createCredential(
       });
       return {
         ...done(credential),
-        authenticate: (scope, signal) =>
-          credential.authenticate(scope, {abortSignal: signal, enableCae: CAE}),
+        // The page goes to callbacks.onBrowser, opened or to open by hand; an abort ends the wait.
+        authenticate: async (scope, signal) => {
+          const stop = watchBrowserSignIn(callbacks, signal);
+          try {
+            return await credential.authenticate(scope, {abortSignal: signal, enableCae: CAE});
+          } finally {
+            stop();
+          }
+        },
       };
     }
 

@@ -69,8 +69,23 @@ export interface DeviceCodePrompt {
   expiresOn: Date;
 }
 
+/**
+ * The browser sign-in's page: opened in a browser here, or (`opened` false, with the reason)
+ * to open by hand while the sign-in waits for the redirect on the loopback `port`.
+ */
+export interface BrowserPrompt {
+  url: string;
+  opened: boolean;
+  /** Why no browser could be opened here, e.g. "xdg-open is not installed". */
+  reason?: string;
+  /** The loopback port the redirect comes back to (for an SSH port forward). */
+  port?: number;
+}
+
 export interface SignInCallbacks {
   onDeviceCode?: (prompt: DeviceCodePrompt) => void;
+  /** Browser sign-in: the page was opened, or could not be and must be opened by hand. */
+  onBrowser?: (prompt: BrowserPrompt) => void;
   /** Where this sign-in's tokens will live, known before any prompt (device code, browser). */
   onTokenCache?: (cache: TokenCacheInfo) => void;
 }

@@ -51,24 +51,5 @@ export async function copyToClipboard(
   return 'osc52';
 }
 
-/** Opens a URL in the user's browser; resolves false when no opener exists (headless). */
-export function openUrl(url: string): Promise<boolean> {
-  const [cmd, args] =
-    process.platform === 'darwin'
-      ? ['open', [url]]
-      : process.platform === 'win32'
-        ? ['cmd', ['/c', 'start', '', url]]
-        : ['xdg-open', [url]];
-  return new Promise((resolve) => {
-    try {
-      const child = spawn(cmd as string, args as string[], {stdio: 'ignore', detached: true});
-      child.on('error', () => resolve(false));
-      child.on('spawn', () => {
-        child.unref();
-        resolve(true);
-      });
-    } catch {
-      resolve(false);
-    }
-  });
-}
+// Opening a URL lives with the browser sign-in's opener (it says why it cannot, too).
+export {openUrl} from './browser-opener';

@@ -18,6 +18,20 @@ export interface DeviceCodeGrant {
   pageOpened: boolean;
 }
 
+/** A code the authorize endpoint issued (browser sign-in), redeemed once at the token endpoint. */
+export interface AuthorizationCodeGrant {
+  code: string;
+  clientId: string;
+  tenantId: string;
+  redirectUri: string;
+  scopes: string[];
+  codeChallenge?: string;
+  codeChallengeMethod?: 'S256' | 'plain';
+  principalId: string;
+  expiresAt: number;
+  redeemed: boolean;
+}
+
 export interface RefreshGrant {
   principalId: string;
   clientId: string;
@@ -58,6 +72,8 @@ export interface SandboxContext {
   autoApproveDelayMs: number;
   deviceCodes: Map<string, DeviceCodeGrant>;
   refreshTokens: Map<string, RefreshGrant>;
+  /** Authorization codes of browser sign-ins, by code. */
+  authorizationCodes: Map<string, AuthorizationCodeGrant>;
   faults: FaultInjector;
   /** Requests in flight per deployment (endpoint key + deployment name), for 429s. */
   scoringInFlight: Map<string, number>;

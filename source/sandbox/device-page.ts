@@ -6,6 +6,8 @@ const escape = (s: string): string =>
     (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'})[c]!,
   );
 
+export {escape as escapeHtml};
+
 /** The sandbox's "enter the code" page: a person types the code and picks who signs in. */
 export function renderDevicePage(opts: {
   users: Principal[];

@@ -7,6 +7,7 @@ import {type Principal, userAssignedIdentityId} from './world';
 import {principalById} from './rbac';
 import {renderDevicePage} from './device-page';
 import {AssertionError, JWT_BEARER, verifyClientAssertion} from './client-assertion';
+import {authorizationCodeGrant, authorize} from './authorize';
 
 /** Resources this tenant issues tokens for (an access token's `aud`). */
 const KNOWN_RESOURCES = [...MANAGEMENT_AUDIENCES, ML_AUDIENCE, 'https://graph.microsoft.com'];
@@ -15,7 +16,7 @@ const DEVICE_CODE_SECONDS = 900;
 /** Entra says 5; the sandbox polls faster so a sign-in takes about a second, not five. */
 const POLL_INTERVAL_SECONDS = 1;
 
-class OAuthError extends Error {
+export class OAuthError extends Error {
   constructor(
     readonly status: number,
     readonly error: string,
@@ -70,12 +71,15 @@ export async function handleIdentity(ctx: SandboxContext, ex: Exchange): Promise
           pragma: 'no-cache',
         });
         return true;
+      case 'oauth2/v2.0/authorize':
+        await authorize(ctx, ex, tenant ?? ctx.world.tenantId);
+        return true;
       default:
         throw new OAuthError(
           400,
           'unsupported_response_type',
           900561,
-          'The sandbox supports the device code, client credentials and refresh token grants; use one of those.',
+          'The sandbox supports the device code, authorization code, client credentials and refresh token grants; use one of those.',
         );
     }
   } catch (caught) {
@@ -318,7 +322,7 @@ export function resourceOf(scopes: string[]): string {
   return resource;
 }
 
-function splitScopes(value: string | null): string[] {
+export function splitScopes(value: string | null): string[] {
   return (value ?? '').split(/\s+/).filter(Boolean);
 }
 
@@ -432,6 +436,8 @@ async function token(ctx: SandboxContext, ex: Exchange, tenantId: string, issuer
       );
     case 'refresh_token':
       return refreshTokenGrant(ctx, params, clientId, issuer);
+    case 'authorization_code':
+      return authorizationCodeGrant(ctx, params, clientId, issuer);
     default:
       throw new OAuthError(
         400,
@@ -629,7 +635,7 @@ function refreshTokenGrant(
 }
 
 /** Mints an access token (plus refresh and ID tokens for users), as Entra's v2 token endpoint does. */
-function issueTokens(
+export function issueTokens(
   ctx: SandboxContext,
   principal: Principal,
   clientId: string,

@@ -131,6 +131,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     autoApproveDelayMs: options.autoApproveDelayMs ?? 1000,
     deviceCodes: new Map(),
     refreshTokens: new Map(),
+    authorizationCodes: new Map(),
     faults: new FaultInjector(),
     scoringInFlight: new Map(),
     log: [],
@@ -155,6 +156,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     ctx.world = world;
     ctx.deviceCodes.clear();
     ctx.refreshTokens.clear();
+    ctx.authorizationCodes.clear();
     ctx.scoringInFlight.clear();
     ctx.clock.reset();
     ctx.faults.set([]);

@@ -235,6 +235,56 @@ describe('the wizard, part 1, with fake services', () => {
     await app.waitForText('Signed in');
   });
 
+  it('browser without a browser: the reason, the URL and port; c copies it; d signs in with a code', async () => {
+    const calls: {method: string; aborted: () => boolean}[] = [];
+    const url = 'https://login.test/t/oauth2/v2.0/authorize?state=s1&x=\u001b[31m';
+    const services = fakeServices({
+      signIn: async (method, _p, callbacks, signal) => {
+        calls.push({method, aborted: () => signal?.aborted ?? false});
+        if (method === 'browser') {
+          callbacks.onBrowser?.({
+            url,
+            opened: false,
+            reason: 'xdg-open is not installed',
+            port: 41234,
+          });
+          await new Promise<void>(() => undefined);
+        }
+        callbacks.onDeviceCode?.({
+          userCode: 'DEVCODE42',
+          verificationUri: 'https://login.test/device',
+          message: 'x',
+          expiresOn: new Date(Date.now() + 900_000),
+        });
+        const {signInResult} = await import('../helpers/fake-services');
+        return signInResult();
+      },
+    });
+    const env = testEnv({services});
+    const app = start(env);
+    await app.waitForText('How do you want to sign in?');
+    await app.press(keys.down, keys.enter, keys.enter); // Browser, its optional tenant
+    const frame = await app.waitForText(
+      'No browser could be opened here: xdg-open is not installed.',
+    );
+    const prose = frame.replace(/\s*\n\s*/g, ' ');
+    expect(prose).toContain('SSH port forward of port 41234 (ssh -L 41234:localhost:41234');
+    // The URL is shown with its control characters made visible.
+    expect(frame.replace(/\n/g, '')).toContain('state=s1&x=\\x1b[31m');
+    expect(frame).not.toContain('\u001b[31m');
+    expect(prose).toContain('press d to sign in with one instead');
+    expect(prose).toMatch(/Waiting for the browser to come back with the sign-in… \d+s/);
+    expect(frame).not.toContain('Check the sign-in details');
+    await app.press('c');
+    await app.waitForText('The sign-in URL');
+    expect(env.copied).toEqual([url]);
+    await app.press('d');
+    await app.waitForText('Signed in');
+    expect(calls.map((c) => c.method)).toEqual(['browser', 'device-code']);
+    // The browser sign-in was aborted when the device code took over.
+    expect(calls[0]!.aborted()).toBe(true);
+  });
+
   it('masks a client secret and keeps it out of the saved profile', async () => {
     const env = testEnv();
     const app = start(env);

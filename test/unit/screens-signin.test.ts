@@ -148,6 +148,49 @@ describe('the sign-in screen', () => {
     expect(signIn(again, {type: 'signedIn', id: 1, result})).toBe(again);
   });
 
+  it('browser: the page where it waits (since stays), then d switches to a device code', () => {
+    const running = signIn(
+      initialSignIn({defaultTenant: 'contoso.test'}),
+      {type: 'choose', method: 'browser'},
+      {type: 'submit'},
+    );
+    expect(running).toMatchObject({mode: 'running', method: 'browser', work: {id: 1}});
+    const page = {url: 'https://login.test/authorize?state=s', opened: true, port: 41234};
+    const opened = signIn(running, {type: 'browser', id: 1, prompt: page, at: 1000});
+    expect(opened).toMatchObject({browser: {...page, since: 1000}});
+    // The opener failed after it started: the reason replaces "opened", the wait keeps its start.
+    const failed = signIn(opened, {
+      type: 'browser',
+      id: 1,
+      prompt: {...page, opened: false, reason: 'xdg-open failed (exit code 3)'},
+      at: 5000,
+    });
+    expect(failed).toMatchObject({
+      browser: {opened: false, reason: 'xdg-open failed (exit code 3)', since: 1000},
+    });
+    // Another sign-in's page is dropped.
+    expect(signIn(failed, {type: 'browser', id: 9, prompt: page, at: 0})).toBe(failed);
+
+    // d: a device code sign-in, new work (the browser one is aborted), same tenant.
+    const device = signIn(failed, {type: 'useDeviceCode'});
+    expect(device).toMatchObject({
+      mode: 'running',
+      method: 'device-code',
+      values: {tenantId: 'contoso.test'},
+      work: {id: 2, method: 'device-code'},
+    });
+    expect(device).not.toHaveProperty('browser');
+    expect(signIn(device, {type: 'signedIn', id: 1, result})).toBe(device);
+    // Only a browser sign-in gives way to a device code.
+    expect(signIn(device, {type: 'useDeviceCode'})).toBe(device);
+    expect(signIn(initialSignIn({}), {type: 'useDeviceCode'}).mode).toBe('method');
+    // Esc while the browser waits cancels it like any sign-in.
+    expect(signIn(failed, {type: 'back'})).toMatchObject({
+      mode: 'form',
+      note: 'Sign-in cancelled.',
+    });
+  });
+
   it('a failure shows the error; Enter goes back to the form (or the list), Esc too', () => {
     const running = signIn(initialSignIn({}), {type: 'choose', method: 'environment'});
     const failed = signIn(running, {type: 'failed', id: 1, error});

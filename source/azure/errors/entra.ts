@@ -13,6 +13,8 @@ const OAUTH_TO_AADSTS: Record<string, number> = {
   authorization_declined: 70019,
   expired_token: 70020,
   bad_verification_code: 70018,
+  access_denied: 65004,
+  login_required: 50058,
 };
 
 function aadFailure(aadsts: number | undefined, oauth: string | undefined, ctx?: ErrorContext) {
@@ -56,6 +58,38 @@ function aadFailure(aadsts: number | undefined, oauth: string | undefined, ctx?:
     70018: {
       title: 'The device code was not recognised',
       nextSteps: ['Start the device-code sign-in again.'],
+    },
+    65004: {
+      title: 'The sign-in was cancelled in the browser',
+      nextSteps: [
+        'Start the sign-in again and finish it in the browser.',
+        'Or sign in with a device code, which works from any browser.',
+      ],
+    },
+    50058: {
+      title: 'No one is signed in in the browser',
+      nextSteps: ['Start the sign-in again and sign in in the browser.'],
+    },
+    70008: {
+      title: 'The browser sign-in took too long',
+      hint: 'Its authorization code expired before it was redeemed.',
+      nextSteps: ['Start the sign-in again.'],
+    },
+    54005: {
+      title: 'The browser sign-in was already used',
+      nextSteps: ['Start the sign-in again.'],
+    },
+    501481: {
+      title: 'The browser sign-in could not be verified (PKCE)',
+      hint: 'The code_verifier did not match the code_challenge of the authorization request.',
+      nextSteps: ['Start the sign-in again.'],
+    },
+    50011: {
+      title: 'The redirect URI is not registered for this application',
+      hint: 'Browser sign-in redirects to http://localhost:PORT, which the app registration must allow (Mobile and desktop applications).',
+      nextSteps: [
+        'Add http://localhost as a redirect URI of the app registration, or use a device code.',
+      ],
     },
     50034: {
       title: 'The user account does not exist in this tenant',

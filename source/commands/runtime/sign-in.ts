@@ -2,6 +2,7 @@
 import {toAppError} from '../../azure/errors';
 import type {Services} from '../../domain/services';
 import type {CloudConfig, SignInParams, SignInResult, TokenCacheInfo} from '../../domain/types';
+import {browserNotice} from '../../domain/browser-sign-in';
 import {describeRetry} from '../../domain/retry';
 import {CliError, ExitCode} from '../exit-codes';
 import {cliErrorFromApp} from '../failure';
@@ -132,6 +133,13 @@ export async function connect(
               return;
             }
             rt.note(prompt.message);
+          },
+          onBrowser: (prompt) => {
+            const notice = browserNotice(prompt);
+            rt.note(`${notice.headline}\n${notice.how}\n${notice.url}`);
+            rt.note(
+              'Waiting for the sign-in… Ctrl+C cancels; --auth-method device-code --device-code works everywhere.',
+            );
           },
         },
         attempt.signal,

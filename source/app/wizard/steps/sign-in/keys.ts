@@ -5,6 +5,7 @@ import type {SignInAction, SignInScreen} from './state';
 
 const FORM = ['back', 'nextField', 'prevField', 'submit'] as const;
 const RUNNING = ['back', 'copyCode', 'openBrowser'] as const;
+const BROWSER = ['back', 'copyUrl', 'useDeviceCode'] as const;
 const FAILED = ['back', 'continue'] as const;
 const SIGNED_IN = ['inspect', 'continue', 'back'] as const;
 
@@ -18,6 +19,8 @@ export function useSignInKeys(options: {
   get: () => SignInScreen;
   onCopyCode: (prompt: DeviceCodePrompt) => void;
   onOpenBrowser: (prompt: DeviceCodePrompt) => void;
+  /** The browser sign-in's URL to the clipboard. */
+  onCopyUrl: (url: string) => void;
   /** The screen turned `finished`: tell the wizard. */
   onFinished: (screen: Extract<SignInScreen, {mode: 'finished'}>) => void;
 }): void {
@@ -39,6 +42,13 @@ export function useSignInKeys(options: {
           }
           return;
         case 'running': {
+          if (screen.browser) {
+            const b = bindingFor(BROWSER, input, key);
+            if (b === 'back') dispatch({type: 'back'});
+            else if (b === 'useDeviceCode') dispatch({type: 'useDeviceCode'});
+            else if (b === 'copyUrl') options.onCopyUrl(screen.browser.url);
+            return;
+          }
           const b = bindingFor(RUNNING, input, key);
           if (b === 'back') dispatch({type: 'back'});
           else if (b === 'copyCode' && screen.prompt) options.onCopyCode(screen.prompt);

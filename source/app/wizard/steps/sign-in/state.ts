@@ -1,5 +1,6 @@
 import type {
   AppError,
+  BrowserPrompt,
   DeviceCodePrompt,
   SignInMethod,
   SignInResult,
@@ -35,7 +36,13 @@ interface Base {
 export type SignInScreen =
   | (Base & {mode: 'method'})
   | (Base & {mode: 'form'})
-  | (Base & {mode: 'running'; work: SignInWork; prompt?: DeviceCodePrompt})
+  | (Base & {
+      mode: 'running';
+      work: SignInWork;
+      prompt?: DeviceCodePrompt;
+      /** Browser sign-in: the page, opened or to open by hand, and since when it waits (epoch ms). */
+      browser?: BrowserPrompt & {since: number};
+    })
   | (Base & {mode: 'failed'; error: AppError})
   | (Base & {mode: 'signedIn'; result: SignInResult; inspect: boolean})
   /** Signed in and going on: the wizard is told (`sessionOf`). */
@@ -55,6 +62,10 @@ export type SignInAction =
   | {type: 'inspect'}
   | {type: 'note'; note: string}
   | {type: 'prompt'; id: number; prompt: DeviceCodePrompt}
+  /** The browser sign-in's page, at `at` (epoch ms). */
+  | {type: 'browser'; id: number; prompt: BrowserPrompt; at: number}
+  /** While a browser sign-in waits: give up on it and sign in with a device code instead. */
+  | {type: 'useDeviceCode'}
   | {type: 'signedIn'; id: number; result: SignInResult}
   | {type: 'failed'; id: number; error: AppError};
 
@@ -162,6 +173,17 @@ export function signInReducer(state: SignInScreen, action: SignInAction): SignIn
       return state.mode === 'running' && state.work.id === action.id
         ? {...state, prompt: action.prompt}
         : state;
+    case 'browser':
+      if (state.mode !== 'running' || state.work.id !== action.id) return state;
+      return {
+        ...state,
+        // A later report (the opener failed after starting) keeps the time it began waiting.
+        browser: {...action.prompt, since: state.browser?.since ?? action.at},
+      };
+    case 'useDeviceCode':
+      if (state.mode !== 'running' || state.method !== 'browser') return state;
+      // Same tenant; the replaced work is aborted, which ends the browser sign-in's wait.
+      return start(base, 'device-code', {tenantId: state.values.tenantId ?? ''});
     case 'signedIn':
       if (state.mode !== 'running' || state.work.id !== action.id) return state;
       return {

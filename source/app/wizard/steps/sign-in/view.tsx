@@ -1,6 +1,8 @@
 import {Box, Text} from 'ink';
 import {useState} from 'react';
-import type {SignInMethod} from '../../../../domain/types';
+import {browserNotice} from '../../../../domain/browser-sign-in';
+import type {BrowserPrompt, SignInMethod} from '../../../../domain/types';
+import {formatElapsed} from '../../../../lib/time';
 import {copiedMessage} from '../../../copied';
 import {useEnv, useTextEntry} from '../../../app-context';
 import {Countdown} from '../../../components/countdown';
@@ -9,6 +11,7 @@ import {FilterList} from '../../../components/filter-list';
 import {Footer} from '../../../components/footer';
 import {Spinner} from '../../../components/spinner';
 import {TextField} from '../../../components/text-field';
+import {useNow} from '../../../hooks/use-now';
 import {useStore} from '../../../hooks/use-store';
 import {useWork} from '../../../hooks/use-work';
 import {theme} from '../../../theme';
@@ -66,6 +69,10 @@ export function SignInStep({
     onCopyCode: (prompt) =>
       void copy(prompt.userCode).then((channel) =>
         screenDispatch({type: 'note', note: copiedMessage('The code', channel)}),
+      ),
+    onCopyUrl: (url) =>
+      void copy(url).then((channel) =>
+        screenDispatch({type: 'note', note: copiedMessage('The sign-in URL', channel)}),
       ),
     onOpenBrowser: (prompt) =>
       void openUrl(prompt.verificationUri).then((ok) =>
@@ -145,6 +152,10 @@ export function SignInStep({
     );
   }
 
+  if (screen.mode === 'running' && screen.browser) {
+    return <BrowserWaiting browser={screen.browser} note={note} />;
+  }
+
   if (screen.mode === 'running') {
     const {prompt} = screen;
     return (
@@ -220,6 +231,45 @@ export function SignInStep({
         </>
       )}
       <Footer keys={['continue', 'inspect', 'back']} />
+    </Box>
+  );
+}
+
+/** Since when (epoch ms), ticking. */
+function Elapsed({since}: {since: number}) {
+  const now = useNow();
+  return <>{formatElapsed(Math.max(0, now - since))}</>;
+}
+
+/**
+ * The browser sign-in waiting for its redirect: the page opened, or why no browser could be and
+ * the URL to open by hand (unboxed, so it wraps at the full width), with device code offered.
+ */
+function BrowserWaiting({
+  browser,
+  note,
+}: {
+  browser: BrowserPrompt & {since: number};
+  note?: string;
+}) {
+  const notice = browserNotice(browser);
+  return (
+    <Box flexDirection="column">
+      <Text color={browser.opened ? theme.status.info : theme.status.warning}>
+        {notice.headline}
+      </Text>
+      <Text>{notice.how}</Text>
+      <Text color={theme.text.link}>{notice.url}</Text>
+      <Text> </Text>
+      <Text color={theme.text.muted}>
+        A device code works everywhere: press d to sign in with one instead.
+      </Text>
+      <Text>
+        <Spinner label="Waiting for the browser to come back with the sign-in… " />
+        <Elapsed since={browser.since} />
+      </Text>
+      {note ? <Text color={theme.status.info}>{note}</Text> : null}
+      <Footer keys={['copyUrl', 'useDeviceCode', 'back']} />
     </Box>
   );
 }

@@ -3,8 +3,8 @@ import {toParams} from './methods';
 import type {SignInAction, SignInScreen, SignInWork} from './state';
 
 /**
- * Runs a sign-in the screen's state asked for: one `services.signIn`, with the device code (if
- * any) reported as it arrives; the outcome is dispatched with the work's id.
+ * Runs a sign-in the screen's state asked for: one `services.signIn`, with the device code or the
+ * browser page (if any) reported as it arrives; the outcome is dispatched with the work's id.
  */
 export function signInRunner(deps: {
   services: Services;
@@ -23,6 +23,9 @@ export function signInRunner(deps: {
         {
           onDeviceCode: (prompt) => {
             if (!signal.aborted) dispatch({type: 'prompt', id, prompt});
+          },
+          onBrowser: (prompt) => {
+            if (!signal.aborted) dispatch({type: 'browser', id, prompt, at: Date.now()});
           },
         },
         signal,
