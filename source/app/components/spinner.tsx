@@ -9,17 +9,25 @@ const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '
  * call shows that it is slow, not stuck). `elapsed={false}` for a label that already says it.
  */
 export function Spinner({label, elapsed = true}: {label: string; elapsed?: boolean}) {
-  const [frame, setFrame] = useState(0);
-  const [started] = useState(() => Date.now());
+  const [tick, setTick] = useState({frame: 0, seconds: 0});
   useEffect(() => {
-    const t = setInterval(() => setFrame((f) => (f + 1) % FRAMES.length), 100);
+    const started = Date.now();
+    const t = setInterval(
+      () =>
+        setTick((s) => ({
+          frame: (s.frame + 1) % FRAMES.length,
+          seconds: Math.floor((Date.now() - started) / 1000),
+        })),
+      100,
+    );
     return () => clearInterval(t);
   }, []);
-  const seconds = Math.floor((Date.now() - started) / 1000);
   return (
     <Text>
-      <Text color={theme.status.pending}>{FRAMES[frame]}</Text> {label}
-      {elapsed && seconds >= 1 ? <Text color={theme.text.muted}> · {seconds} s</Text> : null}
+      <Text color={theme.status.pending}>{FRAMES[tick.frame]}</Text> {label}
+      {elapsed && tick.seconds >= 1 ? (
+        <Text color={theme.text.muted}> · {tick.seconds} s</Text>
+      ) : null}
     </Text>
   );
 }
