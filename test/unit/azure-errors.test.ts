@@ -428,6 +428,41 @@ describe('Microsoft Entra errors', () => {
     });
   });
 
+  it('a throttled or failing token endpoint is the service, not the sign-in details', () => {
+    const cloud = {name: 'local', custom: true, authorityHost: 'https://127.0.0.1:8443'};
+    const throttled = toAppError(
+      new AuthenticationError(429, {
+        error: 'temporarily_unavailable',
+        error_description: 'The request is being throttled.',
+      }),
+      {operation: 'sign in', cloud},
+    );
+    expect(throttled).toMatchObject({
+      kind: 'throttled',
+      status: 429,
+      title: 'Microsoft Entra ID at 127.0.0.1:8443 is throttling sign-ins (429)',
+      nextSteps: ['Wait a moment and try again.'],
+    });
+    expect(throttled.nextSteps.join(' ')).not.toMatch(/sign-in details \(/);
+    const failing = toAppError(
+      new AuthenticationError(503, {error: 'temporarily_unavailable', error_description: 'Down.'}),
+      {operation: 'sign in', cloud},
+    );
+    expect(failing).toMatchObject({
+      kind: 'unknown',
+      title: 'Microsoft Entra ID at 127.0.0.1:8443 failed (503)',
+    });
+    // A known AADSTS code keeps its own explanation whatever the status.
+    const known = toAppError(
+      new AuthenticationError(
+        500,
+        body(7000215, 'invalid_client', 'Invalid client secret provided.'),
+      ),
+      {operation: 'sign in', cloud},
+    );
+    expect(known.title).toBe('The client secret is wrong');
+  });
+
   it('AADSTS90002: an unknown tenant, naming the cloud', () => {
     const err = new AuthenticationError(
       400,

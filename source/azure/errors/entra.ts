@@ -1,6 +1,6 @@
 /** Entra ID sign-in failures (AADSTS codes and OAuth errors) explained for a person. */
 import type {AppError} from '../../domain/types';
-import {firstLine, isObject, make, num, str, type ErrorContext, type Obj} from './helpers';
+import {firstLine, hostOf, isObject, make, num, str, type ErrorContext, type Obj} from './helpers';
 
 interface AadFailure {
   title: string;
@@ -192,6 +192,27 @@ export function entra(err: Obj, ctx: ErrorContext | undefined): AppError {
   const {aadsts, known} = aadFailure(parts.aadsts, parts.oauth, ctx);
   const code = aadsts !== undefined ? `AADSTS${aadsts}` : parts.oauth;
   const status = num(err.statusCode);
+  if (!known && status !== undefined && (status === 429 || status >= 500)) {
+    // The service, not the sign-in details: throttled or failing after the SDK's own retries.
+    const host = hostOf(ctx?.cloud?.authorityHost) ?? 'the sign-in service';
+    const throttled = status === 429;
+    return make(
+      throttled ? 'throttled' : 'unknown',
+      throttled
+        ? `Microsoft Entra ID at ${host} is throttling sign-ins (429)`
+        : `Microsoft Entra ID at ${host} failed (${status})`,
+      parts.description,
+      {
+        code,
+        status,
+        requestId: parts.correlationId,
+        hint: throttled
+          ? 'Too many token requests in a short time; the sign-in details are not the problem.'
+          : 'The sign-in service had an error; the sign-in details are not the problem.',
+        nextSteps: ['Wait a moment and try again.'],
+      },
+    );
+  }
   const title = known?.title ?? `Sign-in failed${ctx?.operation ? ` (${ctx.operation})` : ''}`;
   return make(known?.kind ?? 'auth', title, parts.description, {
     code,
