@@ -16,6 +16,8 @@ import {accessServices} from './access';
 import {tlsOptionsFor} from './clouds';
 import type {AzureContext, ServicesOptions} from './context';
 import {diagnoseAuthority} from './diagnose';
+import {directoryServices} from './directory';
+import {roleDefinitionServices} from './role-definitions';
 import {controlPlane} from './endpoints';
 import {ServiceError, toAppError, type ErrorContext} from './errors';
 import {workflows, type WorkflowBase} from './workflows';
@@ -192,6 +194,8 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
 
     ...controlPlane(ctx),
     ...accessServices(ctx),
+    ...roleDefinitionServices(ctx),
+    ...directoryServices(ctx),
   };
   return {...base, ...workflows(base)};
 }
