@@ -14,11 +14,15 @@ export const canAsk = (): boolean => Boolean(process.stdin.isTTY && process.stde
 function readLine(signal: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
     const rl = createInterface({input: process.stdin, terminal: false});
+    let settled = false;
     const done = (answer: string | Error) => {
+      // Closing the interface emits 'close' at once: the first answer is the one that counts.
+      if (settled) return;
+      settled = true;
       signal.removeEventListener('abort', onAbort);
-      rl.close();
       if (answer instanceof Error) reject(answer);
       else resolve(answer);
+      rl.close();
     };
     const onAbort = () => done(new CliError('interrupted', ExitCode.interrupted));
     signal.addEventListener('abort', onAbort, {once: true});

@@ -52,12 +52,12 @@ const IDENTITY_TYPES: Record<string, EndpointSpec['identityType']> = {
 
 /** Parses an endpoint YAML file's text. `source` names the file in messages. */
 export function parseEndpointFile(text: string, source = 'the endpoint file'): EndpointSpec {
-  const doc = parseDocument(text.replace(/^\uFEFF/, ''), {prettyErrors: false, uniqueKeys: true});
+  const doc = parseDocument(text.replace(/^\uFEFF/, ''), {prettyErrors: true, uniqueKeys: true});
   const problem = doc.errors[0];
   if (problem) {
     const where = problem.linePos?.[0];
     throw new EndpointFileError(
-      `${source} is not valid YAML${where ? ` (line ${where.line}, column ${where.col})` : ''}: ${problem.message.split('\n')[0]}`,
+      `${source} is not valid YAML${where ? ` (line ${where.line}, column ${where.col})` : ''}: ${problem.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
       'write it as Azure ML does: name: my-endpoint, auth_mode: key',
     );
   }
