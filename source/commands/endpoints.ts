@@ -19,6 +19,7 @@ import {
   assertName,
   connect,
   getEndpoint,
+  learnEndpoint,
   loadTarget,
   resolveRef,
   resolveWorkspace,
@@ -184,9 +185,11 @@ export function runEndpointsList(flags: EndpointsFlags): Promise<void> {
 export function runEndpointsShow(flags: EndpointsFlags): Promise<void> {
   return runCommand(flags, async (rt) => {
     nameInto(flags);
-    const {target} = await loadTarget(rt, ['subscription', 'workspace', 'endpoint']);
-    const resolved = await resolveRef(rt, await connect(rt, target));
-    print(rt, await getEndpoint(rt, resolved));
+    const loaded = await loadTarget(rt, ['subscription', 'workspace', 'endpoint']);
+    const resolved = await resolveRef(rt, await connect(rt, loaded.target));
+    const endpoint = await getEndpoint(rt, resolved);
+    learnEndpoint(rt, loaded, endpoint);
+    print(rt, endpoint);
   });
 }
 
@@ -256,8 +259,8 @@ export function runEndpointsUpdate(flags: EndpointsFlags): Promise<void> {
       );
     }
     const mode = authModeOf(flags.authMode, '--auth-mode');
-    const {target} = await loadTarget(rt, ['subscription', 'workspace', 'endpoint']);
-    const resolved = await resolveRef(rt, await connect(rt, target));
+    const loaded = await loadTarget(rt, ['subscription', 'workspace', 'endpoint']);
+    const resolved = await resolveRef(rt, await connect(rt, loaded.target));
     const current = await getEndpoint(rt, resolved);
     if (current.authMode === mode) {
       rt.note(`aml-auth: ${visible(current.endpoint)} already uses ${mode}; nothing to change`);
@@ -277,6 +280,8 @@ export function runEndpointsUpdate(flags: EndpointsFlags): Promise<void> {
       rt.signal,
       {noWait: flags.wait === false},
     );
+    // A profile of this endpoint now remembers its new auth mode.
+    learnEndpoint(rt, loaded, updated);
     print(rt, updated);
   });
 }

@@ -401,6 +401,20 @@ describe('aml-auth profiles save', () => {
     const creds = await aml(['creds', '-p', 'ci', '-o', 'json']);
     expect(creds.code).toBe(0);
     expect(json(creds).credential.kind).toBe('key');
+
+    // Changing the auth mode through the profile: the profile remembers the new one.
+    const update = await aml([
+      'endpoints',
+      'update',
+      '-p',
+      'ci',
+      '--auth-mode',
+      'aad_token',
+      '--yes',
+    ]);
+    expect(update.code).toBe(0);
+    const show = await aml(['profiles', 'show', 'ci', '-o', 'json']);
+    expect(json(show).profile.authMode).toBe('aad_token');
   });
 });
 
