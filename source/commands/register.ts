@@ -158,7 +158,11 @@ export function registerCommands(program: Command): void {
       await runInvoke(cmd.optsWithGlobals());
     });
 
-  const roles = program.command('roles').description('role and permission checks for an endpoint');
+  const roles = program
+    .command('roles')
+    .description(
+      'roles for an endpoint: check permissions, define custom roles from a file, list, assign, list assignments',
+    );
   const check = roles
     .command('check')
     .description(
