@@ -109,6 +109,25 @@ describe('aml-auth endpoints', () => {
     expect(run.stderr).toMatch(/creating cmd-aml: Succeeded/);
   });
 
+  it('create --no-wait returns once Azure accepted it, still Creating', async () => {
+    const run = await aml([
+      'endpoints',
+      'create',
+      ...sp(),
+      ...ws(),
+      '--name',
+      'cmd-nowait',
+      '--auth-mode',
+      'key',
+      '--no-wait',
+      '-o',
+      'json',
+    ]);
+    expect(run.code).toBe(0);
+    expect(json(run)).toMatchObject({name: 'cmd-nowait', provisioning_state: 'Creating'});
+    expect(run.stderr).toContain('follow it with: aml-auth endpoints show --name cmd-nowait');
+  });
+
   it('list -o json is an array of endpoints', async () => {
     const run = await aml(['endpoints', 'list', ...sp(), ...ws(), '-o', 'json']);
     expect(run.code).toBe(0);
