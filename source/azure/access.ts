@@ -134,7 +134,12 @@ function notAssignableHere(
   });
 }
 
-export function accessServices(ctx: AzureContext): AccessServices {
+export function accessServices(
+  ctx: AzureContext,
+): Omit<
+  AccessServices,
+  'listRoleDefinitions' | 'findRoleDefinition' | 'defineRole' | 'findPrincipal'
+> {
   const invoke = createInvoker(ctx.cloud);
 
   async function listDefinitionsByName(

@@ -34,6 +34,7 @@ export const BUILT_IN_CLOUDS: readonly BuiltIn[] = [
     authorityHost: 'https://login.microsoftonline.com',
     managementScope: 'https://management.azure.com/.default',
     mlScope: 'https://ml.azure.com/.default',
+    graphEndpoint: 'https://graph.microsoft.com/',
   },
   {
     name: 'AzureChinaCloud',
@@ -41,6 +42,7 @@ export const BUILT_IN_CLOUDS: readonly BuiltIn[] = [
     authorityHost: 'https://login.chinacloudapi.cn',
     managementScope: 'https://management.chinacloudapi.cn/.default',
     mlScope: 'https://ml.azure.cn/.default',
+    graphEndpoint: 'https://microsoftgraph.chinacloudapi.cn/',
   },
   {
     name: 'AzureUSGovernment',
@@ -48,6 +50,7 @@ export const BUILT_IN_CLOUDS: readonly BuiltIn[] = [
     authorityHost: 'https://login.microsoftonline.us',
     managementScope: 'https://management.usgovcloudapi.net/.default',
     mlScope: 'https://ml.azure.us/.default',
+    graphEndpoint: 'https://graph.microsoft.us/',
   },
 ];
 
@@ -202,6 +205,11 @@ export async function readCloudFile(path: string): Promise<CloudConfig> {
     custom: true,
   };
   if (tenantId) cloud.tenantId = tenantId;
+  const graph = str('graphEndpoint', false);
+  if (graph)
+    cloud.graphEndpoint = withSlash(httpsUrl(graph, where('graphEndpoint'), file, 'graphEndpoint'));
+  const graphScope = str('graphScope', false);
+  if (graphScope) cloud.graphScope = graphScope;
   const caField = str('caCertFile', false);
   if (caField) {
     const caCertFile = resolve(dirname(file), expandHome(caField));

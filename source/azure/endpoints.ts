@@ -12,6 +12,7 @@ import type {
   AuthMode,
   CreateEndpointInput,
   Deployment,
+  OperationOptions,
   Endpoint,
   EndpointRef,
   OperationProgress,
@@ -52,6 +53,7 @@ export function endpointFromArm(e: OnlineEndpoint, fallback: Partial<EndpointRef
   if (e.properties.description) out.description = e.properties.description;
   if (e.identity?.type) out.identityType = e.identity.type;
   if (e.kind) out.kind = e.kind;
+  if (e.tags && Object.keys(e.tags).length) out.tags = {...e.tags};
   return out;
 }
 
@@ -115,6 +117,7 @@ export function controlPlane(
     initial: ProvisioningState,
     onProgress: (p: OperationProgress) => void,
     signal?: AbortSignal,
+    options: OperationOptions = {},
   ): Promise<Endpoint> {
     const client = await ctx.ml(ref.subscriptionId);
     return withProgress(initial, ctx.options.progressIntervalMs, onProgress, async (progress) => {
@@ -133,6 +136,13 @@ export function controlPlane(
           },
         },
       );
+      if (options.noWait) {
+        // Accepted: the endpoint as Azure now shows it (Creating/Updating), not polled further.
+        poller.stopPolling();
+        const accepted = endpointFromArm(await getArm(ref, signal), ref);
+        progress.settle(accepted.provisioningState);
+        return accepted;
+      }
       const endpoint = endpointFromArm(await untilDone(poller, signal), ref);
       const state = endpoint.provisioningState;
       progress.settle(state);
@@ -252,7 +262,7 @@ export function controlPlane(
       );
     },
 
-    createEndpoint(ref, input: CreateEndpointInput, onProgress, signal) {
+    createEndpoint(ref, input: CreateEndpointInput, onProgress, signal, options) {
       return ctx.run(
         {operation: `create endpoint ${ref.endpoint}`, scope: refScope(ref)},
         async () => {
@@ -276,13 +286,14 @@ export function controlPlane(
               authMode: toWireAuthMode(input.authMode),
               ...(input.description ? {description: input.description} : {}),
             },
+            ...(input.tags && Object.keys(input.tags).length ? {tags: {...input.tags}} : {}),
           };
-          return put(ref, body, 'Creating', onProgress, signal);
+          return put(ref, body, 'Creating', onProgress, signal, options);
         },
       );
     },
 
-    setAuthMode(endpoint, mode, onProgress, signal) {
+    setAuthMode(endpoint, mode, onProgress, signal, options) {
       return ctx.run(
         {operation: `change the auth mode of ${endpoint.endpoint}`, scope: refScope(endpoint)},
         async () => {
@@ -292,7 +303,50 @@ export function controlPlane(
             onProgress({provisioningState: same.provisioningState, elapsedMs: 0});
             return same;
           }
-          return put(endpoint, authModeBody(current, mode), 'Updating', onProgress, signal);
+          return put(
+            endpoint,
+            authModeBody(current, mode),
+            'Updating',
+            onProgress,
+            signal,
+            options,
+          );
+        },
+      );
+    },
+
+    deleteEndpoint(ref, onProgress, signal, options = {}) {
+      return ctx.run(
+        {operation: `delete endpoint ${ref.endpoint}`, scope: refScope(ref)},
+        async () => {
+          const client = await ctx.ml(ref.subscriptionId);
+          // Reading first tells "already gone" (false) from a DELETE Azure answers 204 either way.
+          const existing = await getArm(ref, signal).catch((err: {statusCode?: number}) => {
+            if (err?.statusCode === 404) return undefined;
+            throw err;
+          });
+          if (!existing) return false;
+          return withProgress(
+            'Deleting',
+            ctx.options.progressIntervalMs,
+            onProgress,
+            async (progress) => {
+              const poller = await client.onlineEndpoints.beginDelete(
+                ref.resourceGroup,
+                ref.workspace,
+                ref.endpoint,
+                {abortSignal: signal},
+              );
+              if (options.noWait) {
+                poller.stopPolling();
+                progress.settle('Deleting');
+                return true;
+              }
+              await untilDone(poller, signal);
+              progress.settle('Succeeded');
+              return true;
+            },
+          );
         },
       );
     },

@@ -17,6 +17,8 @@ import {accessServices} from './access';
 import {tlsOptionsFor} from './clouds';
 import type {AzureContext, ServicesOptions} from './context';
 import {diagnoseAuthority} from './diagnose';
+import {directoryServices} from './directory';
+import {roleDefinitionServices} from './role-definitions';
 import {controlPlane} from './endpoints';
 import {ServiceError, toAppError, type ErrorContext} from './errors';
 import {freshTokenPolicy, refreshable, type Refreshable} from './fresh-token';
@@ -212,6 +214,8 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
 
     ...controlPlane(ctx),
     ...accessServices(ctx),
+    ...roleDefinitionServices(ctx),
+    ...directoryServices(ctx),
   };
   return {...base, ...workflows(base)};
 }

@@ -6,7 +6,18 @@ import type {Profile} from '../profiles/types';
 import {localTime, relative} from '../lib/time';
 import {CliError, ExitCode} from './exit-codes';
 import {envLines, jsonDocument, rows, table, timePair} from './output';
-import {openStore, runCommand, type CommonFlags, type Runtime} from './runtime';
+import {resolve} from 'node:path';
+import {
+  assertName,
+  connect,
+  getEndpoint,
+  loadTarget,
+  openStore,
+  resolveRef,
+  runCommand,
+  type CommonFlags,
+  type Runtime,
+} from './runtime';
 
 /** The account a serialized AuthenticationRecord names (its `username`), if readable. */
 export function accountOf(record: string | undefined): string | null {
@@ -153,5 +164,75 @@ export function runProfilesRemove(name: string, flags: CommonFlags): Promise<voi
     else if (rt.format === 'env') rt.out(envLines({AML_AUTH_PROFILE: removed.name}));
     else
       rt.out(`Removed profile "${removed.name}" (${removed.endpoint} in ${removed.workspace}).\n`);
+  });
+}
+
+export interface ProfilesSaveFlags extends CommonFlags {
+  deployment?: string;
+  force?: boolean;
+}
+
+/**
+ * `profiles save NAME`: a profile from the selectors, without the wizard — for a CI job. It signs
+ * in and reads the endpoint first, so what is saved is known to work (its auth mode and scoring
+ * URI come from Azure). An existing profile is replaced only with --force.
+ */
+export function runProfilesSave(name: string, flags: ProfilesSaveFlags): Promise<void> {
+  return runCommand(flags, async (rt) => {
+    const {isValidProfileName} = await import('../profiles');
+    if (!isValidProfileName(name)) {
+      throw new CliError(
+        `'${name}' is not a valid profile name`,
+        ExitCode.usage,
+        'use letters, digits, dot, dash and underscore (up to 64), starting with a letter or digit',
+      );
+    }
+    const {store, path} = await openStore(rt);
+    if (store.has(name) && !flags.force) {
+      throw new CliError(
+        `a profile named "${name}" exists`,
+        ExitCode.usage,
+        `add --force to replace it, or choose another name (aml-auth profiles show ${name})`,
+      );
+    }
+    if (flags.deployment) assertName('deployment', flags.deployment);
+    const loaded = await loadTarget(rt, ['subscription', 'workspace', 'endpoint']);
+    const resolved = await resolveRef(rt, await connect(rt, loaded.target));
+    const endpoint = await getEndpoint(rt, resolved);
+    const {target} = loaded;
+    const signIn: Profile['signIn'] = {method: target.signIn.method};
+    const clientId =
+      target.signIn.clientId ??
+      (target.signIn.method === 'service-principal' ? process.env.AZURE_CLIENT_ID : undefined);
+    if (clientId) signIn.clientId = clientId;
+    if (target.signIn.certificatePath) signIn.certificatePath = target.signIn.certificatePath;
+    const record = resolved.signIn.authenticationRecord ?? target.signIn.authenticationRecord;
+    if (record) signIn.authenticationRecord = record;
+    const subscriptionName =
+      resolved.subscriptionName ??
+      (await resolved.services.listSubscriptions(rt.signal).catch(() => [])).find(
+        (s) => s.subscriptionId === resolved.ref.subscriptionId,
+      )?.displayName ??
+      resolved.ref.subscriptionId;
+    const cloud = /[/\\]|\.json$/i.test(target.cloud) ? resolve(target.cloud) : target.cloud;
+    const saved = store.save({
+      name,
+      cloud,
+      tenantId: target.tenantId ?? resolved.signIn.identity.tenantId,
+      signIn,
+      subscription: {id: resolved.ref.subscriptionId, name: subscriptionName},
+      resourceGroup: resolved.ref.resourceGroup,
+      workspace: resolved.ref.workspace,
+      endpoint: endpoint.endpoint,
+      authMode: endpoint.authMode,
+      ...(flags.deployment ? {deployment: flags.deployment} : {}),
+      ...(endpoint.scoringUri ? {scoringUri: endpoint.scoringUri} : {}),
+    });
+    if (rt.format === 'json') rt.out(jsonDocument({path, profile: profileView(saved)}));
+    else if (rt.format === 'env') rt.out(profileEnv(saved));
+    else
+      rt.out(
+        `Saved profile "${saved.name}": ${saved.endpoint} (${saved.authMode}) in ${saved.workspace}, signing in with ${saved.signIn.method}.\n  use it: aml-auth creds -p ${saved.name}\n`,
+      );
   });
 }

@@ -83,7 +83,7 @@ function footer(examples: string, extra: string[] = []): string {
   return `\n${[...extra, `Examples:\n${examples}`, EXIT_CODE_HELP].join('\n\n')}\n`;
 }
 
-/** Adds creds, invoke, roles, token and profiles to the program. */
+/** Adds creds, invoke, roles, endpoints, token and profiles to the program. */
 export function registerCommands(program: Command): void {
   const creds = program
     .command('creds')
@@ -158,7 +158,11 @@ export function registerCommands(program: Command): void {
       await runInvoke(cmd.optsWithGlobals());
     });
 
-  const roles = program.command('roles').description('role and permission checks for an endpoint');
+  const roles = program
+    .command('roles')
+    .description(
+      'roles for an endpoint: check permissions, define custom roles from a file, list, assign, list assignments',
+    );
   const check = roles
     .command('check')
     .description(
@@ -190,6 +194,128 @@ export function registerCommands(program: Command): void {
       const {runRolesCheck} = await import('./roles');
       await runRolesCheck(cmd.optsWithGlobals());
     });
+
+  const define = roles
+    .command('define')
+    .description(
+      "create a custom role from the JSON file of Azure's guide (az role definition create): reused when identical, updated only with --update",
+    )
+    .option('-f, --file <file>', 'the role JSON (Name, Actions, NotActions, AssignableScopes, …)')
+    .option('--update', 'make an existing role of that name match the file');
+  addTargetOptions(define);
+  addOutputOptions(define);
+  define
+    .addHelpText(
+      'after',
+      footer(
+        `  $ aml-auth roles define --file custom-role-for-scoring.json --subscription 'Sandbox Dev' \\
+      --resource-group rg-ws-dev
+  $ aml-auth roles define -p dev --file custom-role-for-control-plane.json -o json
+  $ aml-auth roles define -p dev --file custom-role-for-scoring.json --update`,
+        [
+          'Placeholders in AssignableScopes (<subscriptionId>, <resourceGroupName>, <workspaceName>, in\nany spelling) are filled from --subscription, --resource-group and --workspace (or the profile);\none that cannot be filled is refused before anything is sent. A role of the same name that\ndiffers is left alone: exit 2, with what differs (add --update).',
+          OUTPUT_HELP,
+          SIGN_IN_HELP,
+        ],
+      ),
+    )
+    .action(async (_opts, cmd: Command) => {
+      const {runRolesDefine} = await import('./roles-manage');
+      await runRolesDefine(cmd.optsWithGlobals());
+    });
+
+  const rolesList = roles
+    .command('list')
+    .description('the roles that can be assigned at a scope (built-in and custom)')
+    .option('--custom-only', 'only custom roles')
+    .option(
+      '--scope <scope>',
+      'subscription, resource-group, workspace (default with a workspace), endpoint, or a /subscriptions/… scope',
+    );
+  addTargetOptions(rolesList);
+  addOutputOptions(rolesList);
+  rolesList
+    .addHelpText(
+      'after',
+      footer(
+        `  $ aml-auth roles list -p dev --custom-only
+  $ aml-auth roles list --subscription 'Sandbox Dev' -o json | jq -r '.[].roleName'`,
+        [OUTPUT_HELP, SIGN_IN_HELP],
+      ),
+    )
+    .action(async (_opts, cmd: Command) => {
+      const {runRolesList} = await import('./roles-manage');
+      await runRolesList(cmd.optsWithGlobals());
+    });
+
+  const assign = roles
+    .command('assign')
+    .description(
+      'assign a role to a user, group or service principal (idempotent: an identical assignment is reported, not duplicated)',
+    )
+    .option('--role <name|id>', 'the role, by name or ID (aml-auth roles list)')
+    .option('--assignee <oid|upn|appId>', 'object ID, user principal name or app (client) ID')
+    .option('--assignee-object-id <oid>', 'the object ID, taken as given (no directory lookup)')
+    .addOption(
+      new Option('--assignee-principal-type <type>', 'the type of --assignee-object-id').choices([
+        'User',
+        'Group',
+        'ServicePrincipal',
+      ]),
+    )
+    .option(
+      '--scope <scope>',
+      'workspace (default), endpoint, resource-group, subscription, or a /subscriptions/… scope',
+    );
+  addTargetOptions(assign);
+  addOutputOptions(assign);
+  assign
+    .addHelpText(
+      'after',
+      footer(
+        `  $ aml-auth roles assign -p dev --role 'Custom role for scoring - online endpoint' \\
+      --assignee 6f1c…-…-… --scope workspace
+  $ aml-auth roles assign -p dev --role 'AzureML Data Scientist' --assignee scientist@contoso.com
+  $ aml-auth roles assign -p dev --role f6c7c914-8db3-469d-8ca1-694a8f32e121 \\
+      --assignee-object-id 6f1c…-…-… --assignee-principal-type ServicePrincipal --scope endpoint`,
+        [
+          '--assignee is looked up in Microsoft Graph as az does (needs directory read); with\n--assignee-object-id nothing is looked up.',
+          OUTPUT_HELP,
+          SIGN_IN_HELP,
+        ],
+      ),
+    )
+    .action(async (_opts, cmd: Command) => {
+      const {runRolesAssign} = await import('./roles-manage');
+      await runRolesAssign(cmd.optsWithGlobals());
+    });
+
+  const assignments = roles
+    .command('assignments')
+    .description('role assignments at a scope and above it (inherited), as az role assignment list')
+    .option('--assignee <oid|upn|appId>', "only this principal's")
+    .option('--assignee-object-id <oid>', "only this object ID's (no directory lookup)")
+    .option(
+      '--scope <scope>',
+      'workspace (default), endpoint, resource-group, subscription, or a /subscriptions/… scope',
+    );
+  addTargetOptions(assignments);
+  addOutputOptions(assignments);
+  assignments
+    .addHelpText(
+      'after',
+      footer(
+        `  $ aml-auth roles assignments -p dev
+  $ aml-auth roles assignments -p dev --scope endpoint --assignee scientist@contoso.com -o json`,
+        [OUTPUT_HELP, SIGN_IN_HELP],
+      ),
+    )
+    .action(async (_opts, cmd: Command) => {
+      const {runRolesAssignments} = await import('./roles-manage');
+      await runRolesAssignments(cmd.optsWithGlobals());
+    });
+
+  registerEndpoints(program);
 
   const token = program.command('token').description('work with tokens offline');
   const inspect = token
@@ -265,6 +391,32 @@ export function registerCommands(program: Command): void {
       await runProfilesShow(name, cmd.optsWithGlobals());
     });
 
+  const save = profiles
+    .command('save')
+    .description(
+      'save a profile from the selectors, without the wizard (signs in and reads the endpoint first)',
+    )
+    .argument('<name>', 'the new profile')
+    .option('--deployment <name>', 'the default deployment for invoke')
+    .option('--force', 'replace a profile of that name');
+  addTargetOptions(save);
+  addOutputOptions(save);
+  save
+    .addHelpText(
+      'after',
+      footer(
+        `  $ AZURE_CLIENT_ID=… AZURE_CLIENT_SECRET=… aml-auth profiles save ci \\
+      --cloud ./sandbox/cloud.json --auth-method service-principal --tenant contoso.sandbox \\
+      --subscription 'Sandbox Dev' --workspace ws-dev --endpoint churn-scorer
+  $ aml-auth creds -p ci -o env`,
+        ["The profile keeps no secret: a service principal's secret stays in AZURE_CLIENT_SECRET."],
+      ),
+    )
+    .action(async (name: string, _opts, cmd: Command) => {
+      const {runProfilesSave} = await import('./profiles');
+      await runProfilesSave(name, cmd.optsWithGlobals());
+    });
+
   const rename = profiles
     .command('rename')
     .description('rename a profile')
@@ -290,4 +442,156 @@ export function registerCommands(program: Command): void {
       await runProfilesRemove(name, cmd.optsWithGlobals());
     },
   );
+}
+
+/** `aml-auth endpoints list|show|create|update|delete`. */
+function registerEndpoints(program: Command): void {
+  const endpoints = program
+    .command('endpoints')
+    .description(
+      "a workspace's online endpoints: list, show, create, update the auth mode, delete",
+    );
+  const withName = (cmd: Command) =>
+    cmd.option('-n, --name <name>', 'the endpoint (as az ml; the same as --endpoint)');
+
+  const list = endpoints
+    .command('list')
+    .alias('ls')
+    .description("the workspace's online endpoints");
+  addTargetOptions(list);
+  addOutputOptions(list);
+  list
+    .addHelpText(
+      'after',
+      footer(
+        `  $ aml-auth endpoints list -p dev
+  $ aml-auth endpoints list --subscription 'Sandbox Dev' --workspace ws-dev -o json | jq -r '.[].name'`,
+        [OUTPUT_HELP, SIGN_IN_HELP],
+      ),
+    )
+    .action(async (_opts, cmd: Command) => {
+      const {runEndpointsList} = await import('./endpoints');
+      await runEndpointsList(cmd.optsWithGlobals());
+    });
+
+  const show = withName(endpoints.command('show').description('one endpoint, az ml field names'));
+  addTargetOptions(show);
+  addOutputOptions(show);
+  show
+    .addHelpText(
+      'after',
+      footer(
+        `  $ aml-auth endpoints show -p dev
+  $ aml-auth endpoints show -p dev --name fraud-aad -o json | jq -r .scoring_uri
+  $ eval "$(aml-auth endpoints show -p dev -o env)"; echo "$SCORING_URI"`,
+        [OUTPUT_HELP, SIGN_IN_HELP],
+      ),
+    )
+    .action(async (_opts, cmd: Command) => {
+      const {runEndpointsShow} = await import('./endpoints');
+      await runEndpointsShow(cmd.optsWithGlobals());
+    });
+
+  const create = withName(
+    endpoints
+      .command('create')
+      .description(
+        'create an online endpoint from endpoint.yml (az ml online-endpoint create --file) or flags',
+      ),
+  )
+    .option(
+      '-f, --file <endpoint.yml>',
+      "Azure ML's endpoint YAML: $schema, name, auth_mode, identity, description, tags",
+    )
+    .addOption(
+      new Option('--auth-mode <mode>', 'key (default), aml_token or aad_token').choices([
+        'key',
+        'aml_token',
+        'aad_token',
+      ]),
+    )
+    .option('--description <text>', 'the description')
+    .option('--no-wait', 'return once Azure accepted the request');
+  addTargetOptions(create);
+  addOutputOptions(create);
+  create
+    .addHelpText(
+      'after',
+      footer(
+        `  $ aml-auth endpoints create -p dev --file endpoint.yml
+  $ aml-auth endpoints create --subscription 'Sandbox Dev' --workspace ws-dev \\
+      --name churn-v2 --auth-mode aad_token -o json
+  $ aml-auth endpoints create -p dev --file endpoint.yml --no-wait`,
+        [
+          "The file is checked before anything is sent: a key Azure ML's schema does not have, or one\naml-auth does not create yet (traffic, public_network_access, a user-assigned identity), is\nnamed in one error and nothing is created. --name and --auth-mode override the file.",
+          OUTPUT_HELP,
+          SIGN_IN_HELP,
+        ],
+      ),
+    )
+    .action(async (_opts, cmd: Command) => {
+      const {runEndpointsCreate} = await import('./endpoints');
+      await runEndpointsCreate(cmd.optsWithGlobals());
+    });
+
+  const update = withName(
+    endpoints
+      .command('update')
+      .description(
+        "change an endpoint's auth mode (the full PUT; clients of the old mode stop working)",
+      ),
+  )
+    .addOption(
+      new Option('--auth-mode <mode>', 'the new auth mode').choices([
+        'key',
+        'aml_token',
+        'aad_token',
+      ]),
+    )
+    .option('-y, --yes', 'do not ask for confirmation (needed without a terminal)')
+    .option('--no-wait', 'return once Azure accepted the request');
+  addTargetOptions(update);
+  addOutputOptions(update);
+  update
+    .addHelpText(
+      'after',
+      footer(
+        `  $ aml-auth endpoints update -p dev --auth-mode aad_token
+  $ aml-auth endpoints update -p dev --name churn-scorer --auth-mode aad_token --yes -o json`,
+        [
+          'On a terminal it asks first (y/N on stderr); without one it needs --yes (else exit 2).\nDeclining exits 1 with nothing changed.',
+          OUTPUT_HELP,
+          SIGN_IN_HELP,
+        ],
+      ),
+    )
+    .action(async (_opts, cmd: Command) => {
+      const {runEndpointsUpdate} = await import('./endpoints');
+      await runEndpointsUpdate(cmd.optsWithGlobals());
+    });
+
+  const del = withName(
+    endpoints.command('delete').description('delete an endpoint and its deployments'),
+  )
+    .option('-y, --yes', 'do not ask for confirmation (needed without a terminal)')
+    .option('--no-wait', 'return once Azure accepted the request');
+  addTargetOptions(del);
+  addOutputOptions(del);
+  del
+    .addHelpText(
+      'after',
+      footer(
+        `  $ aml-auth endpoints delete -p dev --name churn-v2
+  $ aml-auth endpoints delete -p dev --name churn-v2 --yes --no-wait`,
+        [
+          'On a terminal it asks first (y/N on stderr); without one it needs --yes (else exit 2).\nAn endpoint that does not exist exits 5.',
+          OUTPUT_HELP,
+          SIGN_IN_HELP,
+        ],
+      ),
+    )
+    .action(async (_opts, cmd: Command) => {
+      const {runEndpointsDelete} = await import('./endpoints');
+      await runEndpointsDelete(cmd.optsWithGlobals());
+    });
 }

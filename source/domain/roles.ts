@@ -1,7 +1,7 @@
 import {shellQuote} from '../lib/shell';
 import {allows} from './permissions';
 import {assignmentScopeOf} from './scopes';
-import type {RoleTemplate} from './types';
+import type {CustomRoleDefinition, RoleTemplate} from './types';
 import {
   AZUREML_CONNECTION_SECRETS_READER as SECRETS_READER,
   AZUREML_DATA_SCIENTIST as DS,
@@ -11,7 +11,7 @@ import scoreOnly from '../../assets/roles/online-endpoint-score-only.json';
 import scoring from '../../assets/roles/online-endpoint-scoring.json';
 
 export type RoleChoiceId =
-  'data-scientist' | 'control-plane' | 'scoring' | 'score-only' | 'secrets-reader';
+  'data-scientist' | 'control-plane' | 'scoring' | 'score-only' | 'secrets-reader' | 'file';
 
 export interface RoleChoice {
   id: RoleChoiceId;
@@ -19,6 +19,25 @@ export interface RoleChoice {
   /** One line for the chooser. */
   summary: string;
   recommendedFor?: string;
+  /**
+   * A custom role loaded from a role file (`aml-auth roles define --file`'s JSON): defined as
+   * written — reused when identical — with the file's own assignable scopes.
+   */
+  fromFile?: {path: string; definition: CustomRoleDefinition};
+}
+
+/** The role choice for a custom role read from a file. */
+export function roleChoiceFromFile(path: string, definition: CustomRoleDefinition): RoleChoice {
+  return {
+    id: 'file',
+    template: {
+      roleName: definition.roleName,
+      description: definition.description,
+      permissions: definition.permissions,
+    },
+    summary: `custom, from ${path}`,
+    fromFile: {path, definition},
+  };
 }
 
 /** What the roles step offers, each explained in one line. Custom ones come from assets/roles. */

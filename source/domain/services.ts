@@ -10,17 +10,22 @@ import type {
   AuthMode,
   CloudConfig,
   CreateEndpointInput,
+  CustomRoleDefinition,
+  DefineRoleResult,
   Deployment,
+  DirectoryPrincipal,
   Endpoint,
   EndpointKeys,
   EndpointRef,
   InvokeRequest,
   InvokeResult,
+  OperationOptions,
   OperationProgress,
   PermissionBlock,
   PrincipalPermissions,
   PrincipalRef,
   RoleAssignmentInfo,
+  RoleDefinitionInfo,
   RoleDefinitionResult,
   RoleTemplate,
   ScoringCredential,
@@ -49,12 +54,16 @@ export interface Services extends AccessServices, WorkflowServices {
   listEndpoints(workspace: Workspace, signal?: AbortSignal): Promise<Endpoint[]>;
   getEndpoint(ref: EndpointRef, signal?: AbortSignal): Promise<Endpoint>;
   listDeployments(ref: EndpointRef, signal?: AbortSignal): Promise<Deployment[]>;
-  /** Long-running: resolves when provisioning reaches Succeeded; rejects on Failed/Canceled. */
+  /**
+   * Long-running: resolves when provisioning reaches Succeeded; rejects on Failed/Canceled. With
+   * `options.noWait`, resolves with the endpoint as it is once Azure accepted the request.
+   */
   createEndpoint(
     ref: EndpointRef,
     input: CreateEndpointInput,
     onProgress: (p: OperationProgress) => void,
     signal?: AbortSignal,
+    options?: OperationOptions,
   ): Promise<Endpoint>;
   /** A full PUT of the endpoint with the new auth mode (PATCH cannot change it). */
   setAuthMode(
@@ -62,7 +71,18 @@ export interface Services extends AccessServices, WorkflowServices {
     mode: AuthMode,
     onProgress: (p: OperationProgress) => void,
     signal?: AbortSignal,
+    options?: OperationOptions,
   ): Promise<Endpoint>;
+  /**
+   * Long-running DELETE of the endpoint (and its deployments). Resolves when it is gone (or, with
+   * `options.noWait`, once Azure accepted it); an endpoint already gone resolves `false`.
+   */
+  deleteEndpoint(
+    ref: EndpointRef,
+    onProgress: (p: OperationProgress) => void,
+    signal?: AbortSignal,
+    options?: OperationOptions,
+  ): Promise<boolean>;
   /** Explains any failure of these calls for a person (the UI never sees raw SDK errors). */
   explainError(err: unknown, operation: string): AppError;
   /** Waits until an endpoint leaves Creating/Updating. */
@@ -95,6 +115,40 @@ export interface AccessServices {
     assignableScope: string,
     signal?: AbortSignal,
   ): Promise<RoleDefinitionResult>;
+  /**
+   * The role definitions that can be assigned at the scope (built-in and custom), like `az role
+   * definition list --scope S [--custom-role-only]`, sorted by name.
+   */
+  listRoleDefinitions(
+    scope: string,
+    options: {customOnly?: boolean},
+    signal?: AbortSignal,
+  ): Promise<RoleDefinitionInfo[]>;
+  /**
+   * A role by name (case-insensitive) or ID (a GUID or a full role definition ID) that can be
+   * assigned at the scope. Rejects with kind notFound (and the closest names) when there is none.
+   */
+  findRoleDefinition(
+    nameOrId: string,
+    scope: string,
+    signal?: AbortSignal,
+  ): Promise<RoleDefinitionInfo>;
+  /**
+   * Defines a custom role, as `az role definition create` does, at its first assignable scope. A
+   * role of the same name that grants the same at the same scopes is reused (`unchanged`); one that
+   * differs is updated in place only with `update`, else reported as `differs` with nothing written.
+   */
+  defineRole(
+    definition: CustomRoleDefinition,
+    options: {update?: boolean},
+    signal?: AbortSignal,
+  ): Promise<DefineRoleResult>;
+  /**
+   * The principal an assignee names — an object ID, a user principal name or an application
+   * (client) ID — looked up in the directory (Microsoft Graph), as `az role assignment create
+   * --assignee` does. Rejects with kind notFound when nothing matches.
+   */
+  findPrincipal(assignee: string, signal?: AbortSignal): Promise<DirectoryPrincipal>;
   /** Assigns a role; an identical existing assignment is reported, not duplicated. */
   assignRole(
     roleDefinitionId: string,

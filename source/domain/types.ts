@@ -15,6 +15,13 @@ export interface CloudConfig {
   managementScope: string;
   /** Scope for scoring with Entra tokens, e.g. `https://ml.azure.com/.default`. */
   mlScope: string;
+  /**
+   * Microsoft Graph, where principals are looked up (`https://graph.microsoft.com/`, with a
+   * trailing slash); a custom cloud without one cannot resolve a UPN or an app ID.
+   */
+  graphEndpoint?: string;
+  /** Scope for Graph tokens (default: the Graph endpoint's origin + `/.default`). */
+  graphScope?: string;
   /** Default tenant for sign-in, if the cloud names one (custom clouds may). */
   tenantId?: string;
   /** Extra CA (PEM) trusted for this cloud only. */
@@ -174,6 +181,7 @@ export interface Endpoint extends EndpointRef {
   description?: string;
   identityType?: string;
   kind?: string;
+  tags?: Record<string, string>;
 }
 
 export interface Deployment {
@@ -189,6 +197,13 @@ export interface CreateEndpointInput {
   authMode: AuthMode;
   identityType: 'SystemAssigned' | 'None';
   description?: string;
+  tags?: Record<string, string>;
+}
+
+/** How a long-running endpoint operation is awaited: to the end (default) or only until Azure accepts it. */
+export interface OperationOptions {
+  /** Return once Azure has accepted the request (`--no-wait`), not when it has finished. */
+  noWait?: boolean;
 }
 
 export interface OperationProgress {
@@ -306,6 +321,47 @@ export interface RoleDefinitionResult {
   roleName: string;
   /** False when a custom role of the same name already existed and was reused. */
   created: boolean;
+}
+
+/** A role definition as Azure holds it (built-in or custom). */
+export interface RoleDefinitionInfo {
+  /** The full role definition ID. */
+  id: string;
+  /** The role GUID. */
+  name: string;
+  roleName: string;
+  description: string;
+  roleType: 'BuiltInRole' | 'CustomRole';
+  permissions: PermissionBlock[];
+  assignableScopes: string[];
+}
+
+/** A custom role to define: its name, what it grants, and where it may be assigned. */
+export interface CustomRoleDefinition {
+  roleName: string;
+  description: string;
+  permissions: PermissionBlock[];
+  /** Fully resolved scopes (no placeholders). */
+  assignableScopes: string[];
+}
+
+/**
+ * What defining a custom role did: `created`; `unchanged` (one of that name, identical, reused);
+ * `updated` (differed, and an update was asked for); `differs` (differs, nothing written).
+ */
+export interface DefineRoleResult {
+  outcome: 'created' | 'unchanged' | 'updated' | 'differs';
+  role: RoleDefinitionInfo;
+  /** For `differs` and `updated`: what differs, one short phrase each. */
+  differences: string[];
+}
+
+/** A principal found in the directory (Microsoft Graph) from an object ID, a UPN or an app ID. */
+export interface DirectoryPrincipal extends PrincipalRef {
+  label: string;
+  /** How the assignee was matched. */
+  matchedBy: 'objectId' | 'userPrincipalName' | 'appId';
+  appId?: string;
 }
 
 export interface AssignRoleResult {

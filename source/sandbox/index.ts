@@ -12,6 +12,7 @@ import {Clock} from './clock';
 import type {RequestLogEntry, SandboxContext} from './context';
 import {FaultInjector, parseFaults} from './faults';
 import {Exchange, type Surface} from './http';
+import {handleGraph, isGraphPath} from './graph';
 import {handleIdentity, MSI_PATH} from './identity';
 import {TokenSigner} from './jwt';
 import {handleScoring} from './scoring';
@@ -65,6 +66,8 @@ export interface SandboxDescriptor {
   authorityHost: string;
   managementScope: string;
   mlScope: string;
+  /** A sliver of Microsoft Graph v1.0 over the sandbox directory (source/sandbox/graph.ts). */
+  graphEndpoint: string;
   tenantId: string;
   caCertFile: string;
   cloudFile: string;
@@ -220,6 +223,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     authorityHost: ctx.baseUrl,
     managementScope: 'https://management.azure.com/.default',
     mlScope: 'https://ml.azure.com/.default',
+    graphEndpoint: `${ctx.baseUrl}/`,
     tenantId: ctx.world.tenantId,
     caCertFile,
     cloudFile,
@@ -342,6 +346,8 @@ async function dispatch(
     if (!(await handleScoring(ctx, ex, latencyMs))) notFound(ex);
   } else if (surface === 'identity') {
     if (!(await handleIdentity(ctx, ex))) notFound(ex);
+  } else if (isGraphPath(ex.path)) {
+    handleGraph(ctx, ex);
   } else {
     await handleArm(ctx, ex);
   }

@@ -32,6 +32,18 @@ const requestFile = join(dir, 'req.json');
 writeFileSync(requestFile, '{"input_data": {"data": [[1, 2, 3, 4]]}}');
 const badFile = join(dir, 'bad.json');
 writeFileSync(badFile, '{\n  "input_data": [1, 2,]\n}');
+const roleFile = join(dir, 'custom-role-for-scoring.json');
+writeFileSync(
+  roleFile,
+  JSON.stringify({
+    Name: 'Custom role for scoring - online endpoint',
+    IsCustom: true,
+    Description: 'Can score against online endpoints.',
+    Actions: ['Microsoft.MachineLearningServices/workspaces/onlineEndpoints/*/action'],
+    NotActions: [],
+    AssignableScopes: ['/subscriptions/<subscriptionId>/resourcegroups/<resourceGroupName>'],
+  }),
+);
 
 function home(e: Endpoint): WizardState {
   const subscription = subscriptions[0]!;
@@ -153,6 +165,81 @@ describe('roles', () => {
       /already has Online Endpoint Score Only \(aml-auth\) at this\s+scope: nothing was created/,
     );
     expect(services.calls.ensureRoleDefinition).toHaveLength(2);
+  });
+});
+
+describe('roles from a file', () => {
+  it('loads the guide’s role file, fills its scope from the endpoint, defines it and assigns it', async () => {
+    const services = fakeServices();
+    const app = start(testEnv({services}), home(endpoint('fraud', {authMode: 'aad_token'})));
+    await open(app, 'Roles');
+    await app.waitForText('score with an Entra token');
+    await app.press('a');
+    await app.waitForText('from a role file');
+    await app.type('role file');
+    await app.waitForText('from a role file…');
+    await app.press(keys.enter);
+    await app.waitForText('Custom role from a file');
+    // A file that is not there: one line, and the field stays for another try.
+    await app.type(join(dir, 'missing.json'));
+    await app.press(keys.enter);
+    await app.waitForText('no such file');
+    for (let i = 0; i < join(dir, 'missing.json').length; i++) await app.press(keys.backspace);
+    await app.type(roleFile);
+    await app.press(keys.enter);
+    await app.waitForText('Assign to whom?');
+    await app.press(keys.enter); // me
+    await app.waitForText('At which scope?');
+    await app.press(keys.enter); // the workspace
+    // The file says where the role may be assigned: no question about it.
+    const f = await app.waitForText('Assign Custom role for scoring - online endpoint to');
+    expect(f.replace(/\s+/g, ' ')).toContain('defined as written in');
+    await app.press('y');
+    await app.waitForText('(custom role created)');
+    const [definition] = services.calls.defineRole![0]!;
+    expect(definition).toMatchObject({
+      roleName: 'Custom role for scoring - online endpoint',
+      assignableScopes: [`/subscriptions/${workspaces[0]!.subscriptionId}/resourcegroups/rg1`],
+    });
+    expect(services.calls.ensureRoleDefinition).toBeUndefined();
+    expect(String(services.calls.assignRole![0]![0])).toMatch(/roleDefinitions\/77777777-/);
+  });
+
+  it('a role of that name that differs is not changed from the screen: it says how', async () => {
+    const services = fakeServices({
+      defineRole: async (definition) => ({
+        outcome: 'differs',
+        role: {
+          id: '/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/r',
+          name: 'r',
+          roleName: definition.roleName,
+          description: '',
+          roleType: 'CustomRole',
+          permissions: [],
+          assignableScopes: definition.assignableScopes,
+        },
+        differences: ['Actions drops x/read'],
+      }),
+    });
+    const app = start(testEnv({services}), home(endpoint('fraud', {authMode: 'aad_token'})));
+    await open(app, 'Roles');
+    await app.waitForText('score with an Entra token');
+    await app.press('a');
+    await app.waitForText('Which role?');
+    await app.type('role file');
+    await app.press(keys.enter);
+    await app.waitForText('Custom role from a file');
+    await app.type(roleFile);
+    await app.press(keys.enter);
+    await app.waitForText('Assign to whom?');
+    await app.press(keys.enter);
+    await app.waitForText('At which scope?');
+    await app.press(keys.enter);
+    await app.waitForText('defined as written');
+    await app.press('y');
+    const f = await app.waitForText('exists and differs');
+    expect(f.replace(/\s+/g, ' ')).toContain('--update');
+    expect(services.calls.assignRole).toBeUndefined();
   });
 });
 

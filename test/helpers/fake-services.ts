@@ -7,6 +7,7 @@ import type {
   InvokeResult,
   PermissionBlock,
   RoleAssignmentInfo,
+  RoleDefinitionInfo,
   SignInResult,
   Subscription,
   Workspace,
@@ -153,6 +154,7 @@ export function fakeServices(overrides: Partial<Services> = {}): Services & {cal
     `/subscriptions/${subOf(scope)}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
   // State the fakes share, so a second call sees what the first did (reuse, existing, regenerate).
   const customRoles = new Map<string, string>();
+  const definedRoles = new Map<string, RoleDefinitionInfo>();
   const assignments: RoleAssignmentInfo[] = [];
   const keys = initialKeys();
   let generation = 1;
@@ -187,7 +189,65 @@ export function fakeServices(overrides: Partial<Services> = {}): Services & {cal
       onProgress({provisioningState: 'Updating', elapsedMs: 500});
       return {...e, authMode: mode};
     },
+    deleteEndpoint: async (ref, onProgress) => {
+      record('deleteEndpoint', [ref]);
+      onProgress({provisioningState: 'Deleting', elapsedMs: 0});
+      return true;
+    },
     waitForEndpoint: async (ref) => endpoint(ref.endpoint),
+    listRoleDefinitions: async (...args) => {
+      record('listRoleDefinitions', args);
+      const [scope, options] = args;
+      const custom = [...definedRoles.values()];
+      const owner: RoleDefinitionInfo = {
+        id: roleId(scope, OWNER_ROLE_ID),
+        name: OWNER_ROLE_ID,
+        roleName: 'Owner',
+        description: 'Grants full access to manage all resources.',
+        roleType: 'BuiltInRole',
+        permissions: ownerPermissions,
+        assignableScopes: ['/'],
+      };
+      return options.customOnly ? custom : [owner, ...custom];
+    },
+    findRoleDefinition: async (...args) => {
+      record('findRoleDefinition', args);
+      const [nameOrId] = args;
+      const hit = [...definedRoles.values()].find(
+        (r) => r.roleName.toLowerCase() === nameOrId.toLowerCase() || r.name === nameOrId,
+      );
+      if (!hit) throw new Error(`no role ${nameOrId}`);
+      return hit;
+    },
+    defineRole: async (...args) => {
+      record('defineRole', args);
+      const [definition] = args;
+      const existing = definedRoles.get(definition.roleName);
+      if (existing) return {outcome: 'unchanged', role: existing, differences: []};
+      const guid = `77777777-7777-7777-7777-${String(definedRoles.size).padStart(12, '0')}`;
+      const role: RoleDefinitionInfo = {
+        id: roleId(definition.assignableScopes[0]!, guid),
+        name: guid,
+        roleName: definition.roleName,
+        description: definition.description,
+        roleType: 'CustomRole',
+        permissions: definition.permissions,
+        assignableScopes: definition.assignableScopes,
+      };
+      definedRoles.set(definition.roleName, role);
+      customRoles.set(definition.roleName, role.id);
+      return {outcome: 'created', role, differences: []};
+    },
+    findPrincipal: async (...args) => {
+      record('findPrincipal', args);
+      const [assignee] = args;
+      return {
+        objectId: assignee.includes('@') ? '88888888-8888-8888-8888-888888888888' : assignee,
+        type: assignee.includes('@') ? 'User' : 'ServicePrincipal',
+        label: assignee,
+        matchedBy: assignee.includes('@') ? 'userPrincipalName' : 'objectId',
+      };
+    },
     myPermissions: async (...args) => {
       record('myPermissions', args);
       return ownerPermissions;

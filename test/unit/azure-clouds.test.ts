@@ -9,6 +9,7 @@ import {
   resolveCloud,
   tlsOptionsFor,
 } from '../../source/azure/clouds';
+import {graphScopeOf} from '../../source/azure/directory';
 import {resourceOfScope} from '../../source/domain/scopes';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n';
@@ -52,10 +53,21 @@ describe('built-in clouds', () => {
       authorityHost: 'https://login.microsoftonline.com',
       managementScope: 'https://management.azure.com/.default',
       mlScope: 'https://ml.azure.com/.default',
+      graphEndpoint: 'https://graph.microsoft.com/',
       custom: false,
     });
+    expect(graphScopeOf(cloud)).toBe('https://graph.microsoft.com/.default');
     expect(needsCustomAuthority(cloud)).toBe(false);
     expect(tlsOptionsFor(cloud)).toBeUndefined();
+  });
+
+  it('sovereign clouds look principals up in their own Microsoft Graph', async () => {
+    const china = await resolveCloud('AzureChinaCloud', {});
+    expect(china.graphEndpoint).toBe('https://microsoftgraph.chinacloudapi.cn/');
+    expect(graphScopeOf(china)).toBe('https://microsoftgraph.chinacloudapi.cn/.default');
+    expect(graphScopeOf(await resolveCloud('AzureUSGovernment', {}))).toBe(
+      'https://graph.microsoft.us/.default',
+    );
   });
 
   it('names are case-insensitive', async () => {

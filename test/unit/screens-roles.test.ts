@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import type {AppError, PermissionBlock, RoleAssignmentInfo} from '../../source/domain/types';
-import {ROLE_CHOICES} from '../../source/domain/roles';
+import {ROLE_CHOICES, roleChoiceFromFile} from '../../source/domain/roles';
 import {
   handOffCommands,
   handsOff,
@@ -412,5 +412,75 @@ describe('the roles screen', () => {
       {type: 'copyCommands'},
     ] as RolesAction[])
       expect(run(role, a)).toBe(role);
+  });
+});
+
+describe('the roles screen: a custom role from a file', () => {
+  const definition = {
+    roleName: 'Custom role for scoring - online endpoint',
+    description: 'Can score against online endpoints.',
+    permissions: [block(['Microsoft.MachineLearningServices/workspaces/onlineEndpoints/*/action'])],
+    assignableScopes: ['/subscriptions/s/resourcegroups/rg1'],
+  };
+  const fromFile = roleChoiceFromFile('./role.json', definition);
+  const atRoleFile = () => run(checkedMe(), {type: 'openAssign'}, {type: 'openRoleFile'});
+
+  it('types a path (every key of a burst counts) and reads it as work', () => {
+    const s = run(atRoleFile(), typed('./ro'), typed('le.json'));
+    expect(s.screen).toEqual({mode: 'roleFile', path: './role.json'});
+    const empty = run(atRoleFile(), {type: 'submitRoleFile'});
+    expect(empty.screen).toMatchObject({mode: 'roleFile', error: expect.stringContaining('path')});
+    const reading = run(s, {type: 'submitRoleFile'});
+    expect(modeWork(reading.screen)).toEqual({
+      id: reading.seq,
+      kind: 'loadRole',
+      path: './role.json',
+    });
+    // While it is read, keys do not change the path, and back waits for the answer.
+    expect(run(reading, typed('x'), {type: 'back'}).screen).toEqual(reading.screen);
+  });
+
+  it('a loaded role goes on to whom; its scope from the file skips the assignable question', () => {
+    const reading = run(atRoleFile(), typed('./role.json'), {type: 'submitRoleFile'});
+    const id = modeWork(reading.screen)!.id;
+    // A stale answer is dropped.
+    expect(run(reading, {type: 'roleLoaded', id: id - 1, choice: fromFile}).screen).toEqual(
+      reading.screen,
+    );
+    const loaded = run(reading, {type: 'roleLoaded', id, choice: fromFile});
+    expect(loaded.screen).toEqual({mode: 'assignee', choice: fromFile});
+    expect(loaded.picks).toMatchObject({
+      choice: fromFile,
+      assignable: definition.assignableScopes[0],
+    });
+    const confirm = run(
+      loaded,
+      {type: 'pickAssignee', who: context.me},
+      {type: 'pickScope', scope: ep.id},
+    );
+    expect(confirm.screen).toEqual({
+      mode: 'confirm',
+      plan: {
+        choice: fromFile,
+        assignee: context.me,
+        scope: ep.id,
+        assignable: definition.assignableScopes[0],
+      },
+    });
+  });
+
+  it('a file that cannot be used says why and keeps the path for another try', () => {
+    const reading = run(atRoleFile(), typed('./nope.json'), {type: 'submitRoleFile'});
+    const failed = run(reading, {
+      type: 'roleFileFailed',
+      id: modeWork(reading.screen)!.id,
+      message: 'cannot read ./nope.json (no such file)',
+    });
+    expect(failed.screen).toEqual({
+      mode: 'roleFile',
+      path: './nope.json',
+      error: 'cannot read ./nope.json (no such file)',
+    });
+    expect(run(failed, {type: 'back'}).screen).toEqual({mode: 'role'});
   });
 });

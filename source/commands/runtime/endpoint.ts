@@ -13,8 +13,21 @@ export interface ResolvedEndpoint extends Connection {
   subscriptionName?: string;
 }
 
-/** The subscription by ID or display name, and the workspace's resource group when not given. */
-export async function resolveRef(rt: Runtime, conn: Connection): Promise<ResolvedEndpoint> {
+/** A workspace a command targets: subscription ID and resource group resolved. */
+export type WorkspaceRef = Omit<EndpointRef, 'endpoint'>;
+
+export interface ResolvedWorkspace extends Connection {
+  ref: WorkspaceRef;
+  subscriptionName?: string;
+  /** The workspace as listed, when it had to be looked up (its location among others). */
+  found?: Workspace;
+}
+
+/** The subscription by ID or display name (a name is looked up among those visible). */
+export async function resolveSubscription(
+  rt: Runtime,
+  conn: Connection,
+): Promise<{subscriptionId: string; subscriptionName?: string}> {
   const {services, target} = conn;
   let subscriptionId = target.subscriptionId;
   let subscriptionName: string | undefined;
@@ -48,20 +61,58 @@ export async function resolveRef(rt: Runtime, conn: Connection): Promise<Resolve
     throw new CliError(`subscription ID '${subscriptionId}' is not a GUID`, ExitCode.usage);
   }
 
-  let resourceGroup = target.resourceGroup;
+  return subscriptionName ? {subscriptionId, subscriptionName} : {subscriptionId};
+}
+
+/** The subscription by ID or display name, and the workspace's resource group when not given. */
+export async function resolveWorkspace(
+  rt: Runtime,
+  conn: Connection,
+  options: {lookup?: boolean} = {},
+): Promise<ResolvedWorkspace> {
+  const {services, target} = conn;
+  const {subscriptionId, subscriptionName} = await resolveSubscription(rt, conn);
   const workspace = target.workspace!;
-  if (!resourceGroup) {
-    resourceGroup = (
-      await findWorkspace(services, subscriptionId, workspace, subscriptionName, rt.signal)
-    ).resourceGroup;
+  let resourceGroup = target.resourceGroup;
+  let found: Workspace | undefined;
+  if (!resourceGroup || options.lookup) {
+    found = await findWorkspace(
+      services,
+      subscriptionId,
+      workspace,
+      resourceGroup,
+      subscriptionName,
+      rt.signal,
+    );
+    resourceGroup = found.resourceGroup;
   }
-  const ref: EndpointRef = {
-    subscriptionId,
-    resourceGroup,
-    workspace,
-    endpoint: target.endpoint!,
+  const ref: WorkspaceRef = {subscriptionId, resourceGroup, workspace};
+  return {
+    ...conn,
+    ref,
+    ...(subscriptionName ? {subscriptionName} : {}),
+    ...(found ? {found} : {}),
   };
-  return subscriptionName ? {...conn, ref, subscriptionName} : {...conn, ref};
+}
+
+/** The workspace as the Services take it, from its reference (no lookup). */
+export function workspaceOf(ref: WorkspaceRef, found?: Workspace): Workspace {
+  return (
+    found ?? {
+      id: `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${ref.workspace}`,
+      name: ref.workspace,
+      resourceGroup: ref.resourceGroup,
+      location: '',
+      subscriptionId: ref.subscriptionId,
+    }
+  );
+}
+
+/** The subscription by ID or display name, and the workspace's resource group when not given. */
+export async function resolveRef(rt: Runtime, conn: Connection): Promise<ResolvedEndpoint> {
+  const {ref, subscriptionName} = await resolveWorkspace(rt, conn);
+  const full: EndpointRef = {...ref, endpoint: conn.target.endpoint!};
+  return subscriptionName ? {...conn, ref: full, subscriptionName} : {...conn, ref: full};
 }
 
 /** Services.findWorkspace without a resource group, its failures as the commands word them. */
@@ -69,16 +120,17 @@ async function findWorkspace(
   services: Services,
   subscriptionId: string,
   workspace: string,
+  resourceGroup: string | undefined,
   subscriptionName: string | undefined,
   signal: AbortSignal,
 ): Promise<Workspace> {
   try {
-    return await services.findWorkspace(subscriptionId, workspace, undefined, signal);
+    return await services.findWorkspace(subscriptionId, workspace, resourceGroup, signal);
   } catch (err) {
     if (!(err instanceof WorkspaceLookupError)) throw err;
     if (err.reason === 'notFound') {
       throw new CliError(
-        `no workspace named "${workspace}" in subscription ${subscriptionName ?? subscriptionId}`,
+        `no workspace named "${workspace}"${resourceGroup ? ` in resource group ${resourceGroup}` : ''} in subscription ${subscriptionName ?? subscriptionId}`,
         ExitCode.notFound,
         err.visible.length
           ? `workspaces: ${err.visible.map((w) => `${w.name} (${w.resourceGroup})`).join(', ')}`

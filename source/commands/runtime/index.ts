@@ -11,6 +11,11 @@ export {type Connection, connect} from './sign-in';
 export {
   type ResolvedEndpoint,
   resolveRef,
+  resolveWorkspace,
+  resolveSubscription,
+  workspaceOf,
+  type ResolvedWorkspace,
+  type WorkspaceRef,
   getEndpoint,
   openEndpoint,
   rememberedEndpoint,

@@ -13,6 +13,8 @@ const CHECKLIST = [
 /** The object-ID form; its text is edited by the field itself (as `edit` actions). */
 const PRINCIPAL = ['back', 'nextField', 'prevField', 'up', 'down', 'submit'] as const;
 const CONFIRM = ['confirm', 'deny', 'back'] as const;
+/** The role file's path; its text is edited by the field itself. */
+const ROLE_FILE = ['back', 'submit'] as const;
 
 /**
  * The roles screen's keys as actions, each acting on the state the keys before it left (`get`).
@@ -58,6 +60,14 @@ export function useRolesKeys(options: {
               return void dispatch({type: 'cycleType', by: -1});
             case 'submit':
               return void dispatch({type: 'submitPrincipal'});
+          }
+          return;
+        case 'roleFile':
+          switch (bindingFor(ROLE_FILE, input, key)) {
+            case 'back':
+              return void dispatch({type: 'back'});
+            case 'submit':
+              return void dispatch({type: 'submitRoleFile'});
           }
           return;
         case 'confirm':

@@ -89,8 +89,14 @@ export interface CopyWork {
   kind: 'copy';
   text: string;
 }
+/** Read and check a custom role file (the JSON of `az role definition create`). */
+export interface LoadRoleWork {
+  id: number;
+  kind: 'loadRole';
+  path: string;
+}
 /** The work a mode runs (at most one; it ends with the mode). */
-export type ModeWork = AssignWork | ListWork | CopyWork;
+export type ModeWork = AssignWork | ListWork | CopyWork | LoadRoleWork;
 
 // --- state --------------------------------------------------------------------------------------
 
@@ -128,6 +134,8 @@ export type RolesMode =
       purpose: {for: 'check'} | {for: 'assign'; choice: RoleChoice};
     }
   | {mode: 'role'}
+  /** A custom role from a file: its path, being typed or read. */
+  | {mode: 'roleFile'; path: string; error?: string; work?: LoadRoleWork}
   | {mode: 'assignee'; choice: RoleChoice}
   | {mode: 'scope'; choice: RoleChoice; assignee: PrincipalRef}
   /** A custom role: where it may be assigned (its assignable scope). */
@@ -161,6 +169,11 @@ export type RolesAction =
   | {type: 'cycleType'; by: 1 | -1}
   | {type: 'submitPrincipal'}
   | {type: 'pickRole'; choice: RoleChoice}
+  /** "from a role file…" in the role picker. */
+  | {type: 'openRoleFile'}
+  | {type: 'submitRoleFile'}
+  | {type: 'roleLoaded'; id: number; choice: RoleChoice}
+  | {type: 'roleFileFailed'; id: number; message: string}
   /** `who` undefined: "another principal…", the object-ID form. */
   | {type: 'pickAssignee'; who?: PrincipalRef}
   | {type: 'pickScope'; scope: string}
@@ -365,6 +378,13 @@ export function rolesReducer(
         : state;
 
     case 'edit':
+      if (screen.mode === 'roleFile')
+        return screen.work
+          ? state
+          : {
+              ...state,
+              screen: {mode: 'roleFile', path: applyEdit(screen.path, action.edit)},
+            };
       return screen.mode === 'principal'
         ? {
             ...state,
@@ -402,6 +422,34 @@ export function rolesReducer(
             screen: {mode: 'assignee', choice: action.choice},
           }
         : state;
+    case 'openRoleFile':
+      return screen.mode === 'role' ? {...state, screen: {mode: 'roleFile', path: ''}} : state;
+    case 'submitRoleFile': {
+      if (screen.mode !== 'roleFile' || screen.work) return state;
+      const path = screen.path.trim();
+      if (!path)
+        return {...state, screen: {...screen, error: 'Give the path of a custom role JSON file.'}};
+      const id = state.seq + 1;
+      return {
+        ...state,
+        seq: id,
+        screen: {mode: 'roleFile', path, work: {id, kind: 'loadRole', path}},
+      };
+    }
+    case 'roleLoaded': {
+      if (screen.mode !== 'roleFile' || screen.work?.id !== action.id) return state;
+      const assignable =
+        action.choice.fromFile?.definition.assignableScopes[0] ?? state.picks.assignable;
+      return {
+        ...state,
+        picks: {...state.picks, choice: action.choice, assignable},
+        screen: {mode: 'assignee', choice: action.choice},
+      };
+    }
+    case 'roleFileFailed':
+      return screen.mode === 'roleFile' && screen.work?.id === action.id
+        ? {...state, screen: {mode: 'roleFile', path: screen.path, error: action.message}}
+        : state;
     case 'pickAssignee':
       if (screen.mode !== 'assignee') return state;
       if (!action.who)
@@ -422,6 +470,17 @@ export function rolesReducer(
       if (screen.mode !== 'scope') return state;
       const picks = {...state.picks, scope: action.scope};
       const {choice, assignee} = screen;
+      // A role from a file is assignable where the file says: nothing to ask.
+      const fromFile = choice.fromFile?.definition.assignableScopes[0];
+      if (fromFile)
+        return {
+          ...state,
+          picks: {...picks, assignable: fromFile},
+          screen: {
+            mode: 'confirm',
+            plan: {choice, assignee, scope: action.scope, assignable: fromFile},
+          },
+        };
       return {
         ...state,
         picks,
@@ -467,6 +526,8 @@ export function rolesReducer(
         case 'confirm':
         case 'assignments':
           return checklist(state);
+        case 'roleFile':
+          return screen.work ? state : {...state, screen: {mode: 'role'}};
         case 'assignee':
           return {...state, screen: {mode: 'role'}};
         case 'scope':

@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {visible} from '../../../../lib/visible';
 import type {Endpoint, Identity, PrincipalRef, Workspace} from '../../../../domain/types';
 import {ROLE_CHOICES, type RoleChoice} from '../../../../domain/roles';
 import {useEnv, useTextEntry} from '../../../app-context';
@@ -6,6 +7,7 @@ import {ConfirmBox} from '../../../components/confirm-box';
 import {ErrorPanel} from '../../../components/error-panel';
 import {Footer} from '../../../components/footer';
 import {Spinner} from '../../../components/spinner';
+import {TextField} from '../../../components/text-field';
 import {useStore} from '../../../hooks/use-store';
 import {useWork} from '../../../hooks/use-work';
 import {theme} from '../../../theme';
@@ -68,7 +70,7 @@ export function RolesStep({
   useWork(modeWork(state.screen), runModeWork(deps));
 
   const screen = state.screen;
-  useTextEntry(isActive && screen.mode === 'principal');
+  useTextEntry(isActive && (screen.mode === 'principal' || screen.mode === 'roleFile'));
   useRolesKeys({
     isActive: isActive && !PICKERS.includes(screen.mode),
     dispatch: screenDispatch,
@@ -91,19 +93,46 @@ export function RolesStep({
       );
     case 'role':
       return (
-        <Picker<RoleChoice>
+        <Picker<RoleChoice | undefined>
           key="role"
           title="Which role?"
-          items={ROLE_CHOICES.map((c) => ({
-            key: c.id,
-            label: c.template.roleName,
-            detail: c.summary,
-            value: c,
-          }))}
-          onPick={(choice) => screenDispatch({type: 'pickRole', choice})}
+          items={[
+            ...ROLE_CHOICES.map((c) => ({
+              key: c.id,
+              label: c.template.roleName,
+              detail: c.summary,
+              value: c as RoleChoice | undefined,
+            })),
+            {
+              key: 'file',
+              label: 'from a role file…',
+              detail: 'a custom role JSON, as az role definition create takes it',
+              value: undefined,
+            },
+          ]}
+          onPick={(choice) =>
+            screenDispatch(choice ? {type: 'pickRole', choice} : {type: 'openRoleFile'})
+          }
           onBack={back}
           isActive={isActive}
         />
+      );
+    case 'roleFile':
+      return (
+        <Box flexDirection="column">
+          <Text bold>Custom role from a file</Text>
+          <TextField
+            label="Role file"
+            value={screen.path}
+            onEdit={(edit) => screenDispatch({type: 'edit', edit})}
+            isActive={isActive && !screen.work}
+            placeholder="./custom-role-for-scoring.json"
+            {...(screen.error ? {error: visible(screen.error)} : {})}
+            help="<subscriptionId>, <resourceGroupName> and <workspaceName> in AssignableScopes are filled from this endpoint"
+          />
+          {screen.work ? <Spinner label="Reading the role file…" /> : null}
+          <Footer keys={['submit', 'back']} />
+        </Box>
       );
     case 'assignee': {
       const subject = state.subject;
@@ -206,7 +235,12 @@ export function RolesStep({
             {plan.assignee.label ?? plan.assignee.objectId} ({plan.assignee.type}) at{' '}
             {where(plan.scope)}?
           </Text>
-          {plan.choice.template.builtInId ? null : (
+          {plan.choice.fromFile ? (
+            <Text color={theme.text.muted} wrap="wrap">
+              The custom role is defined as written in {plan.choice.fromFile.path} (reused when an
+              identical one exists), assignable at {plan.assignable}.
+            </Text>
+          ) : plan.choice.template.builtInId ? null : (
             <Text color={theme.text.muted}>
               The custom role is created (or reused by name) with assignable scope {plan.assignable}
               .

@@ -1,4 +1,7 @@
-import type {Endpoint, PermissionBlock, PrincipalRef} from '../../../../domain/types';
+import type {AppError, Endpoint, PermissionBlock, PrincipalRef} from '../../../../domain/types';
+import {RoleFileError, parseRoleFile} from '../../../../domain/role-file';
+import {roleChoiceFromFile, type RoleChoice} from '../../../../domain/roles';
+import {readTextFile} from '../../../../lib/text-file';
 import type {Services} from '../../../../domain/services';
 import type {ClipboardChannel} from '../../../../lib/clipboard';
 import {copiedMessage} from '../../../copied';
@@ -92,6 +95,10 @@ export const runModeWork =
     switch (work.kind) {
       case 'assign': {
         const {choice, assignee, scope, assignable} = work.plan;
+        if (choice.fromFile) {
+          await assignFromFile(deps, work.id, choice.fromFile, assignee, scope, signal);
+          return;
+        }
         try {
           // The definition first (a built-in looked up, a custom one created or reused by name),
           // then the assignment, idempotently — the same Service call as everywhere else.
@@ -126,6 +133,36 @@ export const runModeWork =
             });
         }
         return;
+      case 'loadRole': {
+        const {endpoint} = deps;
+        try {
+          const text = await readTextFile(work.path);
+          const definition = parseRoleFile(
+            text,
+            {
+              subscriptionId: endpoint.subscriptionId,
+              resourceGroup: endpoint.resourceGroup,
+              workspace: endpoint.workspace,
+            },
+            work.path,
+          );
+          if (!signal.aborted)
+            dispatch({
+              type: 'roleLoaded',
+              id: work.id,
+              choice: roleChoiceFromFile(work.path, definition),
+            });
+        } catch (err) {
+          const message =
+            err instanceof RoleFileError
+              ? `${err.message}: ${err.hint}`
+              : err instanceof Error
+                ? err.message
+                : String(err);
+          if (!signal.aborted) dispatch({type: 'roleFileFailed', id: work.id, message});
+        }
+        return;
+      }
       case 'copy': {
         const channel = await deps.copy(work.text);
         // Dropped by the reducer if the user has moved on meanwhile.
@@ -134,3 +171,50 @@ export const runModeWork =
       }
     }
   };
+
+/**
+ * A role from a file: defined as written (reused when an identical one exists; one that differs
+ * is not changed from here — that is `roles define --update`), then assigned, idempotently.
+ */
+async function assignFromFile(
+  deps: RolesWorkDeps,
+  id: number,
+  fromFile: NonNullable<RoleChoice['fromFile']>,
+  assignee: PrincipalRef,
+  scope: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const {services, dispatch} = deps;
+  try {
+    const defined = await services.defineRole(fromFile.definition, {}, signal);
+    if (signal.aborted) return;
+    if (defined.outcome === 'differs') {
+      const error: AppError = {
+        kind: 'conflict',
+        title: `The custom role "${defined.role.roleName}" exists and differs from ${fromFile.path}`,
+        detail: defined.differences.join('; '),
+        nextSteps: [
+          `To make it match the file: aml-auth roles define --file ${fromFile.path} --update`,
+          'Or choose the existing role by name with aml-auth roles assign.',
+        ],
+      };
+      dispatch({type: 'assignFailed', id, error});
+      return;
+    }
+    const result = await services.assignRole(defined.role.id, assignee, scope, signal);
+    if (signal.aborted) return;
+    dispatch({
+      type: 'assigned',
+      id,
+      role: {
+        id: defined.role.id,
+        roleName: defined.role.roleName,
+        created: defined.outcome === 'created',
+      },
+      result,
+    });
+  } catch (err) {
+    if (!signal.aborted)
+      dispatch({type: 'assignFailed', id, error: services.explainError(err, 'Assign the role')});
+  }
+}
