@@ -16,6 +16,7 @@ import {accessServices} from './access';
 import {tlsOptionsFor} from './clouds';
 import type {AzureContext, ServicesOptions} from './context';
 import {diagnoseAuthority} from './diagnose';
+import {deploymentServices} from './deployments';
 import {controlPlane} from './endpoints';
 import {ServiceError, toAppError, type ErrorContext} from './errors';
 import {workflows, type WorkflowBase} from './workflows';
@@ -192,6 +193,7 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
 
     ...controlPlane(ctx),
     ...accessServices(ctx),
+    ...deploymentServices(ctx),
   };
   return {...base, ...workflows(base)};
 }
