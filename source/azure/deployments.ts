@@ -310,6 +310,7 @@ export function deploymentServices(ctx: AzureContext): DeploymentServices {
   async function putTraffic(
     ref: EndpointRef,
     change: {traffic?: Record<string, number>; mirrorTraffic?: Record<string, number>},
+    noWait: boolean,
     onProgress: (p: OperationProgress) => void,
     signal?: AbortSignal,
   ): Promise<Endpoint> {
@@ -341,8 +342,18 @@ export function deploymentServices(ctx: AzureContext): DeploymentServices {
       ctx.options.progressIntervalMs,
       onProgress,
       async (progress) => {
-        await putEndpointWithMirror(c, ref, body, (state) => progress.update(state), signal);
-        const endpoint = endpointFromArm(await getEndpointArm(ref, signal), ref);
+        const accepted = await putEndpointWithMirror(
+          c,
+          ref,
+          body,
+          !noWait,
+          (state) => progress.update(state),
+          signal,
+        );
+        const endpoint = endpointFromArm(
+          noWait ? (accepted as unknown as OnlineEndpoint) : await getEndpointArm(ref, signal),
+          ref,
+        );
         progress.settle(endpoint.provisioningState);
         return endpoint;
       },
@@ -358,9 +369,10 @@ export function deploymentServices(ctx: AzureContext): DeploymentServices {
     c: Awaited<ReturnType<AzureContext['ml']>>,
     ref: EndpointRef,
     body: OnlineEndpoint,
+    wait: boolean,
     onState: (state: string) => void,
     signal?: AbortSignal,
-  ): Promise<void> {
+  ): Promise<Record<string, unknown> | undefined> {
     const {createPipelineRequest, RestError} = await import('@azure/core-rest-pipeline');
     const base = ctx.cloud.resourceManagerEndpoint.replace(/\/+$/, '');
     const send = async (method: 'PUT' | 'GET', url: string, json?: unknown) => {
@@ -398,13 +410,13 @@ export function deploymentServices(ctx: AzureContext): DeploymentServices {
       ?.provisioningState;
     if (typeof state === 'string') onState(state);
     const statusUrl = first.res.headers.get('azure-asyncoperation');
-    if (!statusUrl) return;
+    if (!statusUrl || !wait) return first.parsed;
     for (;;) {
       const wait = Number(first.res.headers.get('retry-after') ?? 1);
       await sleep(Math.min(10, Number.isFinite(wait) && wait > 0 ? wait : 1) * 1000, signal);
       const {parsed} = await send('GET', statusUrl);
       const status = String(parsed?.status ?? '');
-      if (/^(succeeded)$/i.test(status)) return;
+      if (/^(succeeded)$/i.test(status)) return first.parsed;
       if (/^(failed|canceled)$/i.test(status)) {
         const error = parsed?.error as {code?: string; message?: string} | undefined;
         throw new ServiceError({
@@ -514,6 +526,15 @@ export function deploymentServices(ctx: AzureContext): DeploymentServices {
             ...(environment ? {environment} : {}),
             ...(code ? {code} : {}),
           });
+          if (options.noWait && options.allTraffic) {
+            throw new ServiceError({
+              kind: 'invalid',
+              title: 'All traffic needs the deployment to finish first',
+              detail: 'A deployment can take traffic only once it has been created.',
+              nextSteps: ['Wait for the creation, or set the traffic later.'],
+            });
+          }
+          let accepted: OnlineDeployment | undefined;
           const created = await withProgress(
             'Creating',
             ctx.options.progressIntervalMs,
@@ -528,13 +549,21 @@ export function deploymentServices(ctx: AzureContext): DeploymentServices {
                 {
                   abortSignal: signal,
                   onResponse: (raw) => {
-                    const next = (
-                      raw.parsedBody as {properties?: {provisioningState?: unknown}} | undefined
-                    )?.properties?.provisioningState;
+                    const parsed = raw.parsedBody as OnlineDeployment | undefined;
+                    if (raw.request.method === 'PUT' && parsed?.properties) accepted ??= parsed;
+                    const next = parsed?.properties?.provisioningState;
                     if (typeof next === 'string') progress.update(next);
                   },
                 },
               );
+              if (options.noWait) {
+                const state = poller.getOperationState() as {
+                  result?: OnlineDeployment;
+                };
+                const d = state.result ?? accepted;
+                progress.settle(d?.properties.provisioningState ?? 'Creating');
+                return d ?? ({name: spec.name, properties: body.properties} as OnlineDeployment);
+              }
               try {
                 const d = await untilDone(poller, signal);
                 progress.settle(d.properties.provisioningState ?? 'Succeeded');
@@ -566,6 +595,7 @@ export function deploymentServices(ctx: AzureContext): DeploymentServices {
             const updated = await putTraffic(
               ref,
               {traffic: {[spec.name]: 100}},
+              false,
               onProgress,
               signal,
             );
@@ -580,14 +610,14 @@ export function deploymentServices(ctx: AzureContext): DeploymentServices {
       );
     },
 
-    setTraffic(ref, change, onProgress, signal) {
+    setTraffic(ref, change, options, onProgress, signal) {
       return ctx.run(
         {operation: `change the traffic of ${ref.endpoint}`, scope: endpointScope(ref)},
-        () => putTraffic(ref, change, onProgress, signal),
+        () => putTraffic(ref, change, Boolean(options.noWait), onProgress, signal),
       );
     },
 
-    deleteDeployment(ref, name, onProgress, signal) {
+    deleteDeployment(ref, name, options, onProgress, signal) {
       return ctx.run(
         {
           operation: `delete deployment ${name}`,
@@ -623,6 +653,11 @@ export function deploymentServices(ctx: AzureContext): DeploymentServices {
                 name,
                 {abortSignal: signal},
               );
+              if (options.noWait) {
+                poller.stopPolling();
+                progress.settle('Deleting');
+                return;
+              }
               await untilDone(poller, signal);
               progress.settle('Deleted');
             },

@@ -6,6 +6,7 @@
 import {parse as parseYaml, YAMLParseError} from 'yaml';
 import {shellQuote} from '../lib/shell';
 import type {Deployment} from './types';
+import {endpointNameProblem} from './validate';
 
 // ---------------------------------------------------------------- types
 
@@ -103,14 +104,17 @@ export interface TrafficChange {
 
 // ---------------------------------------------------------------- names and references
 
-/** Azure's deployment-name rule (as for endpoints): 3–32, a letter first, letters/digits/hyphens. */
-export const DEPLOYMENT_NAME = /^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$/;
-
-export function deploymentNameProblem(name: string): string | undefined {
-  if (!name) return 'a deployment needs a name';
-  if (DEPLOYMENT_NAME.test(name)) return undefined;
-  return `'${name}' is not a valid deployment name: 3 to 32 characters, a letter first, then letters, digits and hyphens, not ending with a hyphen`;
+/**
+ * The rule for a new deployment's name (Azure's, as for endpoints): 3–32 characters, a letter
+ * first, letters, digits and hyphens, not ending with a hyphen. The problem in words, or undefined.
+ */
+export function newDeploymentNameProblem(name: string): string | undefined {
+  const problem = endpointNameProblem(name);
+  return problem ? `'${name}' is not a valid name for a new deployment: ${problem}` : undefined;
 }
+
+export const NEW_DEPLOYMENT_NAME_RULE =
+  'a new deployment name has 3–32 letters, digits and hyphens, starts with a letter and does not end with a hyphen';
 
 export type AssetRef =
   | {kind: 'version'; name: string; version: string}
@@ -343,7 +347,8 @@ function probe(value: unknown, field: string): ProbeSpec | undefined {
   return out;
 }
 
-const quote = (s: string) => shellQuote(s);
+/** An argument as a shell reads it: bare when it is plain, single-quoted otherwise. */
+const quote = (s: string) => (/^[\w./:@=+-]+$/.test(s) ? s : shellQuote(s));
 
 /**
  * Reads a deployment YAML in Azure ML's format. References to registered assets are kept for the
@@ -380,7 +385,7 @@ export function parseDeploymentYaml(
     }
     if (typeof doc.name !== 'string' || !doc.name) problem('name is required');
     const name = doc.name as string;
-    const nameIssue = deploymentNameProblem(name);
+    const nameIssue = newDeploymentNameProblem(name);
     if (nameIssue) problem(nameIssue);
     if (doc.endpoint_name !== undefined && typeof doc.endpoint_name !== 'string')
       problem('endpoint_name must be a string');

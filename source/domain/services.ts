@@ -219,24 +219,27 @@ export interface DeploymentServices {
   getDeployment(ref: EndpointRef, name: string, signal?: AbortSignal): Promise<Deployment>;
   /**
    * Creates a deployment from registered assets (references resolved, `@latest` included), waits
-   * for provisioning, and with `allTraffic` then gives it 100 % of the live traffic. Rejects when
+   * for provisioning, and with `allTraffic` then gives it 100 % of the live traffic (`noWait`:
+   * resolves once Azure has accepted it, in state Creating; not with `allTraffic`). Rejects when
    * a deployment of that name exists, a reference names nothing registered, or provisioning
    * fails (the operation's reason as the detail).
    */
   createDeployment(
     ref: EndpointRef,
     spec: DeploymentSpec,
-    options: {allTraffic?: boolean},
+    options: {allTraffic?: boolean; noWait?: boolean},
     onProgress: (p: OperationProgress) => void,
     signal?: AbortSignal,
   ): Promise<Deployment>;
   /**
    * A PUT of the endpoint with the new `traffic` and/or `mirrorTraffic` (what is not given stays),
-   * checked first against Azure's rules (domain/deployments.ts trafficProblem).
+   * checked first against Azure's rules (domain/deployments.ts trafficProblem). With `noWait` it
+   * resolves once Azure has accepted the change (the endpoint as the PUT answered).
    */
   setTraffic(
     ref: EndpointRef,
     change: TrafficChange,
+    options: {noWait?: boolean},
     onProgress: (p: OperationProgress) => void,
     signal?: AbortSignal,
   ): Promise<Endpoint>;
@@ -244,6 +247,7 @@ export interface DeploymentServices {
   deleteDeployment(
     ref: EndpointRef,
     name: string,
+    options: {noWait?: boolean},
     onProgress: (p: OperationProgress) => void,
     signal?: AbortSignal,
   ): Promise<void>;

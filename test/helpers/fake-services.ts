@@ -261,7 +261,7 @@ export function fakeServices(overrides: Partial<Services> = {}): Services & {cal
       onProgress({provisioningState: 'Succeeded', elapsedMs: 1000});
       return {...d};
     },
-    setTraffic: async (ref, change, onProgress) => {
+    setTraffic: async (ref, change, _options, onProgress) => {
       record('setTraffic', [ref, change]);
       onProgress({provisioningState: 'Updating', elapsedMs: 0});
       for (const d of deployments) {
@@ -271,7 +271,7 @@ export function fakeServices(overrides: Partial<Services> = {}): Services & {cal
       onProgress({provisioningState: 'Succeeded', elapsedMs: 500});
       return endpoint(ref.endpoint);
     },
-    deleteDeployment: async (ref, name, onProgress) => {
+    deleteDeployment: async (ref, name, _options, onProgress) => {
       record('deleteDeployment', [ref, name]);
       onProgress({provisioningState: 'Deleting', elapsedMs: 0});
       const i = deployments.findIndex((d) => d.name === name);

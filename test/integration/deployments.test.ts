@@ -152,17 +152,21 @@ describe('from an empty endpoint to a scored request', () => {
     );
     expect(green.model).toBe('azureml:credit-risk:2');
     expect(green.trafficPercent).toBe(0);
-    await owner.setTraffic(at(), {traffic: {blue: 90, green: 10}}, () => {});
+    await owner.setTraffic(at(), {traffic: {blue: 90, green: 10}}, {}, () => {});
     const {summary} = await invoke(50);
     const counts = Object.fromEntries(summary.deployments.map((d) => [d.name, d.count]));
     expect(counts).toEqual({blue: 45, green: 5});
   });
 
   it('refuses a split that does not add up, and mirror traffic to a live deployment', async () => {
-    const split = await failure(owner.setTraffic(at(), {traffic: {blue: 80, green: 10}}, () => {}));
+    const split = await failure(
+      owner.setTraffic(at(), {traffic: {blue: 80, green: 10}}, {}, () => {}),
+    );
     expect(split.kind).toBe('invalid');
     expect(split.detail).toContain('adds up to 90%');
-    const mirror = await failure(owner.setTraffic(at(), {mirrorTraffic: {green: 10}}, () => {}));
+    const mirror = await failure(
+      owner.setTraffic(at(), {mirrorTraffic: {green: 10}}, {}, () => {}),
+    );
     expect(mirror.detail).toContain('green takes 10% of the live traffic');
   });
 
@@ -170,6 +174,7 @@ describe('from an empty endpoint to a scored request', () => {
     await owner.setTraffic(
       at(),
       {traffic: {blue: 100, green: 0}, mirrorTraffic: {green: 10}},
+      {},
       () => {},
     );
     const endpoint = await owner.getEndpoint(at());
@@ -200,12 +205,12 @@ describe('from an empty endpoint to a scored request', () => {
   });
 
   it('refuses to delete green while it gets mirror traffic, deletes it once moved', async () => {
-    const refused = await failure(owner.deleteDeployment(at(), 'green', () => {}));
+    const refused = await failure(owner.deleteDeployment(at(), 'green', {}, () => {}));
     expect(refused.kind).toBe('conflict');
     expect(refused.nextSteps.join(' ')).toContain('Move its traffic');
-    await owner.setTraffic(at(), {mirrorTraffic: {}}, () => {});
+    await owner.setTraffic(at(), {mirrorTraffic: {}}, {}, () => {});
     const progress: OperationProgress[] = [];
-    await owner.deleteDeployment(at(), 'green', (p) => progress.push(p));
+    await owner.deleteDeployment(at(), 'green', {}, (p) => progress.push(p));
     expect(progress[0]!.provisioningState).toBe('Deleting');
     expect((await owner.listDeployments(at())).map((d) => d.name)).toEqual(['blue']);
   });
