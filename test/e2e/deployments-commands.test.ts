@@ -105,7 +105,7 @@ afterAll(async () => {
   // No run ever printed the service principal's secret or a raw escape sequence.
   for (const r of runs) {
     expect(r.stdout + r.stderr).not.toContain(secret);
-    expect(r.stdout + r.stderr).not.toMatch(/\u001b\[/);
+    expect(r.stdout + r.stderr).not.toContain('\u001b');
   }
   await sandbox?.stop();
   if (work) rmSync(work, {recursive: true, force: true});
