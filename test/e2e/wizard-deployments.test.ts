@@ -81,7 +81,7 @@ describe('Deployments in the wizard (PTY)', () => {
     // blue from a registered MLflow model, without an environment, with all the traffic.
     const blue = await createDeployment(app, 'credit-risk:1', 0, 'blue');
     expect(blue).toContain('with 100% of the traffic');
-    expect(blue).toMatch(/› blue\s+Succeeded\s+live 100%/);
+    expect(blue).toMatch(/› blue\s+Succeeded\s+100%/);
     expect(blue).toContain('Deployments of pty-journey · live blue 100%');
 
     // Back on invoke (where the screen was opened from): 200 from blue.
@@ -177,7 +177,7 @@ describe('Deployments in the wizard (PTY)', () => {
     await app.press('y');
     const deleted = await app.waitForText('✓ green deleted', 20_000);
     expect(deleted).not.toMatch(/› green|^\s+green\s+Succeeded/m);
-    expect(deleted).toMatch(/› blue\s+Succeeded\s+live 100%/);
+    expect(deleted).toMatch(/› blue\s+Succeeded\s+100%/);
   }, 240_000);
 
   it('a model error (424) leads to the answering deployment’s logs; a YAML with local paths changes nothing', async () => {
@@ -240,7 +240,7 @@ instance_count: 1
     await app.waitForText('Save profile remember this setup');
     await app.press(KEY.down, KEY.enter);
     await app.waitForText('Deployments of churn-scorer');
-    await app.waitForText(/› blue\s+Succeeded\s+live 90%/);
+    await app.waitForText(/› blue\s+Succeeded\s+90%/);
     await app.press('f');
     await app.waitForText('Deployment YAML');
     await app.type(yaml);
@@ -253,8 +253,8 @@ instance_count: 1
     );
     expect(refused).toContain('az ml environment create --name teal-env --version 1');
     await app.press(KEY.enter);
-    const list = await app.waitForText(/› blue\s+Succeeded\s+live 90%/);
+    const list = await app.waitForText(/› blue\s+Succeeded\s+90%/);
     expect(list).not.toContain('teal');
-    expect(list).toMatch(/green\s+Succeeded\s+live 10%/);
+    expect(list).toMatch(/green\s+Succeeded\s+10%/);
   }, 120_000);
 });

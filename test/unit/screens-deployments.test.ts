@@ -5,6 +5,7 @@ import {
   type DeploymentsAction,
   type DeploymentsState,
   initialDeployments,
+  LOG_ROWS,
   specOf,
   trafficRowsProblem,
 } from '../../source/app/wizard/steps/deployments/state';
@@ -188,7 +189,7 @@ describe('Deployments screen', () => {
       content: Array.from({length: 30}, (_, i) => `l${i}`).join('\n'),
     });
     s = run(s, {type: 'scroll', by: 5});
-    expect(s.mode === 'logs' && s.scroll).toBe(16);
+    expect(s.mode === 'logs' && s.scroll).toBe(30 - LOG_ROWS);
     s = run(s, {type: 'scroll', by: -100});
     expect(s.mode === 'logs' && s.scroll).toBe(0);
     s = run(s, {type: 'switchContainer'});

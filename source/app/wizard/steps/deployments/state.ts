@@ -133,7 +133,8 @@ export type DeploymentsAction =
   | {type: 'startDelete'}
   | {type: 'deleted'; id: number};
 
-export const LOG_ROWS = 14;
+/** Log lines on screen at once (a long one wraps, so fewer than the terminal's rows). */
+export const LOG_ROWS = 10;
 
 const nextId = (s: DeploymentsState) => s.lastId + 1;
 

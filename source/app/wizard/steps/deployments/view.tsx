@@ -30,15 +30,20 @@ import {deploymentsRunner} from './work';
 
 const pct = (n: number | undefined) => (n ? `${n}%` : '—');
 
+const COLUMNS = [12, 10, 5, 7, 20] as const;
+const cells = (values: string[]) =>
+  values.map((v, i) => (i < COLUMNS.length ? v.padEnd(COLUMNS[i]!) : v)).join(' ');
+const HEADER = cells(['NAME', 'STATE', 'LIVE', 'MIRROR', 'INSTANCES', 'MODEL']);
+
 function row(d: Deployment): string {
-  return [
-    visible(d.name).padEnd(12),
-    (d.provisioningState ?? '—').padEnd(10),
-    `live ${pct(d.trafficPercent)}`.padEnd(10),
-    `mirror ${pct(d.mirrorPercent)}`.padEnd(12),
-    `${visible(d.instanceType ?? '—')} × ${d.instanceCount ?? '?'}`.padEnd(22),
+  return cells([
+    visible(d.name),
+    d.provisioningState ?? '—',
+    pct(d.trafficPercent),
+    pct(d.mirrorPercent),
+    `${visible(d.instanceType ?? '—')} × ${d.instanceCount ?? '?'}`,
     visible(d.model ?? '—'),
-  ].join(' ');
+  ]);
 }
 
 function Details({d}: {d: Deployment}) {
@@ -418,7 +423,7 @@ export function DeploymentsStep({
             <Text color={theme.text.muted}>The log is empty.</Text>
           ) : null}
           {lines.slice(top, top + LOG_ROWS).map((l, i) => (
-            <Text key={`${top + i}`} wrap="truncate-end">
+            <Text key={`${top + i}`} wrap="wrap">
               {visible(l)}
             </Text>
           ))}
@@ -490,6 +495,7 @@ export function DeploymentsStep({
               a deployment YAML.
             </Text>
           ) : null}
+          {all.length ? <Text color={theme.text.muted}>{`  ${HEADER}`}</Text> : null}
           {all.map((d) => {
             const on = d.name === current?.name;
             return (
