@@ -241,14 +241,19 @@ async function specFrom(
     const spec = parsed.spec;
     if (name && name !== spec.name) spec.name = name;
     if (spec.endpointName) {
-      if (
-        rt.flags.endpoint &&
-        rt.flags.endpoint.toLowerCase() !== spec.endpointName.toLowerCase()
-      ) {
-        rt.warn(
-          `${flags.file} names endpoint ${visible(spec.endpointName)}; --endpoint ${visible(rt.flags.endpoint)} wins`,
-        );
-      } else rt.flags.endpoint = spec.endpointName;
+      const named = spec.endpointName;
+      if (rt.flags.endpoint) {
+        if (rt.flags.endpoint.toLowerCase() !== named.toLowerCase())
+          rt.warn(
+            `${flags.file} names endpoint ${visible(named)}; --endpoint ${visible(rt.flags.endpoint)} wins`,
+          );
+      } else {
+        if (target.endpoint && target.endpoint.toLowerCase() !== named.toLowerCase())
+          rt.warn(
+            `${flags.file} names endpoint ${visible(named)}, not the profile's ${visible(target.endpoint)}: deploying to ${visible(named)} (--endpoint chooses)`,
+          );
+        rt.flags.endpoint = named;
+      }
     }
     if (flags.model) spec.model = flags.model;
     if (flags.environment) spec.environment = flags.environment;

@@ -390,6 +390,18 @@ request_settings:
     expect(run.stderr).toContain('blue takes no traffic yet');
   });
 
+  it("the file's endpoint_name is the target, said on stderr when the profile names another", async () => {
+    const path = file(
+      'other.yml',
+      'name: teal\nendpoint_name: cli-yaml\nmodel: azureml:credit-risk:9\n',
+    );
+    const run = await aml(['deployments', 'create', '-p', 'dev', '--file', path]);
+    expect(run.stderr).toContain(
+      "names endpoint cli-yaml, not the profile's churn-scorer: deploying to cli-yaml (--endpoint chooses)",
+    );
+    expect(run.code).toBe(5);
+  });
+
   it('a model reference that names nothing registered: exit 5 with the versions there are', async () => {
     const run = await aml([
       'deployments',
