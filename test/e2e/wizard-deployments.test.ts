@@ -62,7 +62,9 @@ async function createDeployment(
   await app.press(KEY.enter, KEY.enter, KEY.enter, KEY.enter);
   await app.waitForText(`Create ${name} on pty-journey from azureml:${model}`);
   await app.press('y');
-  return app.waitForText(`✓ ${name} created (Succeeded)`, 25_000);
+  await app.waitForText(`✓ ${name} created (Succeeded)`, 25_000);
+  // The list is read again after the change: wait for it to show the new one.
+  return app.waitForText(new RegExp(`› ${name}\\s+Succeeded`));
 }
 
 describe('Deployments in the wizard (PTY)', () => {

@@ -172,7 +172,7 @@ describe('Deployments screen', () => {
     s = run(s, {type: 'confirm'});
     expect(s).toMatchObject({
       mode: 'applyingTraffic',
-      work: {kind: 'traffic', traffic: {blue: 100, green: 0}, mirror: {blue: 0, green: 5}},
+      work: {kind: 'traffic', traffic: {blue: 100, green: 0}, mirror: {green: 5}},
     });
     const done = run(s, {type: 'trafficApplied', id: s.work!.id});
     expect(done).toMatchObject({mode: 'list', work: {kind: 'load'}});

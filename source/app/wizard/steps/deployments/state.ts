@@ -220,7 +220,7 @@ export function specOf(draft: Draft): DeploymentSpec {
   };
 }
 
-/** The split in the editor as numbers (an empty cell is 0), or the text that is not a number. */
+/** The split in the editor as numbers (an empty cell is 0). */
 export function trafficOf(rows: TrafficRow[]): {
   traffic: Record<string, number>;
   mirror: Record<string, number>;
@@ -229,7 +229,8 @@ export function trafficOf(rows: TrafficRow[]): {
   const mirror: Record<string, number> = {};
   for (const r of rows) {
     traffic[r.name] = Number(r.live || '0');
-    mirror[r.name] = Number(r.mirror || '0');
+    // Only the deployment that gets mirror traffic is named (as `az` sends it).
+    if (Number(r.mirror || '0') > 0) mirror[r.name] = Number(r.mirror);
   }
   return {traffic, mirror};
 }
@@ -237,11 +238,10 @@ export function trafficOf(rows: TrafficRow[]): {
 /** What is wrong with the split in the editor (Azure's rules), or undefined. */
 export function trafficRowsProblem(rows: TrafficRow[]): string | undefined {
   const {traffic, mirror} = trafficOf(rows);
-  const nonZeroMirror = Object.fromEntries(Object.entries(mirror).filter(([, v]) => v > 0));
   return trafficProblem(
     rows.map((r) => ({name: r.name})),
     traffic,
-    nonZeroMirror,
+    mirror,
   );
 }
 
@@ -436,9 +436,22 @@ export function deploymentsReducer(
         ? {...s, progress: action.progress}
         : s;
     case 'created':
+      // Shown at once (the list is read again to confirm): the new one, and with all traffic the
+      // others' shares at 0.
       return s.mode === 'creating' && ours(action.id)
         ? reloading(
-            {...s, highlighted: action.deployment.name},
+            {
+              ...s,
+              highlighted: action.deployment.name,
+              deployments: [
+                ...(s.deployments ?? [])
+                  .filter((d) => d.name !== action.deployment.name)
+                  .map((d) =>
+                    action.deployment.trafficPercent === 100 ? {...d, trafficPercent: 0} : d,
+                  ),
+                action.deployment,
+              ],
+            },
             `✓ ${action.deployment.name} created (${action.deployment.provisioningState ?? 'Succeeded'})${action.deployment.trafficPercent ? ` with ${action.deployment.trafficPercent}% of the traffic` : ' — it takes no traffic yet (t)'}`,
           )
         : s;
@@ -487,9 +500,16 @@ export function deploymentsReducer(
     case 'column':
       return s.mode === 'traffic' ? {...s, column: s.column === 'live' ? 'mirror' : 'live'} : s;
     case 'trafficApplied':
-      return s.mode === 'applyingTraffic' && ours(action.id)
-        ? reloading(s, `✓ traffic applied: ${describeRows(s.rows)}`)
-        : s;
+      if (s.mode !== 'applyingTraffic' || !ours(action.id)) return s;
+      {
+        const {traffic, mirror} = trafficOf(s.rows);
+        const deployments = (s.deployments ?? []).map((d) => ({
+          ...d,
+          trafficPercent: traffic[d.name] ?? 0,
+          mirrorPercent: mirror[d.name] ?? 0,
+        }));
+        return reloading({...s, deployments}, `✓ traffic applied: ${describeRows(s.rows)}`);
+      }
 
     // ---- logs
     case 'openLogs': {
@@ -559,9 +579,12 @@ export function deploymentsReducer(
         : {...shared(s), mode: 'confirmDelete', deployment: d.name};
     }
     case 'deleted':
-      return s.mode === 'deleting' && ours(action.id)
-        ? reloading({...s, highlighted: undefined}, `✓ ${s.deployment} deleted`)
-        : s;
+      if (s.mode !== 'deleting' || !ours(action.id)) return s;
+      {
+        const {highlighted: _gone, ...rest} = s;
+        const deployments = (s.deployments ?? []).filter((d) => d.name !== s.deployment);
+        return reloading({...rest, deployments} as DeploymentsState, `✓ ${s.deployment} deleted`);
+      }
   }
 }
 
