@@ -83,7 +83,7 @@ function footer(examples: string, extra: string[] = []): string {
   return `\n${[...extra, `Examples:\n${examples}`, EXIT_CODE_HELP].join('\n\n')}\n`;
 }
 
-/** Adds creds, invoke, roles, token and profiles to the program. */
+/** Adds creds, invoke, roles, deployments, token and profiles to the program. */
 export function registerCommands(program: Command): void {
   const creds = program
     .command('creds')
