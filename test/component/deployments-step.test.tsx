@@ -1,4 +1,7 @@
-import {afterEach, describe, expect, it} from 'vitest';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterAll, afterEach, describe, expect, it} from 'vitest';
 import {type AppEnvironment, EnvProvider} from '../../source/app/app-context';
 import {Wizard} from '../../source/app/wizard/app';
 import type {WizardState} from '../../source/app/wizard/state';
@@ -17,6 +20,8 @@ import {keys, renderApp} from '../helpers/ink';
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
+const dir = mkdtempSync(join(tmpdir(), 'aml-deployments-'));
+afterAll(() => rmSync(dir, {recursive: true, force: true}));
 
 function home(e: Endpoint): WizardState {
   const subscription = subscriptions[0]!;
@@ -128,5 +133,36 @@ describe('Deployments step', () => {
     expect(
       services.calls.deploymentLogs!.map((c) => (c[2] as {container: string}).container),
     ).toEqual(['inference-server', 'storage-initializer']);
+  });
+
+  it('a YAML of registered references fills the form (another endpoint named is said) and keeps its settings', async () => {
+    const file = join(dir, 'teal.yml');
+    writeFileSync(
+      file,
+      'name: teal\nendpoint_name: other-ep\nmodel: azureml:credit-risk@latest\ninstance_count: 2\nrequest_settings:\n  request_timeout_ms: 3000\n',
+    );
+    const services = fakeServices();
+    const app = start(testEnv({services}), home(endpoint('churn', {traffic: {blue: 100}})));
+    await openDeployments(app);
+    await app.waitForText(/› blue/);
+    await app.press('f');
+    await app.waitForText('Deployment YAML');
+    await app.type(file);
+    await app.press(keys.enter);
+    const form = await app.waitForText('model azureml:credit-risk@latest');
+    expect(form).toContain(
+      'The file names endpoint other-ep: this creates the deployment on churn.',
+    );
+    expect(form).toContain('Instance count: 2');
+    await app.press(keys.enter);
+    await app.waitForText('Create teal on churn');
+    await app.press('y');
+    await app.waitForText('✓ teal created');
+    expect(services.calls.createDeployment![0]![1]).toMatchObject({
+      name: 'teal',
+      model: 'azureml:credit-risk@latest',
+      instanceCount: 2,
+      requestSettings: {requestTimeoutMs: 3000},
+    });
   });
 });

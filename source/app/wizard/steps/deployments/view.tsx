@@ -76,11 +76,13 @@ function Field({label, value, focused}: {label: string; value: string; focused: 
 
 function DraftForm({
   draft,
+  endpoint,
   focus,
   isActive,
   problem,
 }: {
   draft: Draft;
+  endpoint: string;
   focus: string;
   isActive: boolean;
   problem?: {field: string; problem: string};
@@ -94,6 +96,13 @@ function DraftForm({
       </Text>
       {draft.fromYaml ? (
         <Text color={theme.text.muted}>from {visible(draft.fromYaml.file)}</Text>
+      ) : null}
+      {draft.fromYaml?.spec.endpointName &&
+      draft.fromYaml.spec.endpointName.toLowerCase() !== endpoint.toLowerCase() ? (
+        <Text color={theme.status.warning} wrap="wrap">
+          The file names endpoint {visible(draft.fromYaml.spec.endpointName)}: this creates the
+          deployment on {visible(endpoint)}.
+        </Text>
       ) : null}
       <TextField
         label="Name"
@@ -267,6 +276,7 @@ export function DeploymentsStep({
           <Text>New deployment</Text>
           <DraftForm
             draft={s.draft}
+            endpoint={endpoint.endpoint}
             focus={s.mode === 'form' ? s.focus : ''}
             isActive={isActive && s.mode === 'form'}
             problem={problem}
