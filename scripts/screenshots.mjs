@@ -169,6 +169,7 @@ async function main() {
     console.log(`assets/screenshots/${name}.svg`);
   };
   const ENTER = '\r';
+  const RIGHT = '\u001b[C';
   const DOWN = '\u001B[B';
   const ESC = '\u001B';
   try {
@@ -208,6 +209,21 @@ async function main() {
     await press(ENTER);
     await waitFor('x-request-id');
     await shot('07-invoke', 'aml-auth — invoke');
+    await press(ESC);
+    await waitFor('Save profile');
+    await press(DOWN, ENTER);
+    await waitFor('Deployments of churn-scorer');
+    await waitFor('max concurrent');
+    await shot('08-deployments', 'aml-auth — deployments: traffic, instances, model, settings');
+    await press('t');
+    await waitFor('Traffic split');
+    await press(DOWN, RIGHT);
+    await shot('09-traffic', 'aml-auth — the traffic split and the mirror');
+    await press(ESC);
+    await waitFor('max concurrent');
+    await press('l');
+    await waitFor('POST /score');
+    await shot('10-logs', "aml-auth — a deployment's logs, with the requests it served");
   } finally {
     child.kill();
     sandbox.kill('SIGTERM');

@@ -23,6 +23,7 @@ export interface Binding {
     | 'roles'
     | 'credentials'
     | 'invoke'
+    | 'deployments'
     | 'profiles';
   match: (input: string, key: Key) => boolean;
   /**
@@ -296,6 +297,76 @@ export const keymap = {
     scope: 'everywhere',
     match: (i) => i === 'n' || i === 'N',
   },
+  depCreate: {
+    label: 'c',
+    hint: 'create',
+    description: 'Create a deployment from a registered model and environment.',
+    scope: 'deployments',
+    match: ch('c'),
+  },
+  depYaml: {
+    label: 'f',
+    hint: 'from YAML',
+    description: "Create a deployment from a deployment YAML file (Azure ML's format).",
+    scope: 'deployments',
+    match: ch('f'),
+  },
+  depTraffic: {
+    label: 't',
+    hint: 'traffic',
+    description: 'Edit the live traffic split and the mirror traffic.',
+    scope: 'deployments',
+    match: ch('t'),
+  },
+  depLogs: {
+    label: 'l',
+    hint: 'logs',
+    description: "Read the highlighted deployment's container logs.",
+    scope: 'deployments',
+    match: ch('l'),
+  },
+  depDelete: {
+    label: 'x',
+    hint: 'delete',
+    description: 'Delete the highlighted deployment (refused while it takes traffic).',
+    scope: 'deployments',
+    match: ch('x'),
+  },
+  depContainer: {
+    label: 'tab',
+    hint: 'container',
+    description: 'In the logs: switch between inference-server and storage-initializer.',
+    scope: 'deployments',
+    match: (_i, k) => k.tab && !k.shift,
+  },
+  depRefresh: {
+    label: 'r',
+    hint: 'refresh',
+    description: 'In the logs: fetch them again.',
+    scope: 'deployments',
+    match: ch('r'),
+  },
+  depColumn: {
+    label: '←→',
+    hint: 'live/mirror',
+    description: 'In the traffic editor: switch between the live and the mirror column.',
+    scope: 'deployments',
+    match: (_i, k) => k.leftArrow || k.rightArrow,
+  },
+  openDeployments: {
+    label: 'd',
+    hint: 'deployments',
+    description: 'After a 404 (no deployment with traffic): open the Deployments screen.',
+    scope: 'invoke',
+    match: ch('d'),
+  },
+  openLogs: {
+    label: 'l',
+    hint: 'logs',
+    description: "After a model error (424, 502): open the answering deployment's logs.",
+    scope: 'invoke',
+    match: ch('l'),
+  },
   leave: {
     label: 'q',
     hint: 'quit',
@@ -499,6 +570,7 @@ export function helpSections(): {scope: Binding['scope']; bindings: Binding[]}[]
     'roles',
     'credentials',
     'invoke',
+    'deployments',
     'profiles',
   ];
   const all = (Object.values(keymap) as Binding[]).filter((b) => !b.detail);

@@ -2,16 +2,16 @@
  * The control plane: subscriptions, workspaces, online endpoints and deployments
  * (@azure/arm-machinelearning, @azure/arm-resources-subscriptions), built on the AzureContext.
  */
-import type {OnlineDeploymentProperties, OnlineEndpoint} from '@azure/arm-machinelearning';
+import type {OnlineEndpoint} from '@azure/arm-machinelearning';
 import {sleep, untilDone, withProgress} from './async';
 import type {AzureContext} from './context';
+import {deploymentFromArm} from './deployments';
 import {ServiceError} from './errors';
 import {fromWireAuthMode, toWireAuthMode} from '../domain/auth-mode';
 import {endpointScope} from '../domain/scopes';
 import type {
   AuthMode,
   CreateEndpointInput,
-  Deployment,
   OperationOptions,
   Endpoint,
   EndpointRef,
@@ -20,7 +20,12 @@ import type {
   Subscription,
   Workspace,
 } from '../domain/types';
-import type {AccessServices, Services, WorkflowServices} from '../domain/services';
+import type {
+  AccessServices,
+  DeploymentServices,
+  Services,
+  WorkflowServices,
+} from '../domain/services';
 
 const ID_PARTS =
   /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/workspaces\/([^/]+)(?:\/onlineEndpoints\/([^/]+))?/i;
@@ -49,6 +54,8 @@ export function endpointFromArm(e: OnlineEndpoint, fallback: Partial<EndpointRef
     provisioningState: e.properties.provisioningState ?? 'Succeeded',
     traffic: {...(e.properties.traffic ?? {})},
   };
+  const mirror = (e.properties as {mirrorTraffic?: Record<string, number>}).mirrorTraffic;
+  if (mirror && Object.keys(mirror).length) out.mirrorTraffic = {...mirror};
   if (e.properties.scoringUri) out.scoringUri = e.properties.scoringUri;
   if (e.properties.description) out.description = e.properties.description;
   if (e.identity?.type) out.identityType = e.identity.type;
@@ -61,14 +68,31 @@ const refScope = endpointScope;
 
 /** The full PUT body that changes only the auth mode (PATCH cannot change it). */
 export function authModeBody(current: OnlineEndpoint, mode: AuthMode): OnlineEndpoint {
-  const p = current.properties;
+  return endpointPutBody(current, {authMode: toWireAuthMode(mode)});
+}
+
+/**
+ * The full PUT body of the endpoint as it is, with the changes: its auth mode, its traffic split
+ * or its mirror traffic (a PUT is how Azure changes them).
+ */
+export function endpointPutBody(
+  current: OnlineEndpoint,
+  changes: Partial<Pick<OnlineEndpoint['properties'], 'authMode' | 'traffic'>> & {
+    mirrorTraffic?: Record<string, number>;
+  },
+): OnlineEndpoint {
+  const p: OnlineEndpoint['properties'] & {mirrorTraffic?: Record<string, number>} = {
+    ...current.properties,
+    ...changes,
+  };
   const body: OnlineEndpoint = {
     location: current.location,
     properties: {
-      authMode: toWireAuthMode(mode),
+      authMode: p.authMode,
       ...(p.description !== undefined ? {description: p.description} : {}),
       ...(p.properties ? {properties: p.properties} : {}),
       ...(p.traffic ? {traffic: p.traffic} : {}),
+      ...(p.mirrorTraffic ? {mirrorTraffic: p.mirrorTraffic} : {}),
       ...(p.publicNetworkAccess ? {publicNetworkAccess: p.publicNetworkAccess} : {}),
       ...(p.compute ? {compute: p.compute} : {}),
     },
@@ -101,6 +125,7 @@ export function controlPlane(
   | 'explainError'
   | keyof AccessServices
   | keyof WorkflowServices
+  | keyof DeploymentServices
 > {
   const getArm = async (ref: EndpointRef, signal?: AbortSignal) =>
     (await ctx.ml(ref.subscriptionId)).onlineEndpoints.get(
@@ -245,19 +270,13 @@ export function controlPlane(
             return all;
           };
           const [endpoint, deployments] = await Promise.all([getArm(ref, signal), list()]);
-          const traffic = Object.entries(endpoint.properties.traffic ?? {});
-          return deployments.map((d): Deployment => {
-            const name = d.name ?? '';
-            const props = d.properties as OnlineDeploymentProperties;
-            const share = traffic.find(([k]) => k.toLowerCase() === name.toLowerCase());
-            return {
-              name,
-              trafficPercent: share ? share[1] : 0,
-              ...(props.provisioningState ? {provisioningState: props.provisioningState} : {}),
-              ...(props.model ? {model: props.model} : {}),
-              ...(props.instanceType ? {instanceType: props.instanceType} : {}),
-            };
-          });
+          return deployments.map((d) =>
+            deploymentFromArm(
+              d,
+              endpoint.properties.traffic,
+              (endpoint.properties as {mirrorTraffic?: Record<string, number>}).mirrorTraffic,
+            ),
+          );
         },
       );
     },

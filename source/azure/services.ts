@@ -19,6 +19,7 @@ import type {AzureContext, ServicesOptions} from './context';
 import {diagnoseAuthority} from './diagnose';
 import {directoryServices} from './directory';
 import {roleDefinitionServices} from './role-definitions';
+import {deploymentServices} from './deployments';
 import {controlPlane} from './endpoints';
 import {ServiceError, toAppError, type ErrorContext} from './errors';
 import {freshTokenPolicy, refreshable, type Refreshable} from './fresh-token';
@@ -216,6 +217,7 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
     ...accessServices(ctx),
     ...roleDefinitionServices(ctx),
     ...directoryServices(ctx),
+    ...deploymentServices(ctx),
   };
   return {...base, ...workflows(base)};
 }

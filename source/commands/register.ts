@@ -83,7 +83,7 @@ function footer(examples: string, extra: string[] = []): string {
   return `\n${[...extra, `Examples:\n${examples}`, EXIT_CODE_HELP].join('\n\n')}\n`;
 }
 
-/** Adds creds, invoke, roles, endpoints, token and profiles to the program. */
+/** Adds creds, invoke, roles, endpoints, deployments, token and profiles to the program. */
 export function registerCommands(program: Command): void {
   const creds = program
     .command('creds')
@@ -316,6 +316,7 @@ export function registerCommands(program: Command): void {
     });
 
   registerEndpoints(program);
+  registerDeployments(program);
 
   const token = program.command('token').description('work with tokens offline');
   const inspect = token
@@ -593,5 +594,172 @@ function registerEndpoints(program: Command): void {
     .action(async (_opts, cmd: Command) => {
       const {runEndpointsDelete} = await import('./endpoints');
       await runEndpointsDelete(cmd.optsWithGlobals());
+    });
+}
+
+const DEPLOYMENTS_HELP = `A deployment serves a registered model behind the endpoint. Live traffic is split between
+deployments (whole percentages adding up to 100, or all 0); mirror traffic copies a share of the
+live requests (at most 50%) to one deployment that takes no live traffic — its answers only reach
+its logs. A deployment with live or mirror traffic cannot be deleted: move its traffic first.
+Mutating commands wait for the operation (progress on stderr) unless --no-wait.`;
+
+/** The \`deployments\` group: list, show, create, traffic, logs, delete. */
+function registerDeployments(program: Command): void {
+  const group = program
+    .command('deployments')
+    .alias('deployment')
+    .description(
+      "an endpoint's online deployments: list, create, split and mirror traffic, logs, delete",
+    );
+
+  const list = group
+    .command('list')
+    .alias('ls')
+    .description("the endpoint's deployments with their traffic");
+  addTargetOptions(list);
+  addOutputOptions(list, ['text', 'json']);
+  list
+    .addHelpText(
+      'after',
+      footer(
+        `  $ aml-auth deployments list -p dev
+  $ aml-auth deployments list -p dev -o json | jq -r '.deployments[] | "\\(.name) \\(.trafficPercent)"'`,
+        [DEPLOYMENTS_HELP, SIGN_IN_HELP],
+      ),
+    )
+    .action(async (_opts, cmd: Command) => {
+      const {runDeploymentsList} = await import('./deployments');
+      await runDeploymentsList(cmd.optsWithGlobals());
+    });
+
+  const show = group
+    .command('show')
+    .description('one deployment: state, traffic, instances, model, environment, settings')
+    .argument('<name>', 'the deployment');
+  addTargetOptions(show);
+  addOutputOptions(show, ['text', 'json']);
+  show
+    .addHelpText(
+      'after',
+      footer('  $ aml-auth deployments show blue -p dev -o json', [SIGN_IN_HELP]),
+    )
+    .action(async (name: string, _opts, cmd: Command) => {
+      const {runDeploymentsShow} = await import('./deployments');
+      await runDeploymentsShow(name, cmd.optsWithGlobals());
+    });
+
+  const create = group
+    .command('create')
+    .description('create a deployment from a registered model (flags, or --file deployment.yml)')
+    .argument('[name]', "the new deployment (default: the file's name)")
+    .option(
+      '--file <deployment.yml>',
+      "a deployment YAML in Azure ML's format (managedOnlineDeployment)",
+    )
+    .option('--model <ref>', 'registered model: azureml:NAME:VERSION or azureml:NAME@latest')
+    .option(
+      '--environment <ref>',
+      'registered or curated environment: azureml:NAME:VERSION, azureml:NAME@latest',
+    )
+    .option('--instance-type <sku>', 'VM size (default Standard_DS3_v2)')
+    .option('--instance-count <n>', 'instances (default 1)')
+    .option('--all-traffic', 'give it 100% of the live traffic once created')
+    .option('--no-wait', 'return once Azure has accepted it (state Creating)');
+  addTargetOptions(create);
+  addOutputOptions(create, ['text', 'json']);
+  create
+    .addHelpText(
+      'after',
+      footer(
+        `  $ aml-auth deployments create blue -p dev --model azureml:credit-risk:1 --all-traffic
+  $ aml-auth deployments create green -p dev --model azureml:credit-risk@latest \\
+      --environment azureml:AzureML-sklearn-1.5@latest --instance-count 2
+  $ aml-auth deployments create -p dev --file blue-deployment.yml`,
+        [
+          'A YAML file may only reference registered assets (azureml:NAME:VERSION, azureml:NAME@latest).\nLocal paths (a model folder, a code folder, a conda file, an inline environment) are not\nuploaded: the command changes nothing, exits 2 and prints the az ml commands that register them.\nUnknown keys are refused by name.',
+          DEPLOYMENTS_HELP,
+          SIGN_IN_HELP,
+        ],
+      ),
+    )
+    .action(async (name: string | undefined, _opts, cmd: Command) => {
+      const {runDeploymentsCreate} = await import('./deployments');
+      await runDeploymentsCreate(name, cmd.optsWithGlobals());
+    });
+
+  const traffic = group
+    .command('traffic')
+    .description('show or set the live traffic split and the mirror traffic')
+    .argument('[split...]', 'NAME=PERCENT for each deployment, e.g. blue=90 green=10')
+    .option(
+      '--mirror <name=percent...>',
+      'mirror traffic to one deployment (at most 50%); none to stop',
+    )
+    .option('--no-wait', 'return once Azure has accepted the change');
+  addTargetOptions(traffic);
+  addOutputOptions(traffic, ['text', 'json']);
+  traffic
+    .addHelpText(
+      'after',
+      footer(
+        `  $ aml-auth deployments traffic -p dev
+  $ aml-auth deployments traffic -p dev blue=90 green=10
+  $ aml-auth deployments traffic -p dev blue=100 green=0 --mirror green=10
+  $ aml-auth deployments traffic -p dev --mirror none`,
+        [DEPLOYMENTS_HELP, SIGN_IN_HELP],
+      ),
+    )
+    .action(async (split: string[], _opts, cmd: Command) => {
+      const {runDeploymentsTraffic} = await import('./deployments');
+      await runDeploymentsTraffic(split, cmd.optsWithGlobals());
+    });
+
+  const logs = group
+    .command('logs')
+    .description("a deployment's container logs: the first place to look after a 424 or a 502")
+    .argument('<name>', 'the deployment')
+    .addOption(
+      new Option('--container <type>', 'which container')
+        .choices(['inference-server', 'storage-initializer'])
+        .default('inference-server'),
+    )
+    .option('--lines <n>', 'the last N lines (default 200, at most 10000)');
+  addTargetOptions(logs);
+  addOutputOptions(logs, ['text', 'json']);
+  logs
+    .addHelpText(
+      'after',
+      footer(
+        `  $ aml-auth deployments logs green -p dev --lines 50
+  $ aml-auth deployments logs blue -p dev --container storage-initializer
+  $ aml-auth deployments logs green -p dev -o json | jq -r .content | grep request_id=`,
+        [SIGN_IN_HELP],
+      ),
+    )
+    .action(async (name: string, _opts, cmd: Command) => {
+      const {runDeploymentsLogs} = await import('./deployments');
+      await runDeploymentsLogs(name, cmd.optsWithGlobals());
+    });
+
+  const del = group
+    .command('delete')
+    .description('delete a deployment (refused while it takes traffic)')
+    .argument('<name>', 'the deployment')
+    .option('-y, --yes', 'do not ask: required, there is no undo')
+    .option('--no-wait', 'return once Azure has accepted the deletion');
+  addTargetOptions(del);
+  addOutputOptions(del, ['text', 'json']);
+  del
+    .addHelpText(
+      'after',
+      footer(
+        `  $ aml-auth deployments traffic -p dev blue=100 green=0 --mirror none
+  $ aml-auth deployments delete green -p dev --yes`,
+        [DEPLOYMENTS_HELP, SIGN_IN_HELP],
+      ),
+    )
+    .action(async (name: string, _opts, cmd: Command) => {
+      const {runDeploymentsDelete} = await import('./deployments');
+      await runDeploymentsDelete(name, cmd.optsWithGlobals());
     });
 }

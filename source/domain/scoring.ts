@@ -197,7 +197,8 @@ export function explainScoringFailure(
         ? 'The endpoint has no deployment with traffic above 0%.'
         : 'The endpoint or the named deployment does not exist.',
       next: [
-        'Give a deployment traffic, or target one deployment by name (azureml-model-deployment).',
+        'Give a deployment traffic (Deployments, or aml-auth deployments traffic NAME=100); create one first if there is none (aml-auth deployments create).',
+        'Or target one deployment by name (azureml-model-deployment).',
       ],
     };
   }
@@ -222,6 +223,7 @@ export function explainScoringFailure(
       cause: `The model answered ${me?.statusCode ?? 'a non-200 status'}${me?.reason ? ` (${visible(me.reason)})` : ''}.`,
       next: [
         'Check that the request matches the model’s input (the response body says what was wrong).',
+        'Read the deployment’s logs (aml-auth deployments logs NAME): the model’s exception is there.',
       ],
     };
   }

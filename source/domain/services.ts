@@ -37,9 +37,16 @@ import type {
   Workspace,
 } from './types';
 import type {RepeatSummary} from './scoring';
+import type {
+  ContainerType,
+  DeploymentSpec,
+  EnvironmentInfo,
+  RegisteredModel,
+  TrafficChange,
+} from './deployments';
 
 /** Everything the wizard and the commands ask of Azure. Every call takes an AbortSignal. */
-export interface Services extends AccessServices, WorkflowServices {
+export interface Services extends AccessServices, WorkflowServices, DeploymentServices {
   readonly cloud: CloudConfig;
   signIn(
     method: SignInMethod,
@@ -248,4 +255,61 @@ export interface WorkflowServices {
     onProgress: (done: number, total: number) => void,
     signal?: AbortSignal,
   ): Promise<RepeatedInvoke>;
+}
+
+/** The workspace part of a reference: where models and environments are registered. */
+export type WorkspaceRef = Pick<EndpointRef, 'subscriptionId' | 'resourceGroup' | 'workspace'>;
+
+/**
+ * Online deployments and what they are made of (source/azure/deployments.ts). The long-running
+ * ones report provisioning state and elapsed time, and resolve when the operation has finished.
+ */
+export interface DeploymentServices {
+  /** The workspace's registered models (not archived), each with its versions, newest first. */
+  listModels(ref: WorkspaceRef, signal?: AbortSignal): Promise<RegisteredModel[]>;
+  /** Every version of the workspace's environments, registered and curated. */
+  listEnvironments(ref: WorkspaceRef, signal?: AbortSignal): Promise<EnvironmentInfo[]>;
+  /** One deployment with its share of the live and the mirror traffic. */
+  getDeployment(ref: EndpointRef, name: string, signal?: AbortSignal): Promise<Deployment>;
+  /**
+   * Creates a deployment from registered assets (references resolved, `@latest` included), waits
+   * for provisioning, and with `allTraffic` then gives it 100 % of the live traffic (`noWait`:
+   * resolves once Azure has accepted it, in state Creating; not with `allTraffic`). Rejects when
+   * a deployment of that name exists, a reference names nothing registered, or provisioning
+   * fails (the operation's reason as the detail).
+   */
+  createDeployment(
+    ref: EndpointRef,
+    spec: DeploymentSpec,
+    options: {allTraffic?: boolean; noWait?: boolean},
+    onProgress: (p: OperationProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<Deployment>;
+  /**
+   * A PUT of the endpoint with the new `traffic` and/or `mirrorTraffic` (what is not given stays),
+   * checked first against Azure's rules (domain/deployments.ts trafficProblem). With `noWait` it
+   * resolves once Azure has accepted the change (the endpoint as the PUT answered).
+   */
+  setTraffic(
+    ref: EndpointRef,
+    change: TrafficChange,
+    options: {noWait?: boolean},
+    onProgress: (p: OperationProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<Endpoint>;
+  /** Deletes a deployment; refused (kind conflict) while it takes live or mirror traffic. */
+  deleteDeployment(
+    ref: EndpointRef,
+    name: string,
+    options: {noWait?: boolean},
+    onProgress: (p: OperationProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<void>;
+  /** The last `lines` lines of one of the deployment's container logs. */
+  deploymentLogs(
+    ref: EndpointRef,
+    name: string,
+    options: {container: ContainerType; lines: number},
+    signal?: AbortSignal,
+  ): Promise<string>;
 }

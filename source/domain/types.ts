@@ -177,6 +177,8 @@ export interface Endpoint extends EndpointRef {
   authMode: AuthMode;
   provisioningState: ProvisioningState;
   traffic: Record<string, number>;
+  /** The deployment that gets a copy of some live requests, and its share (absent: none). */
+  mirrorTraffic?: Record<string, number>;
   scoringUri?: string;
   description?: string;
   identityType?: string;
@@ -188,8 +190,23 @@ export interface Deployment {
   name: string;
   provisioningState?: string;
   trafficPercent: number;
+  /** Its share of the endpoint's mirror traffic (0 when none). */
+  mirrorPercent?: number;
+  /** The model as a short reference (`azureml:name:version`), or as Azure gave it. */
   model?: string;
+  /** The model version's ARM ID. */
+  modelId?: string;
+  /** The environment as a short reference (`azureml:name:version`, or a registry URI). */
+  environment?: string;
   instanceType?: string;
+  instanceCount?: number;
+  /** `Default` or `TargetUtilization`. */
+  scaleType?: string;
+  /** TargetUtilization scale settings: min and max instances. */
+  scaleRange?: {min?: number; max?: number};
+  requestTimeoutMs?: number;
+  maxConcurrentRequestsPerInstance?: number;
+  description?: string;
 }
 
 export interface CreateEndpointInput {

@@ -38,6 +38,30 @@ const MODELS: Record<string, (rows: Row[]) => unknown> = {
 
 export const modelNames = (): string[] => Object.keys(MODELS);
 
+/** FNV-1a, for stable weights from a name. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/**
+ * The behaviour of a registered model version no seeded deployment serves (`asset:{name}:{v}`):
+ * a logistic score per row with weights derived from the name, the same every time.
+ */
+function derivedModel(key: string): (rows: Row[]) => unknown {
+  const weights = [0, 1, 2, 3].map((i) => ((hash(`${key}#${i}`) % 2001) - 1000) / 10_000);
+  const bias = ((hash(`${key}#bias`) % 201) - 100) / 100;
+  return (rows) => rows.map((r) => round(sigmoid(dot(weights, r, bias))));
+}
+
+/** The model key a deployment of a registered model version serves when none is seeded. */
+export const assetBehaviour = (name: string, version: string): string =>
+  `asset:${name.toLowerCase()}:${version}`;
+
 function extractRows(payload: unknown): {rows?: unknown[]; error?: string} {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     return {error: 'The request body must be a JSON object with "input_data" or "data".'};
@@ -63,7 +87,7 @@ function extractRows(payload: unknown): {rows?: unknown[]; error?: string} {
 }
 
 export function runModel(model: string, payload: unknown): ModelOutcome {
-  const fn = MODELS[model];
+  const fn = MODELS[model] ?? (model.startsWith('asset:') ? derivedModel(model) : undefined);
   if (!fn) return {ok: false, statusCode: 500, message: `Model '${model}' failed to load.`};
   const {rows, error} = extractRows(payload);
   if (error || !rows) return {ok: false, statusCode: 400, message: error ?? 'No rows.'};

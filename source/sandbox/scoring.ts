@@ -4,6 +4,7 @@ import type {SandboxContext} from './context';
 import {ML_AUDIENCE} from './context';
 import {BodyTooLarge, type Exchange} from './http';
 import {JwtError} from './jwt';
+import {mirrorRequest, recordOutcome} from './deployment-logs';
 import {runModel} from './models';
 import {isAllowed, principalById} from './rbac';
 import {newGuid, sleep} from './util';
@@ -207,6 +208,7 @@ export async function handleScoring(
     headers['azureml-model-deployment'] = deployment.name;
     const body = await ex.body(MAX_PAYLOAD_BYTES);
     await score(ctx, ex, e, deployment, body, latencyMs, headers);
+    if (!wanted) mirrorRequest(ctx, e, deployment, body, requestId);
   } catch (err) {
     if (err instanceof ScoringError) {
       ex.send(err.status, err.message, {
@@ -248,6 +250,7 @@ async function score(
   try {
     if (latencyMs > 0) await sleep(Math.min(latencyMs, d.requestTimeoutMs));
     if (latencyMs > d.requestTimeoutMs) {
+      recordOutcome(ctx, d, headers['x-request-id']!, 408, started);
       throw new ScoringError(
         408,
         `Request timed out after ${d.requestTimeoutMs} ms (request_timeout_ms).`,
@@ -266,6 +269,7 @@ async function score(
       };
     }
     const timing = {'ms-azureml-model-time': String(Date.now() - started)};
+    recordOutcome(ctx, d, headers['x-request-id']!, outcome.ok ? 200 : 424, started, outcome);
     if (!outcome.ok) {
       ex.json(
         424,

@@ -55,12 +55,63 @@ export interface Deployment {
   name: string;
   /** Which deterministic model (see models.ts) answers for this deployment. */
   model: string;
+  /** The ARM ID of the registered model version it serves (`…/models/{name}/versions/{v}`). */
   modelAsset: string;
+  /** The ARM (or registry) ID of its environment version, if any. */
+  environmentId?: string;
   instanceType: string;
   instanceCount: number;
   maxConcurrentRequestsPerInstance: number;
   requestTimeoutMs: number;
+  /** `requestSettings.maxQueueWait`, ISO 8601. */
+  maxQueueWait?: string;
   createdAt: string;
+  provisioningState?: DeploymentProvisioningState;
+  description?: string;
+  tags?: Record<string, string>;
+  codeConfiguration?: {codeId?: string; scoringScript: string};
+  environmentVariables?: Record<string, string>;
+  appInsightsEnabled?: boolean;
+  /** The scale settings as sent (`{scaleType: 'Default'}` unless TargetUtilization). */
+  scaleSettings?: Record<string, unknown>;
+  livenessProbe?: Record<string, unknown>;
+  readinessProbe?: Record<string, unknown>;
+  systemData?: SystemData;
+}
+
+export type DeploymentProvisioningState =
+  'Creating' | 'Deleting' | 'Scaling' | 'Updating' | 'Succeeded' | 'Failed' | 'Canceled';
+
+/** A registered model (an asset container) and its versions, in one workspace. */
+export interface ModelAsset {
+  subscriptionId: string;
+  resourceGroup: string;
+  workspace: string;
+  name: string;
+  description: string;
+  versions: ModelAssetVersion[];
+}
+
+export interface ModelAssetVersion {
+  version: string;
+  /** `mlflow_model` (no scoring script or environment needed) or `custom_model`. */
+  modelType: 'mlflow_model' | 'custom_model';
+  modelUri: string;
+  description: string;
+  /** The deterministic behaviour a deployment of this version serves (models.ts). */
+  behaviour: string;
+  createdAt: string;
+}
+
+/** A registered (or, `curated`, Azure-provided) environment and its versions, in one workspace. */
+export interface EnvironmentAsset {
+  subscriptionId: string;
+  resourceGroup: string;
+  workspace: string;
+  name: string;
+  description: string;
+  curated: boolean;
+  versions: {version: string; image: string; condaFile?: string; createdAt: string}[];
 }
 
 export interface SystemData {
@@ -118,14 +169,21 @@ export interface RoleAssignment {
 export interface Operation {
   id: string;
   kind: 'create' | 'update' | 'delete' | 'regenerateKeys';
+  /** Set when the operation is about one deployment of the endpoint. */
+  deployment?: string;
   location: string;
   endpointKey: string;
   startTime: number;
   completeAt: number;
   status: 'InProgress' | 'Succeeded' | 'Failed' | 'Canceled';
   endTime?: number;
-  /** Applied once when the operation completes. */
-  onComplete?: (world: World) => void;
+  /** Why it failed (the operation status's `error`). */
+  error?: {code: string; message: string};
+  /**
+   * Applied once when the operation completes; an error returned fails the operation (status
+   * Failed with that error) instead.
+   */
+  onComplete?: (world: World) => void | {code: string; message: string};
 }
 
 export interface World {
@@ -136,6 +194,8 @@ export interface World {
   resourceGroups: ResourceGroup[];
   workspaces: Workspace[];
   endpoints: Endpoint[];
+  models: ModelAsset[];
+  environments: EnvironmentAsset[];
   userAssignedIdentities: UserAssignedIdentity[];
   roleDefinitions: RoleDefinition[];
   roleAssignments: RoleAssignment[];
@@ -170,21 +230,131 @@ export function endpointScope(
 
 const SEED_TIME = '2026-01-15T09:30:00.000Z';
 
+export function modelVersionId(
+  m: Pick<ModelAsset, 'subscriptionId' | 'resourceGroup' | 'workspace' | 'name'>,
+  version: string,
+): string {
+  return `${workspaceScope({subscriptionId: m.subscriptionId, resourceGroup: m.resourceGroup, name: m.workspace})}/models/${m.name}/versions/${version}`;
+}
+
+export function environmentVersionId(
+  e: Pick<EnvironmentAsset, 'subscriptionId' | 'resourceGroup' | 'workspace' | 'name'>,
+  version: string,
+): string {
+  return `${workspaceScope({subscriptionId: e.subscriptionId, resourceGroup: e.resourceGroup, name: e.workspace})}/environments/${e.name}/versions/${version}`;
+}
+
+/** The curated environment every workspace lists (Azure's are registry assets of `azureml`). */
+export const CURATED_ENVIRONMENT = {name: 'AzureML-sklearn-1.5', version: '18'};
+export const curatedRegistryId = (name: string, version: string) =>
+  `azureml://registries/azureml/environments/${name.replace(/^AzureML-/, '')}/versions/${version}`;
+
+/** The registered models and environments of a workspace the seeded deployments use. */
+function seedAssets(w: Workspace): {models: ModelAsset[]; environments: EnvironmentAsset[]} {
+  const at = {subscriptionId: w.subscriptionId, resourceGroup: w.resourceGroup, workspace: w.name};
+  const uri = (name: string, v: string) =>
+    `azureml://subscriptions/${w.subscriptionId}/resourcegroups/${w.resourceGroup}/workspaces/${w.name}/datastores/workspaceblobstore/paths/models/${name}/${v}/`;
+  const model = (
+    name: string,
+    description: string,
+    versions: [string, string, ModelAssetVersion['modelType']?][],
+  ): ModelAsset => ({
+    ...at,
+    name,
+    description,
+    versions: versions.map(([version, behaviour, modelType]) => ({
+      version,
+      behaviour,
+      modelType: modelType ?? 'mlflow_model',
+      modelUri: uri(name, version),
+      description: `${name} version ${version}`,
+      createdAt: SEED_TIME,
+    })),
+  });
+  const env = (name: string, description: string, curated: boolean, image: string) => ({
+    ...at,
+    name,
+    description,
+    curated,
+    versions: [
+      {
+        version: curated ? CURATED_ENVIRONMENT.version : '1',
+        image,
+        ...(curated
+          ? {}
+          : {condaFile: 'channels:\n  - conda-forge\ndependencies:\n  - python=3.10\n'}),
+        createdAt: SEED_TIME,
+      },
+    ],
+  });
+  return {
+    models: [
+      model('churn-model', 'Customer churn probability', [
+        ['3', 'churn-blue'],
+        ['4', 'churn-green'],
+      ]),
+      model('credit-risk', 'Credit risk score (not deployed yet)', [
+        ['1', 'asset:credit-risk:1'],
+        ['2', 'asset:credit-risk:2'],
+      ]),
+      model('fraud-model', 'Transaction fraud labels', [['7', 'fraud-main']]),
+      model('loan-model', 'Loan approval', [
+        ['1', 'loan-v1'],
+        ['2', 'loan-v2', 'custom_model'],
+      ]),
+    ],
+    environments: [
+      env(
+        'sklearn-serving',
+        'scikit-learn inference environment',
+        false,
+        'mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest',
+      ),
+      env(
+        CURATED_ENVIRONMENT.name,
+        'Curated: scikit-learn 1.5 on Ubuntu 22.04, Python 3.10 (CPU)',
+        true,
+        'mcr.microsoft.com/azureml/curated/sklearn-1.5:18',
+      ),
+    ],
+  };
+}
+
 function deployment(
+  w: Workspace,
   name: string,
   model: string,
   modelAsset: string,
   overrides: Partial<Deployment> = {},
 ): Deployment {
+  const [asset, version] = modelAsset.replace(/^azureml:/, '').split(':');
   return {
     name,
     model,
-    modelAsset,
+    modelAsset: modelVersionId(
+      {
+        subscriptionId: w.subscriptionId,
+        resourceGroup: w.resourceGroup,
+        workspace: w.name,
+        name: asset!,
+      },
+      version!,
+    ),
+    environmentId: environmentVersionId(
+      {
+        subscriptionId: w.subscriptionId,
+        resourceGroup: w.resourceGroup,
+        workspace: w.name,
+        name: 'sklearn-serving',
+      },
+      '1',
+    ),
     instanceType: 'Standard_DS3_v2',
     instanceCount: 1,
     maxConcurrentRequestsPerInstance: 1,
     requestTimeoutMs: 5000,
     createdAt: SEED_TIME,
+    provisioningState: 'Succeeded',
     ...overrides,
   };
 }
@@ -282,8 +452,8 @@ export function seedWorld(): World {
       'churn-scorer',
       'Key',
       [
-        deployment('blue', 'churn-blue', 'azureml:churn-model:3'),
-        deployment('green', 'churn-green', 'azureml:churn-model:4'),
+        deployment(wsDev, 'blue', 'churn-blue', 'azureml:churn-model:3'),
+        deployment(wsDev, 'green', 'churn-green', 'azureml:churn-model:4'),
       ],
       {blue: 90, green: 10},
       'Customer churn probability (key auth)',
@@ -291,7 +461,7 @@ export function seedWorld(): World {
     endpoint(
       'fraud-aad',
       'AADToken',
-      [deployment('main', 'fraud-main', 'azureml:fraud-model:7')],
+      [deployment(wsDev, 'main', 'fraud-main', 'azureml:fraud-model:7')],
       {main: 100},
       'Transaction fraud labels (Microsoft Entra auth)',
     ),
@@ -299,8 +469,8 @@ export function seedWorld(): World {
       'loan-aml',
       'AMLToken',
       [
-        deployment('v1', 'loan-v1', 'azureml:loan-model:1'),
-        deployment('v2', 'loan-v2', 'azureml:loan-model:2'),
+        deployment(wsDev, 'v1', 'loan-v1', 'azureml:loan-model:1'),
+        deployment(wsDev, 'v2', 'loan-v2', 'azureml:loan-model:2'),
       ],
       {v1: 100, v2: 0},
       'Loan approval (Azure ML token auth)',
@@ -368,6 +538,8 @@ export function seedWorld(): World {
     })),
     workspaces,
     endpoints,
+    models: workspaces.flatMap((w) => seedAssets(w).models),
+    environments: workspaces.flatMap((w) => seedAssets(w).environments),
     userAssignedIdentities: [scorerIdentity],
     roleDefinitions: builtInRoles(),
     roleAssignments: [

@@ -56,7 +56,7 @@ describe('bursts of keys in one write', () => {
     await saveChurnScorer(app);
     expect(highlightedRow(app.screen())).toMatch(/^› Roles/);
     await app.burst(KEY.down, KEY.down, KEY.down);
-    await app.waitForText(/› Auth mode/);
+    await app.waitForText(/› Deployments/);
     await app.burst(KEY.up, KEY.up, KEY.enter); // back to Credentials, and open it in the same write
     await app.waitForText('Credentials', 10_000);
     await app.waitForText(/primary|Primary/, 10_000);

@@ -1,6 +1,7 @@
 import type {
   AppError,
   CloudConfig,
+  Deployment,
   Endpoint,
   EndpointKeys,
   Identity,
@@ -158,6 +159,18 @@ export function fakeServices(overrides: Partial<Services> = {}): Services & {cal
   const assignments: RoleAssignmentInfo[] = [];
   const keys = initialKeys();
   let generation = 1;
+  const deployments: Deployment[] = [
+    {
+      name: 'blue',
+      provisioningState: 'Succeeded',
+      trafficPercent: 100,
+      mirrorPercent: 0,
+      model: 'azureml:churn-model:3',
+      instanceType: 'Standard_DS3_v2',
+      instanceCount: 1,
+    },
+  ];
+  const logLines = Array.from({length: 60}, (_, i) => `line ${i + 1} request_id=r${i + 1}`);
   const base: Services = {
     cloud,
     signIn: async (...args) => {
@@ -178,7 +191,98 @@ export function fakeServices(overrides: Partial<Services> = {}): Services & {cal
       return [endpoint('churn'), endpoint('fraud', {authMode: 'aad_token'})];
     },
     getEndpoint: async (ref) => endpoint(ref.endpoint),
-    listDeployments: async () => [],
+    listDeployments: async (...args) => {
+      record('listDeployments', args);
+      return deployments.map((d) => ({...d}));
+    },
+    listModels: async (...args) => {
+      record('listModels', args);
+      return [
+        {
+          name: 'churn-model',
+          latestVersion: '4',
+          versions: ['4', '3'].map((v) => ({
+            name: 'churn-model',
+            version: v,
+            id: `/subscriptions/s/resourceGroups/rg1/providers/Microsoft.MachineLearningServices/workspaces/ws-one/models/churn-model/versions/${v}`,
+            modelType: 'mlflow_model',
+          })),
+        },
+        {
+          name: 'credit-risk',
+          latestVersion: '1',
+          versions: [
+            {
+              name: 'credit-risk',
+              version: '1',
+              id: '/subscriptions/s/resourceGroups/rg1/providers/Microsoft.MachineLearningServices/workspaces/ws-one/models/credit-risk/versions/1',
+              modelType: 'mlflow_model',
+            },
+          ],
+        },
+      ];
+    },
+    listEnvironments: async (...args) => {
+      record('listEnvironments', args);
+      return [
+        {
+          name: 'sklearn-serving',
+          version: '1',
+          id: '/subscriptions/s/resourceGroups/rg1/providers/Microsoft.MachineLearningServices/workspaces/ws-one/environments/sklearn-serving/versions/1',
+          curated: false,
+        },
+        {
+          name: 'AzureML-sklearn-1.5',
+          version: '18',
+          id: '/subscriptions/s/resourceGroups/rg1/providers/Microsoft.MachineLearningServices/workspaces/ws-one/environments/AzureML-sklearn-1.5/versions/18',
+          curated: true,
+          registryId: 'azureml://registries/azureml/environments/sklearn-1.5/versions/18',
+        },
+      ];
+    },
+    getDeployment: async (_ref, name) => {
+      const d = deployments.find((x) => x.name === name);
+      if (!d) throw new Error(`no deployment ${name}`);
+      return {...d};
+    },
+    createDeployment: async (ref, spec, options, onProgress) => {
+      record('createDeployment', [ref, spec, options]);
+      onProgress({provisioningState: 'Creating', elapsedMs: 0});
+      const d = {
+        name: spec.name,
+        provisioningState: 'Succeeded',
+        trafficPercent: 0,
+        mirrorPercent: 0,
+        model: spec.model,
+        instanceType: spec.instanceType,
+        instanceCount: spec.instanceCount,
+      };
+      if (options.allTraffic) for (const x of deployments) x.trafficPercent = 0;
+      if (options.allTraffic) d.trafficPercent = 100;
+      deployments.push(d);
+      onProgress({provisioningState: 'Succeeded', elapsedMs: 1000});
+      return {...d};
+    },
+    setTraffic: async (ref, change, _options, onProgress) => {
+      record('setTraffic', [ref, change]);
+      onProgress({provisioningState: 'Updating', elapsedMs: 0});
+      for (const d of deployments) {
+        if (change.traffic) d.trafficPercent = change.traffic[d.name] ?? 0;
+        if (change.mirrorTraffic) d.mirrorPercent = change.mirrorTraffic[d.name] ?? 0;
+      }
+      onProgress({provisioningState: 'Succeeded', elapsedMs: 500});
+      return endpoint(ref.endpoint);
+    },
+    deleteDeployment: async (ref, name, _options, onProgress) => {
+      record('deleteDeployment', [ref, name]);
+      onProgress({provisioningState: 'Deleting', elapsedMs: 0});
+      const i = deployments.findIndex((d) => d.name === name);
+      if (i >= 0) deployments.splice(i, 1);
+    },
+    deploymentLogs: async (...args) => {
+      record('deploymentLogs', args);
+      return logLines.join('\n');
+    },
     createEndpoint: async (ref, input, onProgress) => {
       record('createEndpoint', [ref, input]);
       onProgress({provisioningState: 'Creating', elapsedMs: 1000});

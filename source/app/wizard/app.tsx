@@ -14,6 +14,7 @@ import {useManagementTokenRefresh} from './token-refresh';
 import {AuthModeStep} from './steps/auth-mode/view';
 import {CreateEndpointStep} from './steps/create-endpoint/view';
 import {CredentialsStep} from './steps/credentials/view';
+import {DeploymentsStep} from './steps/deployments/view';
 import {HomeStep} from './steps/home/view';
 import {InvokeStep} from './steps/invoke/view';
 import {RolesStep} from './steps/roles/view';
@@ -40,6 +41,7 @@ const HELP_SCOPES: Record<Step, Binding['scope'][]> = {
   roles: ['roles', 'lists', 'forms'],
   credentials: ['credentials'],
   invoke: ['invoke', 'lists', 'forms'],
+  deployments: ['deployments', 'lists', 'forms'],
 };
 
 export interface WizardProps {
@@ -168,6 +170,16 @@ export function Wizard({initial, onInterrupt}: WizardProps) {
               permissions={ctx.permissions}
               initialDeployment={ctx.deployment}
               initialFile={ctx.requestFile}
+            />
+          );
+          break;
+        case 'deployments':
+          view = (
+            <DeploymentsStep
+              key={`${key} ${screen.logsOf ?? ''}`}
+              {...props}
+              endpoint={ctx.endpoint}
+              logsOf={screen.logsOf}
             />
           );
           break;

@@ -31,7 +31,7 @@ export interface Session {
 }
 
 /** The screens reachable from the endpoint's home. */
-export type HomeTarget = 'roles' | 'credentials' | 'invoke' | 'authMode' | 'save';
+export type HomeTarget = 'roles' | 'credentials' | 'invoke' | 'deployments' | 'authMode' | 'save';
 
 /**
  * Everything the screens of one chosen endpoint share. It is made fresh when an endpoint is
@@ -66,7 +66,9 @@ export type Screen =
   | {step: 'workspace'; subscription: Subscription; current?: Workspace}
   | {step: 'endpoint'; subscription: Subscription; workspace: Workspace; current?: Endpoint}
   | {step: 'createEndpoint'; subscription: Subscription; workspace: Workspace; taken: string[]}
-  | {step: EndpointStep; ctx: EndpointContext};
+  | {step: EndpointStep; ctx: EndpointContext}
+  /** `logsOf`: opened on that deployment's logs (from invoke's 424/502); Esc returns there. */
+  | {step: 'deployments'; ctx: EndpointContext; logsOf?: string};
 
 export type Step = Screen['step'];
 
@@ -93,6 +95,10 @@ export type Action =
   | {type: 'createEndpoint'; taken: string[]}
   | {type: 'endpointCreated'; endpoint: Endpoint}
   | {type: 'endpointUpdated'; endpoint: Endpoint}
+  /** The endpoint read again after a change of its deployments or traffic (same auth mode). */
+  | {type: 'endpointRefreshed'; endpoint: Endpoint}
+  /** From invoke: the Deployments screen (after a 404), or a deployment's logs (424/502). */
+  | {type: 'openDeployments'; logsOf?: string}
   | {type: 'authModeDone'}
   | {type: 'profileSaved'; name: string}
   | {type: 'open'; step: HomeTarget}
@@ -263,6 +269,22 @@ export function reducer(state: WizardState, action: Action): WizardState {
         endpoint: action.endpoint,
         credential: undefined,
       }));
+    case 'endpointRefreshed':
+      // Traffic and deployments changed, not the auth mode: the credential stays good.
+      return withContext(state, (ctx) =>
+        ctx.endpoint.authMode === action.endpoint.authMode
+          ? {...ctx, endpoint: action.endpoint}
+          : {...ctx, endpoint: action.endpoint, credential: undefined},
+      );
+    case 'openDeployments': {
+      const ctx = contextOf(screen);
+      if (!ctx || screen.step !== 'invoke') return state;
+      return go(state, {
+        step: 'deployments',
+        ctx,
+        ...(action.logsOf ? {logsOf: action.logsOf} : {}),
+      });
+    }
     case 'authModeDone': {
       const ctx = contextOf(screen);
       if (!ctx) return state;
@@ -336,4 +358,5 @@ export const STEP_TITLES: Record<Step, string> = {
   roles: 'Roles',
   credentials: 'Credentials',
   invoke: 'Invoke',
+  deployments: 'Deployments',
 };

@@ -1,6 +1,7 @@
 import type {SandboxContext} from '../context';
 import {BodyTooLarge, type Exchange} from '../http';
 import {handleAuthorization} from './authorization';
+import {deploymentRoutes} from './deployments';
 import {ArmError, authenticate, sendArmError} from './common';
 import {managedIdentityRoutes} from './managed-identity';
 import {handleMetadata} from './metadata';
@@ -8,7 +9,7 @@ import {mlRoutes, settleOperations} from './ml';
 import {resourceRoutes} from './resources';
 import {resolveRoute} from './router';
 
-const routes = [...resourceRoutes, ...mlRoutes, ...managedIdentityRoutes];
+const routes = [...resourceRoutes, ...mlRoutes, ...deploymentRoutes, ...managedIdentityRoutes];
 
 /** Azure Resource Manager: authenticate, then route; every failure is an ARM error body. */
 export async function handleArm(ctx: SandboxContext, ex: Exchange): Promise<void> {

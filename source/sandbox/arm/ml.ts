@@ -30,9 +30,9 @@ import {
 } from './common';
 import type {Params, Route} from './router';
 
-const NS = 'Microsoft.MachineLearningServices';
+export const NS = 'Microsoft.MachineLearningServices';
 const WS_ACTION = `${NS}/workspaces`;
-const EP_ACTION = `${NS}/workspaces/onlineEndpoints`;
+export const EP_ACTION = `${NS}/workspaces/onlineEndpoints`;
 const AUTH_MODES: AuthMode[] = ['Key', 'AMLToken', 'AADToken'];
 const IDENTITY_TYPES = [
   'SystemAssigned',
@@ -46,7 +46,7 @@ export const ENDPOINT_NAME = /^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$/;
 
 // ---------------------------------------------------------------- lookups
 
-function findWorkspace(
+export function findWorkspace(
   ctx: SandboxContext,
   call: ArmCall,
   p: Params,
@@ -83,7 +83,12 @@ function findEndpointIn(ctx: SandboxContext, ws: Workspace, name: string): Endpo
   );
 }
 
-function findEndpoint(ctx: SandboxContext, call: ArmCall, p: Params, action: string): Endpoint {
+export function findEndpoint(
+  ctx: SandboxContext,
+  call: ArmCall,
+  p: Params,
+  action: string,
+): Endpoint {
   const ws = findWorkspace(ctx, call, p, action, `/onlineEndpoints/${p.ep}`);
   const ep = findEndpointIn(ctx, ws, p.ep!);
   if (!ep) {
@@ -173,67 +178,25 @@ function endpointJson(ctx: SandboxContext, e: Endpoint) {
   };
 }
 
-function deploymentJson(ctx: SandboxContext, e: Endpoint, d: Endpoint['deployments'][number]) {
-  return {
-    id: `${endpointScope(e)}/deployments/${d.name}`,
-    name: d.name,
-    type: `${NS}/workspaces/onlineEndpoints/deployments`,
-    location: e.location,
-    kind: 'Managed',
-    tags: {},
-    sku: {name: 'Default', tier: 'Standard', capacity: d.instanceCount},
-    systemData: e.systemData,
-    properties: {
-      endpointComputeType: 'Managed',
-      description: `Deterministic sandbox model '${d.model}'`,
-      model: d.modelAsset,
-      instanceType: d.instanceType,
-      appInsightsEnabled: false,
-      egressPublicNetworkAccess: 'Enabled',
-      environmentVariables: {},
-      properties: {},
-      requestSettings: {
-        maxConcurrentRequestsPerInstance: d.maxConcurrentRequestsPerInstance,
-        requestTimeout: `PT${d.requestTimeoutMs / 1000}S`,
-        maxQueueWait: 'PT0.5S',
-      },
-      scaleSettings: {scaleType: 'Default'},
-      livenessProbe: {
-        initialDelay: 'PT10M',
-        period: 'PT10S',
-        timeout: 'PT2S',
-        successThreshold: 1,
-        failureThreshold: 30,
-      },
-      readinessProbe: {
-        initialDelay: 'PT10S',
-        period: 'PT10S',
-        timeout: 'PT2S',
-        successThreshold: 1,
-        failureThreshold: 30,
-      },
-      provisioningState: 'Succeeded',
-    },
-  };
-}
-
 // ---------------------------------------------------------------- operations (LRO)
 
 function operationBase(e: Pick<Endpoint, 'subscriptionId' | 'location'>, ctx: SandboxContext) {
   return `${ctx.baseUrl}/subscriptions/${e.subscriptionId}/providers/${NS}/locations/${e.location}`;
 }
 
-function startOperation(
+export function startOperation(
   ctx: SandboxContext,
   ex: Exchange,
   e: Endpoint,
   kind: Operation['kind'],
   onComplete: Operation['onComplete'],
+  deployment?: string,
 ): {operation: Operation; headers: Record<string, string>} {
   const now = ctx.clock.now();
   const operation: Operation = {
     id: newOperationId(),
     kind,
+    ...(deployment ? {deployment} : {}),
     location: e.location,
     endpointKey: endpointKey(e),
     startTime: now,
@@ -264,9 +227,10 @@ export function settleOperations(ctx: SandboxContext): void {
   const now = ctx.clock.now();
   for (const op of ctx.world.operations.values()) {
     if (op.status === 'InProgress' && op.completeAt <= now) {
-      op.status = 'Succeeded';
       op.endTime = op.completeAt;
-      op.onComplete?.(ctx.world);
+      const error = op.onComplete?.(ctx.world);
+      op.status = error ? 'Failed' : 'Succeeded';
+      if (error) op.error = error;
     }
   }
 }
@@ -282,7 +246,7 @@ function findOperation(ctx: SandboxContext, p: Params): Operation {
 
 // ---------------------------------------------------------------- endpoint PUT
 
-function validationError(message: string, target?: string): ArmError {
+export function validationError(message: string, target?: string): ArmError {
   return new ArmError(400, 'UserError', message, {}, [
     {code: 'Invalid', message, ...(target ? {target} : {})},
   ]);
@@ -303,10 +267,10 @@ interface EndpointInput {
   keys: {primaryKey?: string; secondaryKey?: string} | undefined;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
+export const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function stringMap(value: unknown, field: string): Record<string, string> {
+export function stringMap(value: unknown, field: string): Record<string, string> {
   if (value === undefined || value === null) return {};
   if (!isRecord(value) || !Object.values(value).every((v) => typeof v === 'string')) {
     throw validationError(`'${field}' must be an object of string values.`, field);
@@ -450,11 +414,18 @@ function checkTraffic(
   traffic: Record<string, number>,
   field: string,
 ): void {
-  const names = new Set(e.deployments.map((d) => d.name.toLowerCase()));
   for (const name of Object.keys(traffic)) {
-    if (!names.has(name.toLowerCase())) {
+    const d = e.deployments.find((x) => x.name.toLowerCase() === name.toLowerCase());
+    if (!d) {
       throw validationError(
         `Deployment '${name}' in ${field} does not exist on this endpoint.`,
+        field,
+      );
+    }
+    const state = d.provisioningState ?? 'Succeeded';
+    if ((traffic[name] ?? 0) > 0 && state !== 'Succeeded') {
+      throw validationError(
+        `Deployment '${d.name}' is in provisioning state ${state}: only a deployment that succeeded can take traffic.`,
         field,
       );
     }
@@ -466,8 +437,30 @@ function checkTraffic(
       field,
     );
   }
-  if (field === 'properties.mirrorTraffic' && Object.values(traffic).some((v) => v > 50)) {
-    throw validationError('Mirror traffic cannot exceed 50% for a deployment.', field);
+  if (field === 'properties.mirrorTraffic') {
+    if (Object.values(traffic).some((v) => v > 50)) {
+      throw validationError('Mirror traffic cannot exceed 50% for a deployment.', field);
+    }
+    if (Object.values(traffic).filter((v) => v > 0).length > 1) {
+      throw validationError('Mirror traffic can go to only one deployment.', field);
+    }
+  }
+}
+
+/** Mirror traffic may not go to a deployment that takes live traffic (Azure's rule). */
+function checkMirrorAgainstLive(
+  traffic: Record<string, number>,
+  mirror: Record<string, number>,
+): void {
+  for (const [name, share] of Object.entries(mirror)) {
+    if (share <= 0) continue;
+    const live = Object.entries(traffic).find(([k]) => k.toLowerCase() === name.toLowerCase());
+    if (live && live[1] > 0) {
+      throw validationError(
+        `Deployment '${name}' takes ${live[1]}% of the live traffic: it cannot also receive mirror traffic. Give its live traffic to another deployment first.`,
+        'properties.mirrorTraffic',
+      );
+    }
   }
 }
 
@@ -517,6 +510,10 @@ async function putEndpoint(
     if (input.traffic) checkTraffic(existing, input.traffic, 'properties.traffic');
     if (input.mirrorTraffic)
       checkTraffic(existing, input.mirrorTraffic, 'properties.mirrorTraffic');
+    checkMirrorAgainstLive(
+      input.traffic ?? existing.traffic,
+      input.mirrorTraffic ?? existing.mirrorTraffic,
+    );
     Object.assign(existing, {
       authMode: input.authMode,
       description: input.description,
@@ -854,42 +851,6 @@ export const mlRoutes: Route[] = [
     },
   },
   {
-    pattern: `${EP}/:ep/deployments`,
-    methods: {
-      GET: (ctx, ex, call, p) => {
-        checkApiVersion(ex, 'ml');
-        const e = findEndpoint(ctx, call, p, `${EP_ACTION}/deployments/read`);
-        sendArm(
-          ex,
-          200,
-          page(
-            ctx,
-            ex,
-            e.deployments.map((d) => deploymentJson(ctx, e, d)),
-          ),
-        );
-      },
-    },
-  },
-  {
-    pattern: `${EP}/:ep/deployments/:dep`,
-    methods: {
-      GET: (ctx, ex, call, p) => {
-        checkApiVersion(ex, 'ml');
-        const e = findEndpoint(ctx, call, p, `${EP_ACTION}/deployments/read`);
-        const d = e.deployments.find((x) => x.name.toLowerCase() === p.dep!.toLowerCase());
-        if (!d) {
-          throw new ArmError(
-            404,
-            'ResourceNotFound',
-            `Deployment '${p.dep}' was not found on endpoint '${e.name}'.`,
-          );
-        }
-        sendArm(ex, 200, deploymentJson(ctx, e, d));
-      },
-    },
-  },
-  {
     pattern:
       '/subscriptions/:sub/providers/Microsoft.MachineLearningServices/locations/:loc/mfeOperationsStatus/:op',
     methods: {
@@ -903,6 +864,7 @@ export const mlRoutes: Route[] = [
           startTime: new Date(op.startTime).toISOString(),
         };
         if (op.endTime) body.endTime = new Date(op.endTime).toISOString();
+        if (op.error) body.error = {code: op.error.code, message: op.error.message};
         const headers: Record<string, string> =
           op.status === 'InProgress' ? {'retry-after': String(retryAfter(ctx, op))} : {};
         sendArm(ex, 200, body, headers);

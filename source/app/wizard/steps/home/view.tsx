@@ -16,6 +16,11 @@ const ENTRIES: {step: HomeTarget; label: string; detail: string}[] = [
     detail: 'keys or tokens, with live expiry; copy, export, rotate',
   },
   {step: 'invoke', label: 'Invoke', detail: 'send a test request and explain the answer'},
+  {
+    step: 'deployments',
+    label: 'Deployments',
+    detail: 'create, split and mirror traffic, logs, delete',
+  },
   {step: 'authMode', label: 'Auth mode', detail: 'how callers authenticate; change it'},
   {step: 'save', label: 'Save profile', detail: 'remember this setup (no secrets)'},
 ];

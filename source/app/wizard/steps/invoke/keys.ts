@@ -18,6 +18,8 @@ const READY = [
   'pageUp',
   'down',
   'up',
+  'openDeployments',
+  'openLogs',
 ] as const;
 
 /**
@@ -32,6 +34,8 @@ export function useInvokeKeys(options: {
   onBack: () => void;
   /** Copy the request as curl, with the secret or with $DATA_PLANE_TOKEN. */
   onCopyCurl: (withSecret: boolean) => void;
+  /** After a 404: the Deployments screen; after a 424/502: the answering deployment's logs. */
+  onOpenDeployments?: (logsOf?: string) => void;
 }): void {
   const handle = (input: string, key: Key) => {
     const {dispatch} = options;
@@ -92,8 +96,30 @@ export function useInvokeKeys(options: {
             return void dispatch({type: 'scroll', by: 1});
           case 'up':
             return void dispatch({type: 'scroll', by: -1});
+          case 'openDeployments':
+          case 'openLogs': {
+            const follow = followOf(state);
+            const wanted = bindingFor(['openDeployments'], input, key) ? 'deployments' : 'logs';
+            if (follow?.kind === wanted) options.onOpenDeployments?.(follow.logsOf);
+            return;
+          }
         }
     }
   };
   useKeys(handle, {isActive: options.isActive});
+}
+
+/**
+ * Where the last answer leads: a 404 (nothing takes traffic) to the Deployments screen, a model
+ * error (424) or a bad gateway (502) to the logs of the deployment that answered.
+ */
+export function followOf(
+  state: InvokeState,
+): {kind: 'deployments'; logsOf?: undefined} | {kind: 'logs'; logsOf: string} | undefined {
+  const last = state.sent?.results.at(-1);
+  if (!last) return undefined;
+  if (last.status === 404) return {kind: 'deployments'};
+  if ((last.status === 424 || last.status === 502) && last.deployment)
+    return {kind: 'logs', logsOf: last.deployment};
+  return undefined;
 }

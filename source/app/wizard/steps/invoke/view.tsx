@@ -25,7 +25,7 @@ import {useWork} from '../../../hooks/use-work';
 import {visible} from '../../../../lib/visible';
 import {theme} from '../../../theme';
 import type {Action} from '../../state';
-import {useInvokeKeys} from './keys';
+import {followOf, useInvokeKeys} from './keys';
 import {BODY_ROWS, initialInvoke, invokeReducer} from './state';
 import {deploymentsRunner, sendRunner} from './work';
 
@@ -109,6 +109,7 @@ export function InvokeStep({
     get,
     onBack: () => dispatch({type: 'back'}),
     onCopyCurl: copyCurl,
+    onOpenDeployments: (logsOf) => dispatch({type: 'openDeployments', ...(logsOf ? {logsOf} : {})}),
   });
 
   if (mode === 'target') {
@@ -160,6 +161,7 @@ export function InvokeStep({
         })
       : undefined;
   const lines = last ? pretty(last.body) : [];
+  const follow = followOf(state);
   const top = Math.min(state.scroll, Math.max(0, lines.length - BODY_ROWS));
 
   return (
@@ -223,6 +225,16 @@ export function InvokeStep({
                   • {n}
                 </Text>
               ))}
+              {follow?.kind === 'deployments' ? (
+                <Text color={theme.status.info}>
+                  → press <Text bold>d</Text> to open Deployments: create one, or give one traffic
+                </Text>
+              ) : null}
+              {follow?.kind === 'logs' ? (
+                <Text color={theme.status.info}>
+                  → press <Text bold>l</Text> for the logs of {visible(follow.logsOf)}
+                </Text>
+              ) : null}
             </Box>
           ) : null}
           {lines.slice(top, top + BODY_ROWS).map((l, i) => (
