@@ -7,7 +7,7 @@ import {visible} from '../lib/visible';
 import type {Endpoint, ScoringCredential} from '../domain/types';
 import type {FetchedCredential, KeyChoice, Services} from '../domain/services';
 import {CliError, ExitCode} from './exit-codes';
-import {envLines, epochSeconds, jsonDocument, rows, timePair, type Style} from './output';
+import {envLines, epochSeconds, rows, timePair, type Style} from './output';
 import {
   connect,
   getEndpoint,
@@ -138,6 +138,8 @@ export function credsJson(
     endpoint: endpoint.endpoint,
     authMode: endpoint.authMode,
     scoringUri: endpoint.scoringUri ?? null,
+    // az ml online-endpoint get-credentials' own fields, so its --query lines carry over.
+    ...azCredentialFields(fetched, withValue),
     credential: {
       kind: c.kind,
       which: c.which ?? null,
@@ -150,6 +152,28 @@ export function credsJson(
         ? {primary: fetched.keys.primaryKey, secondary: fetched.keys.secondaryKey}
         : null,
     copiedTo: copiedTo ?? null,
+  };
+}
+
+/**
+ * The fields `az ml online-endpoint get-credentials` prints for the mode: `primaryKey` and
+ * `secondaryKey` for key; `accessToken`, `expiryTimeUtc` and `refreshAfterTimeUtc` (epoch
+ * seconds, as az prints them) and `tokenType` for aml_token and aad_token. Secrets are left out
+ * when the credential went to the clipboard.
+ */
+export function azCredentialFields(fetched: FetchedCredential, withValue = true) {
+  const c = fetched.credential;
+  if (c.kind === 'key') {
+    if (!withValue) return {};
+    if (fetched.keys)
+      return {primaryKey: fetched.keys.primaryKey, secondaryKey: fetched.keys.secondaryKey};
+    return c.which === 'secondary' ? {secondaryKey: c.value} : {primaryKey: c.value};
+  }
+  return {
+    ...(withValue ? {accessToken: c.value} : {}),
+    expiryTimeUtc: c.expiresOn === undefined ? null : epochSeconds(c.expiresOn),
+    refreshAfterTimeUtc: c.refreshAfter === undefined ? null : epochSeconds(c.refreshAfter),
+    tokenType: 'Bearer',
   };
 }
 
@@ -249,10 +273,10 @@ export function runCreds(flags: CredsFlags): Promise<void> {
     if (!endpoint.scoringUri) rt.warn(`endpoint ${endpoint.endpoint} has no scoring URI yet`);
     const copiedTo = flags.copy ? await copy(fetched.credential.value) : undefined;
     const now = Date.now();
-    if (rt.format === 'json')
-      rt.out(jsonDocument(credsJson(resolved, endpoint, fetched, copiedTo)));
-    else if (rt.format === 'env') rt.out(credsEnv(endpoint, fetched.credential));
-    else rt.out(credsText(endpoint, fetched, now, rt.style, copiedTo));
+    rt.emit(credsJson(resolved, endpoint, fetched, copiedTo), {
+      env: () => credsEnv(endpoint, fetched.credential),
+      text: () => credsText(endpoint, fetched, now, rt.style, copiedTo),
+    });
     return ExitCode.ok;
   });
 }

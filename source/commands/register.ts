@@ -6,12 +6,19 @@
 import {Command, Option} from 'commander';
 import {TOKEN_CACHE_MODES} from '../domain/types';
 import {EXIT_CODE_HELP} from './exit-codes';
+import {DATA_FORMATS} from './output';
 import {AUTH_METHODS} from './selectors';
 
-const OUTPUT_HELP = `Output (-o):
-  text  for people (the default)
-  json  one JSON document, stable camelCase schema (README: "JSON schemas")
-  env   export NAME='value' lines for: eval "$(aml-auth … -o env)"
+const OUTPUT_HELP = `Output (-o), as Azure CLI's:
+  text   for people (the default; with --query, json)
+  json   one JSON document, stable camelCase schema (README: "JSON schemas")
+  jsonc  the same, coloured on a terminal
+  tsv    tab-separated values, nothing quoted: VAR=$(aml-auth … --query X -o tsv)
+  table  columns of the scalar fields
+  yaml   the document as YAML
+  none   nothing (the exit code says how it went)
+  env    export NAME='value' lines for: eval "$(aml-auth … -o env)" (where a command has it)
+--query EXPR selects from the JSON document first (JMESPath, as az's --query; https://jmespath.org).
 Data goes to stdout; diagnostics and progress to stderr.`;
 
 const SIGN_IN_HELP = `Sign-in without a prompt (--auth-method, or the profile's):
@@ -26,11 +33,20 @@ const SIGN_IN_HELP = `Sign-in without a prompt (--auth-method, or the profile's)
 A profile saved by the wizard signs in silently with device-code or browser while its tokens are
 cached (--token-cache: the OS keyring by default, when one works).`;
 
-function addOutputOptions(cmd: Command, formats: readonly string[] = ['text', 'json', 'env']) {
+/**
+ * `-o` (text, az's data formats, and env unless `{env: false}`), `--query` and `--debug`. A
+ * command prints its result with `rt.emit(value, {text: () => …, env: () => …})`.
+ */
+export function addOutputOptions(cmd: Command, options: {env?: boolean} = {}) {
+  const formats = ['text', ...DATA_FORMATS, ...(options.env === false ? [] : ['env'])];
   return cmd
     .addOption(
-      new Option('-o, --output <format>', 'output format').choices(formats).default('text'),
+      new Option(
+        '-o, --output <format>',
+        'output format (default: text; with --query: json)',
+      ).choices(formats),
     )
+    .option('--query <jmespath>', 'JMESPath query on the JSON result (as az --query)')
     .option('--debug', 'Azure SDK log and stack traces on stderr (secrets redacted)');
 }
 
