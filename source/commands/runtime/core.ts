@@ -230,7 +230,7 @@ export function toCliError(err: unknown, rt?: Runtime): CliError {
     return new CliError(
       err.message,
       ExitCode.usage,
-      'use --cloud AzureCloud, AzureChinaCloud, AzureUSGovernment or a cloud JSON file',
+      'use --cloud AzureCloud, AzureChinaCloud, AzureUSGovernment, a cloud registered with az cloud register, or a cloud JSON file (ours or az cloud show > cloud.json)',
     );
   }
   if (isProfileFailure(err)) {
