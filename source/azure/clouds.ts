@@ -216,7 +216,7 @@ export async function registeredAzCloud(
     },
     `az cloud ${registered} (${file})`,
     env,
-    file,
+    // No `file`: a profile names such a cloud by its name (clouds.config is no cloud file).
   );
 }
 

@@ -374,7 +374,7 @@ curl -sS --cacert "$CA" -X POST -H "Authorization: Bearer $DATA_PLANE_TOKEN" -H 
     const run = await aml(['creds', '-p', 'dev', '--copy']);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^aml-auth: nothing to copy to: no clipboard tool/);
+    expect(run.stderr).toMatch(/^aml-auth: could not copy: no clipboard tool/);
   });
 });
 
