@@ -37,8 +37,12 @@ cached (--token-cache: the OS keyring by default, when one works).`;
  * `-o` (text, az's data formats, and env unless `{env: false}`), `--query` and `--debug`. A
  * command prints its result with `rt.emit(value, {text: () => …, env: () => …})`.
  */
-export function addOutputOptions(cmd: Command, options: {env?: boolean} = {}) {
-  const formats = ['text', ...DATA_FORMATS, ...(options.env === false ? [] : ['env'])];
+export function addOutputOptions(cmd: Command, options: {env?: boolean} | readonly string[] = {}) {
+  // The older form, a list of formats (['text', 'json', 'env']), still says whether env is one.
+  const env = Array.isArray(options)
+    ? options.includes('env')
+    : (options as {env?: boolean}).env !== false;
+  const formats = ['text', ...DATA_FORMATS, ...(env ? ['env'] : [])];
   return cmd
     .addOption(
       new Option(
