@@ -37,7 +37,13 @@ cached (--token-cache: the OS keyring by default, when one works).`;
  * `-o` (text, az's data formats, and env unless `{env: false}`), `--query` and `--debug`. A
  * command prints its result with `rt.emit(value, {text: () => …, env: () => …})`.
  */
-export function addOutputOptions(cmd: Command, options: {env?: boolean} | readonly string[] = {}) {
+export const CONTEXT_HELP = `Selectors not given as flags come from the profile, then the environment
+(AZURE_SUBSCRIPTION_ID), then Azure CLI's defaults: az configure --defaults group=… workspace=…
+and, with --auth-method cli, az's active cloud and default subscription. --cloud also takes a
+cloud registered with az cloud register, by name, or the JSON of az cloud show. --debug says
+where each came from.`;
+
+function addOutputOptions(cmd: Command, options: {env?: boolean} | readonly string[] = {}) {
   // The older form, a list of formats (['text', 'json', 'env']), still says whether env is one.
   const env = Array.isArray(options)
     ? options.includes('env')
@@ -127,6 +133,8 @@ export function registerCommands(program: Command): void {
       footer(
         `  $ aml-auth creds -p dev
   $ aml-auth creds -p dev -o json | jq -r .credential.expiresOn
+  $ export DATA_PLANE_TOKEN=$(aml-auth creds -p dev -o tsv --query accessToken)
+  $ aml-auth creds -p dev --query '{uri: scoringUri, key: primaryKey}' -o table
   $ eval "$(aml-auth creds -p dev -o env)"
   $ curl -H "Authorization: Bearer $DATA_PLANE_TOKEN" -H 'Content-Type: application/json' \\
       -d @assets/sample-request.json "$SCORING_URI"
@@ -134,7 +142,7 @@ export function registerCommands(program: Command): void {
   $ AZURE_CLIENT_ID=… AZURE_CLIENT_SECRET=… aml-auth creds --cloud ./sandbox/cloud.json \\
       --auth-method service-principal --tenant contoso.sandbox \\
       --subscription 'Sandbox Dev' --workspace ws-dev --endpoint churn-scorer -o json`,
-        [OUTPUT_HELP, SIGN_IN_HELP],
+        [OUTPUT_HELP, SIGN_IN_HELP, CONTEXT_HELP],
       ),
     )
     .action(async (_opts, cmd: Command) => {
@@ -165,11 +173,13 @@ export function registerCommands(program: Command): void {
   $ aml-auth invoke -p dev --request assets/sample-request.json --include
   $ aml-auth invoke -p dev --request - < batch.json -o json | jq .status
   $ aml-auth invoke -p dev --request assets/sample-request.json --deployment green
-  $ aml-auth invoke -p dev --request assets/sample-request.json --repeat 20`,
+  $ aml-auth invoke -p dev --request assets/sample-request.json --repeat 20
+  $ aml-auth invoke -p dev --request assets/sample-request.json --query status -o tsv`,
         [
           'The request is checked before anything is sent: it exists and is readable, is valid JSON\n(errors name line and column), is at most 1000 levels deep and at most 1.5 MB (the service\nlimit; --max-body-size 4MB for an endpoint with another). A UTF-8 BOM is dropped. With\n--request - on a terminal, type the request and end it with Ctrl-D. A non-2xx answer still\nprints its body on stdout; the status and the likely cause go to stderr, and the exit code is 6.',
           OUTPUT_HELP,
           SIGN_IN_HELP,
+          CONTEXT_HELP,
         ],
       ),
     )
@@ -198,11 +208,13 @@ export function registerCommands(program: Command): void {
       footer(
         `  $ aml-auth roles check -p dev
   $ aml-auth roles check -p dev --principal 6f1c…-…-… --principal-type ServicePrincipal -o json
-  $ aml-auth roles check -p dev -o env`,
+  $ aml-auth roles check -p dev -o env
+  $ aml-auth roles check -p dev --query 'checks[].[action, ok]' -o table`,
         [
           'Exits 4 when a permission the auth mode requires is missing (the checklist is still printed).',
           OUTPUT_HELP,
           SIGN_IN_HELP,
+          CONTEXT_HELP,
         ],
       ),
     )
@@ -260,7 +272,8 @@ export function registerCommands(program: Command): void {
     .addHelpText(
       'after',
       footer(`  $ aml-auth profiles list
-  $ aml-auth profiles list -o json | jq -r '.profiles[].name'`),
+  $ aml-auth profiles list -o json | jq -r '.profiles[].name'
+  $ aml-auth profiles list --query 'profiles[].name' -o tsv`),
     )
     .action(async (_opts, cmd: Command) => {
       const {runProfilesList} = await import('./profiles');

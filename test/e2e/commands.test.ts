@@ -222,6 +222,9 @@ describe('aml-auth creds', () => {
       'endpoint',
       'authMode',
       'scoringUri',
+      // az ml online-endpoint get-credentials' names for key mode
+      'primaryKey',
+      'secondaryKey',
       'credential',
       'keys',
       'copiedTo',
@@ -767,10 +770,10 @@ describe('exit codes, each from a real cause', () => {
     const command = await aml(['crds', '-p', 'dev']);
     expect(command.code).toBe(2);
     expect(command.stderr).toMatch(/unknown command 'crds'\n\(Did you mean creds\?\)/);
-    const output = await aml(['creds', '-p', 'dev', '-o', 'yaml']);
+    const output = await aml(['creds', '-p', 'dev', '-o', 'xml']);
     expect(output.code).toBe(2);
     expect(output.stderr).toMatch(
-      /argument 'yaml' is invalid\. Allowed choices are text, json, env/,
+      /argument 'xml' is invalid\. Allowed choices are text, json, jsonc, tsv, table, yaml, none, env/,
     );
   });
 

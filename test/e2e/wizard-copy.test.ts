@@ -69,6 +69,36 @@ describe('copy as curl on the invoke screen', () => {
   }, 90_000);
 });
 
+describe('copy as curl on the credentials screen', () => {
+  it('k copies a curl with $DATA_PLANE_TOKEN and --cacert, and shows it', async () => {
+    const app = e2e.wizard({
+      env: {
+        AML_AUTH_CONFIG_DIR: join(e2e.configDir, 'creds'),
+        HOME: e2e.configDir,
+        ...NO_CLIPBOARD,
+      },
+      cols: 120,
+      rows: 44,
+    });
+    await signInToEndpoints(app);
+    await saveChurnScorer(app);
+    await app.waitForText('Save profile');
+    for (let i = 0; i < 5; i++) await app.press(KEY.up);
+    await app.press(KEY.down);
+    await app.press(KEY.enter);
+    await app.waitForText(/primary\s+••••/);
+    await app.press('k');
+    const shown = await app.waitForText('The curl command (with $DATA_PLANE_TOKEN) sent to');
+    const ca = shellQuote(e2e.sandbox.descriptor.caCertFile);
+    expect(shown).toContain(`--cacert ${ca}`);
+    const copied = osc52Texts(app.raw()).at(-1)!;
+    expect(copied).toContain('"Authorization: Bearer $DATA_PLANE_TOKEN"');
+    for (const line of copied.split('\n')) expect(shown).toContain(line.trim());
+    await app.press(KEY.ctrl('c'));
+    expect((await app.exited()).exitCode).toBe(130);
+  }, 90_000);
+});
+
 describe('resuming a service-principal profile', () => {
   function saveProfile(dir: string) {
     const sandbox = e2e.sandbox;

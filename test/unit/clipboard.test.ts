@@ -8,6 +8,10 @@ import {
   type TmuxClipboard,
 } from '../../source/lib/clipboard';
 import {invokeReducer, initialInvoke} from '../../source/app/wizard/steps/invoke/state';
+import {
+  credentialsReducer,
+  initialCredentials,
+} from '../../source/app/wizard/steps/credentials/state';
 
 // Which sequence goes where, decided by the multiplexer's own settings (a real tmux runs these
 // in test/e2e/clipboard-tmux.test.ts); and what the user is told.
@@ -119,5 +123,24 @@ describe('copy as curl on the invoke screen', () => {
     expect(noted).toMatchObject({mode: 'ready', shown: expect.stringContaining('••••abcd')});
     const sending = invokeReducer(noted, {type: 'send'});
     expect(sending).not.toHaveProperty('shown');
+  });
+});
+
+describe('copy as curl on the credentials screen', () => {
+  it('keeps the command as shown with the note; leaving the view drops both', () => {
+    const viewing = initialCredentials({authMode: 'key', now: 0});
+    const noted = credentialsReducer(viewing, {
+      type: 'noted',
+      note: 'The curl command (with $DATA_PLANE_TOKEN) sent to your terminal.',
+      shown: 'curl -sS -X POST https://x',
+    });
+    expect(noted).toMatchObject({mode: 'viewing', shown: 'curl -sS -X POST https://x'});
+    const asked = credentialsReducer(noted, {type: 'askRegenerate'});
+    expect(asked.mode).toBe('confirmingRegen');
+    const back = credentialsReducer(asked, {type: 'cancel'});
+    expect(back).toMatchObject({mode: 'viewing'});
+    if (back.mode !== 'viewing') throw new Error('not viewing');
+    expect(back.shown).toBeUndefined();
+    expect(back.note).toBeUndefined();
   });
 });
