@@ -1,7 +1,7 @@
 import {createContext, useContext, useEffect} from 'react';
 import type {Services} from '../domain/services';
 import type {RetryNotice} from '../domain/types';
-import type {ClipboardChannel} from '../lib/clipboard';
+import type {CopyOutcome} from '../lib/clipboard';
 import type {Hub} from '../lib/hub';
 import type {ProfilesPort} from './profiles-port';
 
@@ -32,8 +32,14 @@ export interface AppEnvironment {
   profiles: ProfilesPort;
   /** How profiles name the current cloud: a built-in name, `sandbox`, or a cloud file path. */
   cloudRef: string;
-  copy: (text: string) => Promise<ClipboardChannel>;
+  /** Copies to a clipboard, saying where — or that nothing could be (lib/clipboard.ts). */
+  copy: (text: string) => Promise<CopyOutcome>;
   openUrl: (url: string) => Promise<boolean>;
+  /**
+   * AZURE_CLIENT_SECRET when it is set: resuming a service-principal profile signs in with it
+   * instead of asking again, as the commands do. Kept in memory only.
+   */
+  environmentSecret?: string;
   /** A line about the cloud that every screen shows (e.g. "this is the sandbox"). */
   banner?: string;
   /** The request file the invoke step offers first (the bundled assets/sample-request.json). */

@@ -423,6 +423,14 @@ export const keymap = {
     scope: 'credentials',
     match: ch('u'),
   },
+  copyCurl: {
+    label: 'k',
+    hint: 'copy curl',
+    description:
+      'Copy a curl that scores with $DATA_PLANE_TOKEN (the export lines, e, set it); shown as copied.',
+    scope: 'credentials',
+    match: ch('k'),
+  },
   regenerate: {
     label: 'g',
     hint: 'regenerate',

@@ -1,12 +1,14 @@
 /**
- * Clouds: Azure's three public clouds built in, and custom clouds read from a JSON file (the
- * sandbox's `cloud.json` is one). No `@azure/*` import here: the CLI resolves `--cloud` before the
+ * Clouds: Azure's three public clouds built in, clouds registered with `az cloud register` (by
+ * name, from az's clouds.config), and custom clouds read from a JSON file — ours (the sandbox's
+ * `cloud.json` is one) or the JSON `az cloud show` prints. No `@azure/*` import here: the CLI resolves `--cloud` before the
  * first frame, and this module stays light.
  */
 import {readFile} from 'node:fs/promises';
 import {homedir} from 'node:os';
 import {dirname, resolve} from 'node:path';
 import {rootCertificates} from 'node:tls';
+import {azConfigDir, readAzContext} from '../lib/az-config';
 import {describeJsonError} from '../lib/json';
 import type {CloudConfig} from '../domain/types';
 
@@ -119,6 +121,9 @@ function expandHome(path: string): string {
   return path === '~' || path.startsWith('~/') ? homedir() + path.slice(1) : path;
 }
 
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
 const REQUIRED_FIELDS = [
   'name',
   'resourceManagerEndpoint',
@@ -127,8 +132,102 @@ const REQUIRED_FIELDS = [
   'mlScope',
 ] as const;
 
+/** The ML audience of a cloud az knows only by its endpoints: China and US Gov by their hosts. */
+function mlScopeFor(...urls: (string | undefined)[]): string {
+  const hosts = urls.filter(Boolean).join(' ').toLowerCase();
+  if (hosts.includes('chinacloudapi.cn')) return 'https://ml.azure.cn/.default';
+  if (hosts.includes('usgovcloudapi.net')) return 'https://ml.azure.us/.default';
+  return 'https://ml.azure.com/.default';
+}
+
+/** `https://management.core.windows.net/` → `https://management.core.windows.net/.default`. */
+const defaultScope = (resource: string) => `${withoutSlash(resource)}/.default`;
+
+/** A CA bundle az trusts (REQUESTS_CA_BUNDLE), read for a cloud that came from az. */
+async function azCaBundle(
+  env: NodeJS.ProcessEnv,
+  where: string,
+  file?: string,
+): Promise<Pick<CloudConfig, 'caCertFile' | 'caPem'>> {
+  const bundle = env.REQUESTS_CA_BUNDLE?.trim();
+  if (!bundle) return {};
+  const caCertFile = resolve(expandHome(bundle));
+  try {
+    return {caCertFile, caPem: await readFile(caCertFile, 'utf8')};
+  } catch (err) {
+    throw new CloudError(
+      `${where}: REQUESTS_CA_BUNDLE names ${caCertFile}, which cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      file,
+      'REQUESTS_CA_BUNDLE',
+    );
+  }
+}
+
+/**
+ * A cloud as az describes it — `az cloud show` (camelCase `endpoints`) or a clouds.config section
+ * (snake_case `endpoint_…` keys): Resource Manager, the Entra authority (an `/adfs` authority is
+ * its host: the tenant goes after it), the management audience. The ML audience is Azure's (China
+ * and US Gov by their hosts); a CA from REQUESTS_CA_BUNDLE, the file az itself trusts.
+ */
+async function cloudFromAz(
+  name: string,
+  endpoints: {resourceManager?: string; activeDirectory?: string; resourceId?: string},
+  where: string,
+  env: NodeJS.ProcessEnv,
+  file?: string,
+): Promise<CloudConfig> {
+  const need = (value: string | undefined, field: string) => {
+    if (!value?.trim()) throw new CloudError(`${where}: missing '${field}'`, file, field);
+    return value.trim();
+  };
+  const rm = need(endpoints.resourceManager, 'resourceManager');
+  const ad = need(endpoints.activeDirectory, 'activeDirectory');
+  const resourceManagerEndpoint = withSlash(httpsUrl(rm, `${where}: resourceManager`, file));
+  const authorityHost = withoutSlash(httpsUrl(ad, `${where}: activeDirectory`, file)).replace(
+    /\/adfs$/i,
+    '',
+  );
+  const cloud: CloudConfig = {
+    name,
+    resourceManagerEndpoint,
+    authorityHost,
+    managementScope: defaultScope(endpoints.resourceId?.trim() || resourceManagerEndpoint),
+    mlScope: mlScopeFor(resourceManagerEndpoint, authorityHost),
+    custom: true,
+    ...(await azCaBundle(env, where, file)),
+  };
+  if (file) cloud.file = file;
+  return cloud;
+}
+
+/** A cloud registered with `az cloud register`, by name (case-insensitive), if there is one. */
+export async function registeredAzCloud(
+  name: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CloudConfig | undefined> {
+  const {clouds} = readAzContext(env);
+  const entry = Object.entries(clouds).find(([n]) => n.toLowerCase() === name.toLowerCase());
+  if (!entry) return undefined;
+  const [registered, section] = entry;
+  const file = resolve(azConfigDir(env), 'clouds.config');
+  return cloudFromAz(
+    registered,
+    {
+      resourceManager: section.endpoint_resource_manager,
+      activeDirectory: section.endpoint_active_directory,
+      resourceId: section.endpoint_active_directory_resource_id,
+    },
+    `az cloud ${registered} (${file})`,
+    env,
+    // No `file`: a profile names such a cloud by its name (clouds.config is no cloud file).
+  );
+}
+
 /** Reads and checks a custom cloud file. Every problem is one line naming the file and field. */
-export async function readCloudFile(path: string): Promise<CloudConfig> {
+export async function readCloudFile(
+  path: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CloudConfig> {
   const file = resolve(expandHome(path));
   let text: string;
   try {
@@ -158,6 +257,22 @@ export async function readCloudFile(path: string): Promise<CloudConfig> {
     throw new CloudError(`cloud file ${file}: expected a JSON object`, file);
   }
   const data = raw as Record<string, unknown>;
+  // The JSON `az cloud show` prints (> cloud.json): its endpoints, as az has them.
+  if (data.resourceManagerEndpoint === undefined && isRecord(data.endpoints)) {
+    const e = data.endpoints;
+    const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    return cloudFromAz(
+      typeof data.name === 'string' && data.name.trim() ? data.name.trim() : 'custom',
+      {
+        resourceManager: text(e.resourceManager),
+        activeDirectory: text(e.activeDirectory),
+        resourceId: text(e.activeDirectoryResourceId),
+      },
+      `cloud file ${file} (az cloud show)`,
+      env,
+      file,
+    );
+  }
   const str = (field: string, required: boolean): string | undefined => {
     const value = data[field];
     if (value === undefined || value === null || value === '') {
@@ -237,8 +352,9 @@ export async function readCloudFile(path: string): Promise<CloudConfig> {
 }
 
 /**
- * `--cloud NAME|FILE`: a built-in cloud by name (case-insensitive; AzureCloud when absent) or a
- * custom cloud file. AZURE_AUTHORITY_HOST moves a built-in cloud's authority as it does in the
+ * `--cloud NAME|FILE`: a built-in cloud by name (case-insensitive; AzureCloud when absent), a
+ * cloud file (ours or `az cloud show`'s), or a cloud registered with `az cloud register` by its
+ * name (a file of that name in the current folder comes first, as before). AZURE_AUTHORITY_HOST moves a built-in cloud's authority as it does in the
  * SDKs; a custom file's own `authorityHost` is explicit and wins, as an option does in the SDKs.
  */
 export async function resolveCloud(
@@ -257,15 +373,17 @@ export async function resolveCloud(
   const looksLikePath = /[/\\]/.test(wanted) || /\.json$/i.test(wanted) || wanted.startsWith('~');
   if (!looksLikePath) {
     try {
-      return await readCloudFile(wanted);
+      return await readCloudFile(wanted, env);
     } catch (err) {
       if (err instanceof CloudError && /no such file/.test(err.message)) {
+        const registered = await registeredAzCloud(wanted, env);
+        if (registered) return registered;
         throw new CloudError(
-          `unknown cloud '${wanted}': use ${CLOUD_NAMES.join(', ')} or the path of a cloud JSON file`,
+          `unknown cloud '${wanted}': use ${CLOUD_NAMES.join(', ')}, a cloud registered with az cloud register, or the path of a cloud JSON file`,
         );
       }
       throw err;
     }
   }
-  return readCloudFile(wanted);
+  return readCloudFile(wanted, env);
 }

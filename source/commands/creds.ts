@@ -3,11 +3,12 @@
  * an Azure ML token (aml_token) or an Entra token for the ML audience (aad_token). The one command
  * that prints a secret on stdout; `--copy` puts it on the clipboard and prints only a confirmation.
  */
+import type {ClipboardChannel} from '../lib/clipboard';
 import {visible} from '../lib/visible';
 import type {Endpoint, ScoringCredential} from '../domain/types';
 import type {FetchedCredential, KeyChoice, Services} from '../domain/services';
 import {CliError, ExitCode} from './exit-codes';
-import {envLines, epochSeconds, jsonDocument, rows, timePair, type Style} from './output';
+import {envLines, epochSeconds, rows, timePair, type Style} from './output';
 import {
   connect,
   getEndpoint,
@@ -138,6 +139,8 @@ export function credsJson(
     endpoint: endpoint.endpoint,
     authMode: endpoint.authMode,
     scoringUri: endpoint.scoringUri ?? null,
+    // az ml online-endpoint get-credentials' own fields, so its --query lines carry over.
+    ...azCredentialFields(fetched, withValue),
     credential: {
       kind: c.kind,
       which: c.which ?? null,
@@ -150,6 +153,28 @@ export function credsJson(
         ? {primary: fetched.keys.primaryKey, secondary: fetched.keys.secondaryKey}
         : null,
     copiedTo: copiedTo ?? null,
+  };
+}
+
+/**
+ * The fields `az ml online-endpoint get-credentials` prints for the mode: `primaryKey` and
+ * `secondaryKey` for key; `accessToken`, `expiryTimeUtc` and `refreshAfterTimeUtc` (epoch
+ * seconds, as az prints them) and `tokenType` for aml_token and aad_token. Secrets are left out
+ * when the credential went to the clipboard.
+ */
+export function azCredentialFields(fetched: FetchedCredential, withValue = true) {
+  const c = fetched.credential;
+  if (c.kind === 'key') {
+    if (!withValue) return {};
+    if (fetched.keys)
+      return {primaryKey: fetched.keys.primaryKey, secondaryKey: fetched.keys.secondaryKey};
+    return c.which === 'secondary' ? {secondaryKey: c.value} : {primaryKey: c.value};
+  }
+  return {
+    ...(withValue ? {accessToken: c.value} : {}),
+    expiryTimeUtc: c.expiresOn === undefined ? null : epochSeconds(c.expiresOn),
+    refreshAfterTimeUtc: c.refreshAfter === undefined ? null : epochSeconds(c.refreshAfter),
+    tokenType: 'Bearer',
   };
 }
 
@@ -171,6 +196,14 @@ const KIND_LABEL: Record<ScoringCredential['kind'], string> = {
   aad_token: 'Microsoft Entra token',
 };
 
+const CHANNEL_LABEL: Record<ClipboardChannel, string> = {
+  system: 'system clipboard',
+  osc52: 'through the terminal, OSC 52',
+  tmux: "tmux's clipboard, set-clipboard on",
+  'tmux-passthrough': 'through tmux to the terminal, OSC 52 passthrough',
+  screen: 'through screen to the terminal, OSC 52',
+};
+
 const when = (ms: number, now: number) => `${localTime(ms, now)} (${relative(ms, now)})`;
 
 /** For people: where, what, and when it expires. */
@@ -185,9 +218,12 @@ export function credsText(
   if (copiedTo !== undefined) {
     // --copy: one line of confirmation, nothing secret (a token's expiry helps, so it stays).
     const what = c.kind === 'key' ? `the ${c.which} key` : `the ${KIND_LABEL[c.kind]}`;
-    const channel = copiedTo === 'osc52' ? 'through the terminal, OSC 52' : 'system clipboard';
+    const channel = CHANNEL_LABEL[copiedTo as ClipboardChannel] ?? copiedTo;
     const expiry = c.expiresOn === undefined ? '' : `; it expires ${when(c.expiresOn, now)}`;
-    return `${style.ok('✓')} Copied ${what} of ${endpoint.endpoint} to the clipboard (${channel})${expiry}.\n`;
+    // Only a clipboard tool or tmux's buffer is known to hold it; OSC 52 is a request to the
+    // terminal, which may refuse it.
+    const verb = copiedTo === 'system' || copiedTo === 'tmux' ? 'Copied' : 'Sent';
+    return `${style.ok('✓')} ${verb} ${what} of ${endpoint.endpoint} to the clipboard (${channel})${expiry}.\n`;
   }
   const pairs: [string, string][] = [
     // What Azure returned is shown, never obeyed (a control character in it is made visible).
@@ -215,23 +251,23 @@ export function credsText(
   return `${rows(pairs, '')}\n`;
 }
 
-/** The clipboard: a system tool, else OSC 52 on a terminal — never into a pipe or a file. */
-async function copy(text: string): Promise<'system' | 'osc52'> {
+/**
+ * The clipboard: a system tool, else OSC 52 on the terminal (through tmux or screen as they
+ * allow) — never into a pipe or a file. Nothing copied is a failure, never a confirmation.
+ */
+async function copy(text: string): Promise<ClipboardChannel> {
   const {copyToClipboard} = await import('../lib/clipboard');
   const terminal = process.stderr.isTTY
     ? process.stderr
     : process.stdout.isTTY
       ? process.stdout
-      : undefined;
-  if (terminal) return copyToClipboard(text, terminal);
-  // No terminal to carry OSC 52: only a system clipboard tool will do, and the sequence (which
-  // holds the secret) must not reach a pipe.
-  const discard = {write: () => true} as unknown as NodeJS.WritableStream;
-  if ((await copyToClipboard(text, discard)) === 'system') return 'system';
+      : null;
+  const outcome = await copyToClipboard(text, terminal);
+  if (outcome.ok) return outcome.channel;
   throw new CliError(
-    'nothing to copy to: no clipboard tool (pbcopy, wl-copy, xclip, xsel, clip.exe) and no terminal for OSC 52',
+    `could not copy: ${outcome.reason}`,
     ExitCode.usage,
-    'drop --copy and capture the output instead, e.g. eval "$(aml-auth creds -p NAME -o env)"',
+    `drop --copy and capture the output instead, e.g. eval "$(aml-auth creds -p NAME -o env)"; or ${outcome.hint}`,
   );
 }
 
@@ -249,10 +285,10 @@ export function runCreds(flags: CredsFlags): Promise<void> {
     if (!endpoint.scoringUri) rt.warn(`endpoint ${endpoint.endpoint} has no scoring URI yet`);
     const copiedTo = flags.copy ? await copy(fetched.credential.value) : undefined;
     const now = Date.now();
-    if (rt.format === 'json')
-      rt.out(jsonDocument(credsJson(resolved, endpoint, fetched, copiedTo)));
-    else if (rt.format === 'env') rt.out(credsEnv(endpoint, fetched.credential));
-    else rt.out(credsText(endpoint, fetched, now, rt.style, copiedTo));
+    rt.emit(credsJson(resolved, endpoint, fetched, copiedTo), {
+      env: () => credsEnv(endpoint, fetched.credential),
+      text: () => credsText(endpoint, fetched, now, rt.style, copiedTo),
+    });
     return ExitCode.ok;
   });
 }

@@ -26,7 +26,7 @@ import {
 import {fetchCredential, openCredential, type FetchedCredential} from './creds';
 import {CliError, ExitCode} from './exit-codes';
 import {oneLine} from './failure';
-import {envLines, jsonDocument, roundMs, table, type Style} from './output';
+import {envLines, roundMs, table, type Style} from './output';
 import {
   assertName,
   getEndpoint,
@@ -382,19 +382,18 @@ export function runInvoke(flags: InvokeFlags): Promise<void> {
     const failed = results.filter((r) => !isOk(r.status));
     if (repeat === 1) {
       const result = results[0]!;
-      if (rt.format === 'json') rt.out(jsonDocument(invokeJson(endpoint, result, input)));
-      else if (rt.format === 'env') rt.out(invokeEnv(result));
-      else {
-        const pretty = Boolean(process.stdout.isTTY);
-        process.stdout.write(
-          (flags.include ? includeHeader(result) : '') + bodyText(result.body, pretty),
-        );
-      }
+      rt.emit(invokeJson(endpoint, result, input), {
+        env: () => invokeEnv(result),
+        text: () =>
+          (flags.include ? includeHeader(result) : '') +
+          bodyText(result.body, Boolean(process.stdout.isTTY)),
+      });
       if (failed.length) reportStatus(rt, endpoint, result, input);
     } else {
-      if (rt.format === 'json') rt.out(jsonDocument(repeatJson(endpoint, results, summary)));
-      else if (rt.format === 'env') rt.out(repeatEnv(summary));
-      else rt.out(repeatText(endpoint, summary, rt.style));
+      rt.emit(repeatJson(endpoint, results, summary), {
+        env: () => repeatEnv(summary),
+        text: () => repeatText(endpoint, summary, rt.style),
+      });
       const unanswered = failed.filter((r) => r.transportError !== undefined);
       const answered = failed.filter((r) => r.transportError === undefined);
       if (unanswered.length) {

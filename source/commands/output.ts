@@ -8,8 +8,16 @@ import {visible} from '../lib/visible';
 
 export {shellQuote};
 
-export const OUTPUT_FORMATS = ['text', 'json', 'env'] as const;
+/** The formats of a command's result value, as az names them; `--query` applies to these. */
+export const DATA_FORMATS = ['json', 'jsonc', 'tsv', 'table', 'yaml', 'none'] as const;
+export type DataFormat = (typeof DATA_FORMATS)[number];
+
+/** Every `-o`: text (the default, for people), az's data formats, and env where a command has it. */
+export const OUTPUT_FORMATS = ['text', ...DATA_FORMATS, 'env'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export const isDataFormat = (value: string): value is DataFormat =>
+  (DATA_FORMATS as readonly string[]).includes(value);
 
 export function isOutputFormat(value: unknown): value is OutputFormat {
   return typeof value === 'string' && (OUTPUT_FORMATS as readonly string[]).includes(value);

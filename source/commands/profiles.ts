@@ -126,12 +126,19 @@ export function runProfilesList(flags: CommonFlags): Promise<void> {
   return runCommand(flags, async (rt) => {
     const {store, path} = await openStore(rt);
     const profiles = store.list();
-    if (rt.format === 'json') rt.out(jsonDocument({path, profiles: profiles.map(profileView)}));
-    else if (rt.format === 'env')
-      rt.out(envLines({AML_AUTH_PROFILES: profiles.map((p) => p.name).join(' ')}));
-    else if (profiles.length === 0) {
-      rt.note(`No profiles yet (${path}). Finish a setup in the wizard (aml-auth) to save one.`);
-    } else rt.out(profilesTable(profiles, Date.now()));
+    rt.emit(
+      {path, profiles: profiles.map(profileView)},
+      {
+        env: () => envLines({AML_AUTH_PROFILES: profiles.map((p) => p.name).join(' ')}),
+        text: () => {
+          if (profiles.length) return profilesTable(profiles, Date.now());
+          rt.note(
+            `No profiles yet (${path}). Finish a setup in the wizard (aml-auth) to save one.`,
+          );
+          return '';
+        },
+      },
+    );
   });
 }
 
@@ -139,9 +146,10 @@ export function runProfilesShow(name: string | undefined, flags: CommonFlags): P
   return runCommand(flags, async (rt) => {
     const {store, path} = await openStore(rt);
     const profile = store.get(nameOf(rt, name, 'show'));
-    if (rt.format === 'json') rt.out(jsonDocument({path, profile: profileView(profile)}));
-    else if (rt.format === 'env') rt.out(profileEnv(profile));
-    else rt.out(profileText(profile, Date.now()));
+    rt.emit(
+      {path, profile: profileView(profile)},
+      {env: () => profileEnv(profile), text: () => profileText(profile, Date.now())},
+    );
   });
 }
 
@@ -149,10 +157,13 @@ export function runProfilesRename(from: string, to: string, flags: CommonFlags):
   return runCommand(flags, async (rt) => {
     const {store} = await openStore(rt);
     const renamed = store.rename(from, to);
-    if (rt.format === 'json')
-      rt.out(jsonDocument({renamed: {from, to: renamed.name}, profile: profileView(renamed)}));
-    else if (rt.format === 'env') rt.out(envLines({AML_AUTH_PROFILE: renamed.name}));
-    else rt.out(`Renamed profile "${from}" to "${renamed.name}".\n`);
+    rt.emit(
+      {renamed: {from, to: renamed.name}, profile: profileView(renamed)},
+      {
+        env: () => envLines({AML_AUTH_PROFILE: renamed.name}),
+        text: () => `Renamed profile "${from}" to "${renamed.name}".\n`,
+      },
+    );
   });
 }
 
@@ -160,10 +171,14 @@ export function runProfilesRemove(name: string, flags: CommonFlags): Promise<voi
   return runCommand(flags, async (rt) => {
     const {store} = await openStore(rt);
     const removed = store.remove(name);
-    if (rt.format === 'json') rt.out(jsonDocument({removed: profileView(removed)}));
-    else if (rt.format === 'env') rt.out(envLines({AML_AUTH_PROFILE: removed.name}));
-    else
-      rt.out(`Removed profile "${removed.name}" (${removed.endpoint} in ${removed.workspace}).\n`);
+    rt.emit(
+      {removed: profileView(removed)},
+      {
+        env: () => envLines({AML_AUTH_PROFILE: removed.name}),
+        text: () =>
+          `Removed profile "${removed.name}" (${removed.endpoint} in ${removed.workspace}).\n`,
+      },
+    );
   });
 }
 

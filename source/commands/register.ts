@@ -6,12 +6,19 @@
 import {Command, Option} from 'commander';
 import {TOKEN_CACHE_MODES} from '../domain/types';
 import {EXIT_CODE_HELP} from './exit-codes';
+import {DATA_FORMATS} from './output';
 import {AUTH_METHODS} from './selectors';
 
-const OUTPUT_HELP = `Output (-o):
-  text  for people (the default)
-  json  one JSON document, stable camelCase schema (README: "JSON schemas")
-  env   export NAME='value' lines for: eval "$(aml-auth … -o env)"
+const OUTPUT_HELP = `Output (-o), as Azure CLI's:
+  text   for people (the default; with --query, json)
+  json   one JSON document, stable camelCase schema (README: "JSON schemas")
+  jsonc  the same, coloured on a terminal
+  tsv    tab-separated values, nothing quoted: VAR=$(aml-auth … --query X -o tsv)
+  table  columns of the scalar fields
+  yaml   the document as YAML
+  none   nothing (the exit code says how it went)
+  env    export NAME='value' lines for: eval "$(aml-auth … -o env)" (where a command has it)
+--query EXPR selects from the JSON document first (JMESPath, as az's --query; https://jmespath.org).
 Data goes to stdout; diagnostics and progress to stderr.`;
 
 const SIGN_IN_HELP = `Sign-in without a prompt (--auth-method, or the profile's):
@@ -26,11 +33,30 @@ const SIGN_IN_HELP = `Sign-in without a prompt (--auth-method, or the profile's)
 A profile saved by the wizard signs in silently with device-code or browser while its tokens are
 cached (--token-cache: the OS keyring by default, when one works).`;
 
-function addOutputOptions(cmd: Command, formats: readonly string[] = ['text', 'json', 'env']) {
+/**
+ * `-o` (text, az's data formats, and env unless `{env: false}`), `--query` and `--debug`. A
+ * command prints its result with `rt.emit(value, {text: () => …, env: () => …})`.
+ */
+export const CONTEXT_HELP = `Selectors not given as flags come from the profile, then the environment
+(AZURE_SUBSCRIPTION_ID), then Azure CLI's defaults: az configure --defaults group=… workspace=…
+and, with --auth-method cli, az's active cloud and default subscription. --cloud also takes a
+cloud registered with az cloud register, by name, or the JSON of az cloud show. --debug says
+where each came from.`;
+
+function addOutputOptions(cmd: Command, options: {env?: boolean} | readonly string[] = {}) {
+  // The older form, a list of formats (['text', 'json', 'env']), still says whether env is one.
+  const env = Array.isArray(options)
+    ? options.includes('env')
+    : (options as {env?: boolean}).env !== false;
+  const formats = ['text', ...DATA_FORMATS, ...(env ? ['env'] : [])];
   return cmd
     .addOption(
-      new Option('-o, --output <format>', 'output format').choices(formats).default('text'),
+      new Option(
+        '-o, --output <format>',
+        'output format (default: text; with --query: json)',
+      ).choices(formats),
     )
+    .option('--query <jmespath>', 'JMESPath query on the JSON result (as az --query)')
     .option('--debug', 'Azure SDK log and stack traces on stderr (secrets redacted)');
 }
 
@@ -107,6 +133,8 @@ export function registerCommands(program: Command): void {
       footer(
         `  $ aml-auth creds -p dev
   $ aml-auth creds -p dev -o json | jq -r .credential.expiresOn
+  $ export DATA_PLANE_TOKEN=$(aml-auth creds -p dev -o tsv --query accessToken)
+  $ aml-auth creds -p dev --query '{uri: scoringUri, key: primaryKey}' -o table
   $ eval "$(aml-auth creds -p dev -o env)"
   $ curl -H "Authorization: Bearer $DATA_PLANE_TOKEN" -H 'Content-Type: application/json' \\
       -d @assets/sample-request.json "$SCORING_URI"
@@ -114,7 +142,7 @@ export function registerCommands(program: Command): void {
   $ AZURE_CLIENT_ID=… AZURE_CLIENT_SECRET=… aml-auth creds --cloud ./sandbox/cloud.json \\
       --auth-method service-principal --tenant contoso.sandbox \\
       --subscription 'Sandbox Dev' --workspace ws-dev --endpoint churn-scorer -o json`,
-        [OUTPUT_HELP, SIGN_IN_HELP],
+        [OUTPUT_HELP, SIGN_IN_HELP, CONTEXT_HELP],
       ),
     )
     .action(async (_opts, cmd: Command) => {
@@ -145,11 +173,13 @@ export function registerCommands(program: Command): void {
   $ aml-auth invoke -p dev --request assets/sample-request.json --include
   $ aml-auth invoke -p dev --request - < batch.json -o json | jq .status
   $ aml-auth invoke -p dev --request assets/sample-request.json --deployment green
-  $ aml-auth invoke -p dev --request assets/sample-request.json --repeat 20`,
+  $ aml-auth invoke -p dev --request assets/sample-request.json --repeat 20
+  $ aml-auth invoke -p dev --request assets/sample-request.json --query status -o tsv`,
         [
           'The request is checked before anything is sent: it exists and is readable, is valid JSON\n(errors name line and column), is at most 1000 levels deep and at most 1.5 MB (the service\nlimit; --max-body-size 4MB for an endpoint with another). A UTF-8 BOM is dropped. With\n--request - on a terminal, type the request and end it with Ctrl-D. A non-2xx answer still\nprints its body on stdout; the status and the likely cause go to stderr, and the exit code is 6.',
           OUTPUT_HELP,
           SIGN_IN_HELP,
+          CONTEXT_HELP,
         ],
       ),
     )
@@ -182,11 +212,13 @@ export function registerCommands(program: Command): void {
       footer(
         `  $ aml-auth roles check -p dev
   $ aml-auth roles check -p dev --principal 6f1c…-…-… --principal-type ServicePrincipal -o json
-  $ aml-auth roles check -p dev -o env`,
+  $ aml-auth roles check -p dev -o env
+  $ aml-auth roles check -p dev --query 'checks[].[action, ok]' -o table`,
         [
           'Exits 4 when a permission the auth mode requires is missing (the checklist is still printed).',
           OUTPUT_HELP,
           SIGN_IN_HELP,
+          CONTEXT_HELP,
         ],
       ),
     )
@@ -367,7 +399,8 @@ export function registerCommands(program: Command): void {
     .addHelpText(
       'after',
       footer(`  $ aml-auth profiles list
-  $ aml-auth profiles list -o json | jq -r '.profiles[].name'`),
+  $ aml-auth profiles list -o json | jq -r '.profiles[].name'
+  $ aml-auth profiles list --query 'profiles[].name' -o tsv`),
     )
     .action(async (_opts, cmd: Command) => {
       const {runProfilesList} = await import('./profiles');

@@ -18,7 +18,7 @@ import {adminHandOff} from '../domain/roles';
 import {workspaceScope} from '../domain/scopes';
 import {CliError, ExitCode} from './exit-codes';
 import {GUID} from './selectors';
-import {envLines, jsonDocument, type Style} from './output';
+import {envLines, type Style} from './output';
 import {
   connect,
   getEndpoint,
@@ -212,9 +212,10 @@ export function runRolesCheck(flags: RolesCheckFlags): Promise<void> {
       unreadable,
     );
 
-    if (rt.format === 'json') rt.out(jsonDocument(report));
-    else if (rt.format === 'env') rt.out(preflightEnv(report));
-    else rt.out(preflightText(report, rt.style));
+    rt.emit(report, {
+      env: () => preflightEnv(report),
+      text: () => preflightText(report, rt.style),
+    });
     if (!report.ok) {
       rt.note(
         `aml-auth: permission denied: ${subject.name ?? subject.objectId} lacks ${report.missing.join(', ')} on ${ref.endpoint}`,

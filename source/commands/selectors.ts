@@ -1,8 +1,12 @@
 /**
- * What a command is about: a saved profile and the explicit selectors (`--cloud`, `--tenant`,
- * `--subscription`, `--resource-group`, `--workspace`, `--endpoint`, `--auth-method`), merged
- * field by field — an explicit flag always wins over the profile. Pure.
+ * What a command is about: the explicit selectors (`--cloud`, `--tenant`, `--subscription`,
+ * `--resource-group`, `--workspace`, `--endpoint`, `--auth-method`), a saved profile, the
+ * environment and Azure CLI's context, merged field by field in that order of precedence:
+ * flag > profile > environment (`AZURE_SUBSCRIPTION_ID`) > az's defaults (`az configure
+ * --defaults group/workspace/location`, `AZURE_DEFAULTS_*`; with `--auth-method cli` also az's
+ * active cloud and its default subscription, `az account show`). Pure: the caller reads them.
  */
+import {azDefaultSubscription, type AzContext} from '../lib/az-config';
 import type {AuthMode, SignInMethod, TokenCacheMode} from '../domain/types';
 import type {Profile} from '../profiles/types';
 import {CliError, ExitCode} from './exit-codes';
@@ -37,7 +41,15 @@ export interface SelectorFlags {
   tokenCache?: TokenCacheMode;
 }
 
-export type Source = 'flag' | 'profile' | 'default';
+export type Source = 'flag' | 'profile' | 'environment' | 'az' | 'default';
+
+/** Where selectors come from when neither a flag nor the profile gives them. */
+export interface Ambient {
+  /** The process environment (AZURE_SUBSCRIPTION_ID). */
+  env?: NodeJS.ProcessEnv;
+  /** Azure CLI's context (source/lib/az-config.ts). */
+  az?: AzContext;
+}
 
 export interface Target {
   profileName?: string;
@@ -55,6 +67,8 @@ export interface Target {
   authMode?: AuthMode;
   /** The profile's default deployment for `invoke`. */
   deployment?: string;
+  /** az's default location (`az configure --defaults location=…`), for what a command creates. */
+  location?: string;
   signIn: {
     method: SignInMethod;
     clientId?: string;
@@ -64,7 +78,10 @@ export interface Target {
   /** Whether a device code may be shown. */
   deviceCodeAllowed: boolean;
   /** Where each value came from (for messages and --debug). */
-  sources: Record<'cloud' | 'method' | 'subscription' | 'endpoint', Source>;
+  sources: Record<
+    'cloud' | 'method' | 'subscription' | 'endpoint' | 'resourceGroup' | 'workspace',
+    Source
+  >;
 }
 
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -89,7 +106,13 @@ export function parseAuthMethod(value: string): SignInMethod {
  * authentication record) belong to its method: when `--auth-method` names another method they are
  * dropped, so a service principal's client ID is never sent as a device-code app ID.
  */
-export function mergeSelectors(profile: Profile | undefined, flags: SelectorFlags): Target {
+export function mergeSelectors(
+  profile: Profile | undefined,
+  flags: SelectorFlags,
+  ambient: Ambient = {},
+): Target {
+  const env = ambient.env ?? {};
+  const az = ambient.az;
   const explicitMethod = given(flags.authMethod) ? parseAuthMethod(flags.authMethod) : undefined;
   const method: SignInMethod =
     explicitMethod ??
@@ -109,16 +132,20 @@ export function mergeSelectors(profile: Profile | undefined, flags: SelectorFlag
   if (sameMethod && profile.signIn.authenticationRecord && !given(flags.tenant))
     signIn.authenticationRecord = profile.signIn.authenticationRecord;
 
+  // With az's own sign-in, az's active cloud is the one its tokens are for.
+  const azCloud = method === 'cli' ? az?.activeCloud : undefined;
   const target: Target = {
-    cloud: given(flags.cloud) ? flags.cloud.trim() : (profile?.cloud ?? 'AzureCloud'),
+    cloud: given(flags.cloud) ? flags.cloud.trim() : (profile?.cloud ?? azCloud ?? 'AzureCloud'),
     signIn,
     // An explicit `--auth-method device-code` is consent too; a profile's method alone is not.
     deviceCodeAllowed: Boolean(flags.deviceCode) || explicitMethod === 'device-code',
     sources: {
-      cloud: given(flags.cloud) ? 'flag' : profile ? 'profile' : 'default',
+      cloud: given(flags.cloud) ? 'flag' : profile ? 'profile' : azCloud ? 'az' : 'default',
       method: explicitMethod || flags.deviceCode ? 'flag' : profile ? 'profile' : 'default',
       subscription: given(flags.subscription) ? 'flag' : profile ? 'profile' : 'default',
       endpoint: given(flags.endpoint) ? 'flag' : profile ? 'profile' : 'default',
+      resourceGroup: 'default',
+      workspace: 'default',
     },
   };
   if (profile) target.profileName = profile.name;
@@ -132,6 +159,17 @@ export function mergeSelectors(profile: Profile | undefined, flags: SelectorFlag
     else target.subscriptionName = s;
   } else if (profile) {
     target.subscriptionId = profile.subscription.id;
+  } else if (given(env.AZURE_SUBSCRIPTION_ID)) {
+    const s = env.AZURE_SUBSCRIPTION_ID.trim();
+    if (GUID.test(s)) target.subscriptionId = s;
+    else target.subscriptionName = s;
+    target.sources.subscription = 'environment';
+  } else if (method === 'cli' && az) {
+    const chosen = azDefaultSubscription(az);
+    if (chosen) {
+      target.subscriptionId = chosen.id;
+      target.sources.subscription = 'az';
+    }
   }
 
   // A workspace named on the command line may live in another resource group than the profile's.
@@ -142,9 +180,28 @@ export function mergeSelectors(profile: Profile | undefined, flags: SelectorFlag
     : workspaceChanged || subscriptionChanged
       ? undefined
       : profile?.resourceGroup;
-  if (resourceGroup) target.resourceGroup = resourceGroup;
+  if (resourceGroup) {
+    target.resourceGroup = resourceGroup;
+    target.sources.resourceGroup = given(flags.resourceGroup) ? 'flag' : 'profile';
+  }
   const workspace = given(flags.workspace) ? flags.workspace.trim() : profile?.workspace;
-  if (workspace) target.workspace = workspace;
+  if (workspace) {
+    target.workspace = workspace;
+    target.sources.workspace = given(flags.workspace) ? 'flag' : 'profile';
+  }
+  // az's defaults fill what neither the flags nor a profile settle (a profile's workspace, even
+  // one named again by flag, keeps its own context: its group is looked up, not az's).
+  if (!profile && az) {
+    if (!target.workspace && az.defaults.workspace) {
+      target.workspace = az.defaults.workspace;
+      target.sources.workspace = 'az';
+    }
+    if (!target.resourceGroup && az.defaults.group) {
+      target.resourceGroup = az.defaults.group;
+      target.sources.resourceGroup = 'az';
+    }
+  }
+  if (az?.defaults.location) target.location = az.defaults.location;
 
   const endpointChanged = given(flags.endpoint) && flags.endpoint.trim() !== profile?.endpoint;
   const endpoint = given(flags.endpoint) ? flags.endpoint.trim() : profile?.endpoint;
@@ -184,6 +241,6 @@ export function requireSelectors(target: Target, needs: readonly Selector[]): vo
     ExitCode.usage,
     target.profileName
       ? `the profile "${target.profileName}" does not name them; pass them explicitly`
-      : 'pass --profile NAME (see `aml-auth profiles list`) or the explicit selectors',
+      : 'pass --profile NAME (see `aml-auth profiles list`) or the explicit selectors; AZURE_SUBSCRIPTION_ID and `az configure --defaults group=… workspace=…` fill them too',
   );
 }

@@ -10,7 +10,7 @@ import type {CloudConfig} from '../domain/types';
 import {localTime, relative} from '../lib/time';
 import {visible, visibleText} from '../lib/visible';
 import {CliError, ExitCode} from './exit-codes';
-import {envLines, jsonDocument, rows, timePair, type Style} from './output';
+import {envLines, rows, timePair, type Style} from './output';
 import {loadTarget, registerSecret, runCommand, type CommonFlags} from './runtime';
 
 export type TokenUse = 'management' | 'scoring';
@@ -207,9 +207,10 @@ export function runTokenInspect(
       }
       throw err;
     }
-    if (rt.format === 'json') rt.out(jsonDocument(report));
-    else if (rt.format === 'env') rt.out(inspectEnv(report));
-    else rt.out(inspectText(report, now, rt.style));
+    rt.emit(report, {
+      env: () => inspectEnv(report),
+      text: () => inspectText(report, now, rt.style),
+    });
 
     if (use && report.audienceOk === false) {
       rt.note(

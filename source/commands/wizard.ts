@@ -175,7 +175,7 @@ export async function openWizard(opts: WizardOptions): Promise<void> {
         throw new CliError(
           err.message,
           ExitCode.usage,
-          'use --cloud AzureCloud, AzureChinaCloud, AzureUSGovernment or a cloud JSON file',
+          'use --cloud AzureCloud, AzureChinaCloud, AzureUSGovernment, a cloud registered with az cloud register, or a cloud JSON file',
         );
       throw err;
     }
@@ -201,6 +201,9 @@ export async function openWizard(opts: WizardOptions): Promise<void> {
       notices,
       copy: (text) => clipboard.copyToClipboard(text),
       openUrl: clipboard.openUrl,
+      ...(process.env.AZURE_CLIENT_SECRET
+        ? {environmentSecret: process.env.AZURE_CLIENT_SECRET}
+        : {}),
       sampleRequest: sampleRequestPath(),
       ...(sandboxInfo ? {sandbox: sandboxInfo} : {}),
     });

@@ -92,9 +92,12 @@ export function curlCommand(opts: {
   body?: string;
   deployment?: string;
   secret?: string;
+  /** The cloud's own CA (a sandbox, a private cloud): curl trusts it with --cacert. */
+  caCertFile?: string;
 }): string {
   const lines = [
     `curl -sS -X POST ${shellQuote(opts.scoringUri)}`,
+    ...(opts.caCertFile ? [`  --cacert ${shellQuote(opts.caCertFile)}`] : []),
     `  -H ${opts.secret ? shellQuote(`Authorization: Bearer ${opts.secret}`) : '"Authorization: Bearer $DATA_PLANE_TOKEN"'}`,
     `  -H 'Content-Type: application/json'`,
   ];

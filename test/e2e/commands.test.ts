@@ -229,6 +229,9 @@ describe('aml-auth creds', () => {
       'endpoint',
       'authMode',
       'scoringUri',
+      // az ml online-endpoint get-credentials' names for key mode
+      'primaryKey',
+      'secondaryKey',
       'credential',
       'keys',
       'copiedTo',
@@ -380,7 +383,7 @@ curl -sS --cacert "$CA" -X POST -H "Authorization: Bearer $DATA_PLANE_TOKEN" -H 
     const run = await aml(['creds', '-p', 'dev', '--copy']);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^aml-auth: nothing to copy to: no clipboard tool/);
+    expect(run.stderr).toMatch(/^aml-auth: could not copy: no clipboard tool/);
   });
 });
 
@@ -773,10 +776,10 @@ describe('exit codes, each from a real cause', () => {
     const command = await aml(['crds', '-p', 'dev']);
     expect(command.code).toBe(2);
     expect(command.stderr).toMatch(/unknown command 'crds'\n\(Did you mean creds\?\)/);
-    const output = await aml(['creds', '-p', 'dev', '-o', 'yaml']);
+    const output = await aml(['creds', '-p', 'dev', '-o', 'xml']);
     expect(output.code).toBe(2);
     expect(output.stderr).toMatch(
-      /argument 'yaml' is invalid\. Allowed choices are text, json, env/,
+      /argument 'xml' is invalid\. Allowed choices are text, json, jsonc, tsv, table, yaml, none, env/,
     );
   });
 

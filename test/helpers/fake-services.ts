@@ -554,7 +554,7 @@ export function testEnv(
     cloudRef: 'TestCloud',
     copy: async (text) => {
       copied.push(text);
-      return 'osc52';
+      return {ok: true as const, channel: 'osc52' as const};
     },
     openUrl: async () => false,
     copied,

@@ -107,10 +107,12 @@ describe('built-in clouds', () => {
     expect(err.message).toMatch(/^AZURE_AUTHORITY_HOST: 'http:\/\/login.example' must be an https/);
   });
 
-  it('an unknown name lists the clouds and the file option', async () => {
-    const err = await cloudError(resolveCloud('AzureMoonCloud', {}));
+  it('an unknown name lists the clouds, az cloud register and the file option', async () => {
+    const err = await cloudError(
+      resolveCloud('AzureMoonCloud', {AZURE_CONFIG_DIR: '/nonexistent/aml-auth-az'}),
+    );
     expect(err.message).toBe(
-      "unknown cloud 'AzureMoonCloud': use AzureCloud, AzureChinaCloud, AzureUSGovernment or the path of a cloud JSON file",
+      "unknown cloud 'AzureMoonCloud': use AzureCloud, AzureChinaCloud, AzureUSGovernment, a cloud registered with az cloud register, or the path of a cloud JSON file",
     );
     expect(err.exitCode).toBe(2);
   });

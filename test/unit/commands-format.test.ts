@@ -113,6 +113,9 @@ describe('creds output', () => {
       endpoint: 'churn-scorer',
       authMode: 'key',
       scoringUri: 'https://h.example/score',
+      // az ml online-endpoint get-credentials' names
+      primaryKey: 'PRIMARY+/=',
+      secondaryKey: "SECOND'ARY",
       credential: {
         kind: 'key',
         which: 'secondary',
@@ -138,6 +141,9 @@ describe('creds output', () => {
     expect(doc.keys).toBeNull();
     expect(doc.copiedTo).toBe('osc52');
     expect(doc.credential.expiresOnEpoch).toBe(NOW / 1000 + 3600);
+    // az's names for the token modes: no accessToken when it went to the clipboard.
+    expect(doc).toMatchObject({expiryTimeUtc: NOW / 1000 + 3600, tokenType: 'Bearer'});
+    expect(doc).not.toHaveProperty('accessToken');
   });
 
   it('env: exports that bash evaluates back to the exact values', () => {
@@ -214,7 +220,7 @@ describe('creds output', () => {
       'osc52',
     );
     expect(token).toMatch(
-      /^✓ Copied the Azure ML token of churn-scorer to the clipboard \(through the terminal, OSC 52\); it expires \S+ \(in 1h 30m\)\.\n$/,
+      /^✓ Sent the Azure ML token of churn-scorer to the clipboard \(through the terminal, OSC 52\); it expires \S+ \(in 1h 30m\)\.\n$/,
     );
     expect(token).not.toContain('TOKENVALUE');
   });

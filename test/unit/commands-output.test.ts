@@ -134,7 +134,9 @@ describe('layout helpers', () => {
   });
 
   it('knows its formats', () => {
-    expect(isOutputFormat('env')).toBe(true);
-    expect(isOutputFormat('yaml')).toBe(false);
+    for (const f of ['text', 'json', 'jsonc', 'tsv', 'table', 'yaml', 'none', 'env'])
+      expect(isOutputFormat(f)).toBe(true);
+    expect(isOutputFormat('xml')).toBe(false);
+    expect(isOutputFormat('JSON')).toBe(false);
   });
 });

@@ -48,6 +48,8 @@ describe('mergeSelectors', () => {
       method: 'profile',
       subscription: 'profile',
       endpoint: 'profile',
+      resourceGroup: 'profile',
+      workspace: 'profile',
     });
   });
 
@@ -123,6 +125,8 @@ describe('mergeSelectors', () => {
       method: 'default',
       subscription: 'default',
       endpoint: 'default',
+      resourceGroup: 'default',
+      workspace: 'default',
     });
   });
 

@@ -177,6 +177,11 @@ describe('scoring helpers', () => {
       "'Authorization: Bearer S3CRET'",
     );
   });
+  it("curl trusts a cloud's own CA with --cacert, and only then", () => {
+    const c = curlCommand({scoringUri: 'https://x/score', caCertFile: '/tmp/my ca.pem'});
+    expect(c.split(' \\\n')[1]).toBe("  --cacert '/tmp/my ca.pem'");
+    expect(curlCommand({scoringUri: 'https://x/score'})).not.toContain('--cacert');
+  });
   it('explains 401s by cause', () => {
     const base = {now: 1000, mlAudience: 'https://ml.azure.com'};
     const r401 = result({status: 401, body: 'x'});

@@ -68,6 +68,36 @@ describe('the sign-in screen', () => {
     expect(secret.mode).toBe('form');
   });
 
+  it('a resumed service principal signs in with AZURE_CLIENT_SECRET when it is set, as the commands do', () => {
+    const resumed = initialSignIn({
+      resume: target('service-principal'),
+      environmentSecret: 'from-the-environment',
+    });
+    expect(resumed.mode).toBe('running');
+    if (resumed.mode !== 'running') throw new Error('not running');
+    expect(resumed.work).toMatchObject({
+      kind: 'signIn',
+      method: 'service-principal',
+      values: {
+        tenantId: 'contoso.test',
+        clientId: '33333333-3333-3333-3333-333333333333',
+        clientSecret: 'from-the-environment',
+      },
+    });
+    // The session kept for the rest of the wizard holds no secret.
+    const done = signIn(resumed, {type: 'signedIn', id: resumed.work.id, result});
+    if (done.mode !== 'finished') throw new Error(`not finished: ${done.mode}`);
+    expect(JSON.stringify(sessionOf(done.method, done.values, done.result))).not.toContain(
+      'from-the-environment',
+    );
+    // Other methods do not take it; a profile without a client ID still asks.
+    expect(initialSignIn({resume: target('device-code'), environmentSecret: 'x'}).mode).toBe(
+      'running',
+    );
+    const noClient = {...target('service-principal'), params: {tenantId: 'contoso.test'}};
+    expect(initialSignIn({resume: noClient, environmentSecret: 'x'}).mode).toBe('form');
+  });
+
   it('a method without fields starts signing in; one with fields opens its form', () => {
     const env = signIn(initialSignIn({}), {type: 'choose', method: 'environment'});
     expect(env).toMatchObject({mode: 'running', method: 'environment', values: {}});

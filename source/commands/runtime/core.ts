@@ -6,18 +6,70 @@ import {CloudError} from '../../azure/clouds';
 import {toAppError} from '../../azure/errors';
 import {CliError, ExitCode, type ExitCodeValue} from '../exit-codes';
 import {cliErrorFromApp, formatFailure, oneLine} from '../failure';
-import {colourEnabled, isOutputFormat, makeStyle, type OutputFormat, type Style} from '../output';
+import {jsoncOutput, sortKeysDeep, tableOutput, tsvOutput} from '../formats';
+import {
+  colourEnabled,
+  isOutputFormat,
+  jsonDocument,
+  makeStyle,
+  type OutputFormat,
+  type Style,
+} from '../output';
 import type {EndpointFacts} from '../../profiles/types';
 import type {SelectorFlags} from '../selectors';
 import {guardStderr, registerSecret} from './secrets';
 
 export interface CommonFlags extends SelectorFlags {
   output?: string;
+  /** A JMESPath expression applied to the result value before it is formatted (as az's). */
+  query?: string;
   debug?: boolean;
+}
+
+/** The libraries the data formats need, loaded before the command runs (only when used). */
+export interface OutputTools {
+  search?: (data: unknown, expression: string) => unknown;
+  compile?: (expression: string) => unknown;
+  yaml?: (value: unknown) => string;
+}
+
+/** How a command renders its result for the formats that are not the value itself. */
+export interface Renderers {
+  /** `-o text`, for people. */
+  text: () => string;
+  /** `-o env`: `export NAME='value'` lines, for the commands that have them. */
+  env?: () => string;
+}
+
+const QUERY_FORMATS = 'use -o json, jsonc, tsv, table or yaml (without -o, --query prints json)';
+
+/** Loads jmespath (for --query) and yaml (for -o yaml) only when the flags ask for them. */
+export async function loadOutputTools(flags: CommonFlags): Promise<OutputTools> {
+  const tools: OutputTools = {};
+  if (flags.query !== undefined) {
+    const jmespath = (await import('jmespath')) as unknown as {
+      search: OutputTools['search'];
+      compile: OutputTools['compile'];
+      default?: {search: OutputTools['search']; compile: OutputTools['compile']};
+    };
+    const lib = jmespath.default ?? jmespath;
+    tools.search = lib.search;
+    tools.compile = lib.compile;
+  }
+  if (flags.output === 'yaml') {
+    type Yaml = typeof import('yaml');
+    const mod = (await import('yaml')) as Yaml & {default?: Yaml};
+    const {stringify} = mod.default ?? mod;
+    tools.yaml = (value) => stringify(value, {lineWidth: 0});
+  }
+  return tools;
 }
 
 export class Runtime {
   readonly format: OutputFormat;
+  /** The --query expression, checked before the command ran. */
+  readonly query?: string;
+  readonly colour: boolean;
   readonly style: Style;
   readonly errStyle: Style;
   readonly debug: boolean;
@@ -27,17 +79,44 @@ export class Runtime {
   /** What the command learned about the profile's endpoint, recorded in it on success. */
   learned?: EndpointFacts;
 
-  constructor(readonly flags: CommonFlags) {
-    const format = flags.output ?? 'text';
+  constructor(
+    readonly flags: CommonFlags,
+    readonly tools: OutputTools = {},
+  ) {
+    const query = flags.query;
+    // As az: without -o, a --query result is JSON.
+    const format = flags.output ?? (query !== undefined ? 'json' : 'text');
     if (!isOutputFormat(format)) {
       throw new CliError(
         `--output '${format}' is not a format`,
         ExitCode.usage,
-        'use text, json or env',
+        'use text, json, jsonc, tsv, table, yaml, none or env',
       );
     }
     this.format = format;
-    this.style = makeStyle(colourEnabled(process.stdout, process.env));
+    if (query !== undefined) {
+      if (format === 'text' || format === 'env') {
+        throw new CliError(
+          `--query selects from the result value; -o ${format} is not one`,
+          ExitCode.usage,
+          QUERY_FORMATS,
+        );
+      }
+      if (query.trim() === '')
+        throw new CliError('--query is empty', ExitCode.usage, 'e.g. --query accessToken');
+      try {
+        tools.compile?.(query);
+      } catch (err) {
+        throw new CliError(
+          `--query '${query}' is not a JMESPath expression: ${err instanceof Error ? err.message : String(err)}`,
+          ExitCode.usage,
+          'see https://jmespath.org/tutorial.html, e.g. --query accessToken or --query "[].name"',
+        );
+      }
+      this.query = query;
+    }
+    this.colour = colourEnabled(process.stdout, process.env);
+    this.style = makeStyle(this.colour);
     this.errStyle = makeStyle(colourEnabled(process.stderr, process.env));
     this.debug = Boolean(flags.debug);
     this.signal = this.#controller.signal;
@@ -46,6 +125,60 @@ export class Runtime {
   /** Data: stdout. */
   out(text: string): void {
     process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
+  }
+
+  /**
+   * The one way a command prints its result: `value` is the JSON-able result (the documented
+   * schema); `render.text` is for people and `render.env` for `-o env`. `--query` selects from the
+   * value; json, jsonc, tsv, table and yaml format what it selected; none prints nothing.
+   */
+  emit(value: unknown, render: Renderers): void {
+    if (this.format === 'text') return this.out(render.text());
+    if (this.format === 'env') {
+      if (!render.env) {
+        throw new CliError(
+          'this command has no -o env output',
+          ExitCode.usage,
+          'use -o json, tsv or yaml (and --query to pick a field)',
+        );
+      }
+      return this.out(render.env());
+    }
+    if (this.format === 'none') return;
+    // As az: tsv lays out a result's objects with sorted keys, table sorts columns without a
+    // --query; an object a query builds keeps the query's order (formats.ts).
+    const sorted = this.format === 'tsv' || (this.format === 'table' && this.query === undefined);
+    const selected = this.select(value, sorted);
+    // As az: a result of null prints nothing in any format.
+    if (selected === null || selected === undefined) return;
+    switch (this.format) {
+      case 'json':
+        return this.out(jsonDocument(selected));
+      case 'jsonc':
+        return this.out(jsoncOutput(selected, this.colour));
+      case 'tsv':
+        return this.out(tsvOutput(selected));
+      case 'table':
+        return this.out(tableOutput(selected));
+      case 'yaml':
+        return this.out(this.tools.yaml!(selected));
+    }
+  }
+
+  /** The value as its JSON document holds it, with --query applied. */
+  select(value: unknown, sortKeys = false): unknown {
+    const plain: unknown = value === undefined ? null : JSON.parse(JSON.stringify(value));
+    const doc = sortKeys ? sortKeysDeep(plain) : plain;
+    if (this.query === undefined) return doc;
+    try {
+      return this.tools.search!(doc, this.query);
+    } catch (err) {
+      throw new CliError(
+        `--query '${this.query}' failed on the result: ${err instanceof Error ? err.message : String(err)}`,
+        ExitCode.usage,
+        'the result schema is in the README ("JSON schemas"); -o json without --query shows it',
+      );
+    }
   }
 
   /** Diagnostics and progress: stderr (redacted). */
@@ -97,7 +230,7 @@ export function toCliError(err: unknown, rt?: Runtime): CliError {
     return new CliError(
       err.message,
       ExitCode.usage,
-      'use --cloud AzureCloud, AzureChinaCloud, AzureUSGovernment or a cloud JSON file',
+      'use --cloud AzureCloud, AzureChinaCloud, AzureUSGovernment, a cloud registered with az cloud register, or a cloud JSON file (ours or az cloud show > cloud.json)',
     );
   }
   if (isProfileFailure(err)) {
@@ -152,7 +285,7 @@ export async function runCommand(
 
   let code: number;
   try {
-    rt = new Runtime(flags);
+    rt = new Runtime(flags, await loadOutputTools(flags));
     code = (await body(rt)) ?? ExitCode.ok;
     if (rt.interrupted) throw new CliError('interrupted', ExitCode.interrupted);
     if (code === ExitCode.ok) rt.succeeded();

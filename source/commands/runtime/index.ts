@@ -4,7 +4,16 @@
  * selectors, the cloud, a sign-in that never waits for a person unless told to, and the mapping of
  * every failure to one line and its exit code. No Ink, no prompts.
  */
-export {type CommonFlags, Runtime, throwIfInterrupted, toCliError, runCommand} from './core';
+export {
+  type CommonFlags,
+  type OutputTools,
+  type Renderers,
+  Runtime,
+  loadOutputTools,
+  throwIfInterrupted,
+  toCliError,
+  runCommand,
+} from './core';
 export {registerSecret, guardStderr} from './secrets';
 export {type LoadedTarget, assertName, openStore, loadTarget, loadCloud} from './targets';
 export {type Connection, connect} from './sign-in';

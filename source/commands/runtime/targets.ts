@@ -40,13 +40,17 @@ export async function loadTarget(rt: Runtime, needs: readonly Selector[]): Promi
     const name = profile.name;
     rt.onSuccess(() => store.touch(name, rt.learned));
   }
-  const target = mergeSelectors(profile, rt.flags);
+  const {readAzContext} = await import('../../lib/az-config');
+  const target = mergeSelectors(profile, rt.flags, {env: process.env, az: readAzContext()});
   requireSelectors(target, needs);
   // A name Azure could never have is a typo (exit 2, with the rule), not a missing resource (5).
   if (target.endpoint) assertName('endpoint', target.endpoint);
   if (target.deployment) assertName('deployment', target.deployment);
   rt.trace(
     `target: cloud ${target.cloud} (${target.sources.cloud}), sign-in ${target.signIn.method} (${target.sources.method})` +
+      `${target.subscriptionId || target.subscriptionName ? `, subscription ${target.subscriptionId ?? target.subscriptionName} (${target.sources.subscription})` : ''}` +
+      `${target.resourceGroup ? `, resource group ${target.resourceGroup} (${target.sources.resourceGroup})` : ''}` +
+      `${target.workspace ? `, workspace ${target.workspace} (${target.sources.workspace})` : ''}` +
       `${target.endpoint ? `, endpoint ${target.endpoint}` : ''}`,
   );
   return profile ? {target, profile} : {target};

@@ -5,7 +5,7 @@ import {bindingFor} from '../../../keymap';
 import {currentCredential, type CredentialsAction, type CredentialsState} from './state';
 
 const CONFIRMING = ['confirm', 'deny', 'back'] as const;
-const COMMON = ['back', 'reveal2', 'exportView', 'copy', 'copyUri'] as const;
+const COMMON = ['back', 'reveal2', 'exportView', 'copy', 'copyUri', 'copyCurl'] as const;
 const KEY_MODE = [...COMMON, 'up', 'down', 'regenerate'] as const;
 const TOKEN_MODE = [...COMMON, 'refresh', 'autoRefresh'] as const;
 
@@ -20,6 +20,8 @@ export function useCredentialsKeys(options: {
   onBack: () => void;
   /** Copy a text to the clipboard; `what` names it in the note. */
   onCopy: (what: string, text: string) => void;
+  /** Copy the curl command that scores with $DATA_PLANE_TOKEN. */
+  onCopyCurl: () => void;
   scoringUri?: string;
   /** ↑/↓ changed the key shown: the wizard uses that one from now on. */
   onCredential: (credential: ScoringCredential) => void;
@@ -49,6 +51,8 @@ export function useCredentialsKeys(options: {
       case 'copyUri':
         if (options.scoringUri) options.onCopy('The scoring URI', options.scoringUri);
         return;
+      case 'copyCurl':
+        return options.onCopyCurl();
       case 'up':
       case 'down': {
         const shown = currentCredential(dispatch({type: 'otherKey'}));

@@ -41,7 +41,7 @@ interface Shared {
  * belongs to this mode and goes when it is left), or confirming a key regeneration.
  */
 export type CredentialsState = Shared &
-  ({mode: 'viewing'; note?: string} | {mode: 'confirmingRegen'});
+  ({mode: 'viewing'; note?: string; shown?: string} | {mode: 'confirmingRegen'});
 
 export type CredentialsAction =
   | {type: 'toggleReveal'}
@@ -55,7 +55,8 @@ export type CredentialsAction =
   | {type: 'refresh'}
   /** The refresh-after moment passed (`at`: the time it was noticed). */
   | {type: 'due'; at: number}
-  | {type: 'noted'; note: string}
+  /** A note after a copy; `shown`: what was copied, as the screen may show it (no secret). */
+  | {type: 'noted'; note: string; shown?: string}
   | {type: 'keysListed'; id: number; keys: EndpointKeys}
   | {type: 'tokenFetched'; id: number; credential: ScoringCredential; at: number}
   | {type: 'regenProgress'; id: number; elapsedMs: number}
@@ -129,7 +130,7 @@ function start(state: CredentialsState, work: WorkRequest): CredentialsState {
 /** The state without the mode it is leaving (and that mode's note). */
 function leaving(state: CredentialsState): Shared {
   if (state.mode !== 'viewing') return state;
-  const {mode: _mode, note: _note, ...shared} = state;
+  const {mode: _mode, note: _note, shown: _shown, ...shared} = state;
   return shared;
 }
 
@@ -182,7 +183,7 @@ export function credentialsReducer(
         reason: `Refreshed automatically at ${localTime(action.at, action.at)} (refresh-after passed).`,
       });
     case 'noted':
-      return state.mode === 'viewing' ? {...state, note: action.note} : state;
+      return state.mode === 'viewing' ? {...state, note: action.note, shown: action.shown} : state;
     case 'keysListed':
       return action.id === state.work?.id
         ? {...state, keys: action.keys, error: undefined, work: undefined}

@@ -4,6 +4,8 @@ import {inspectToken} from '../../../../domain/token';
 import {TokenView} from '../sign-in/token-view';
 import type {Endpoint, ScoringCredential} from '../../../../domain/types';
 import {exportLines, mask} from '../../../../domain/credentials';
+import {curlCommand} from '../../../../domain/scoring';
+import {visible} from '../../../../lib/visible';
 import {formatElapsed, localTime} from '../../../../lib/time';
 import {copiedMessage} from '../../../copied';
 import {useEnv} from '../../../app-context';
@@ -38,7 +40,7 @@ export function CredentialsStep({
   endpoint: Endpoint;
   cached?: ScoringCredential;
 }) {
-  const {services, copy} = useEnv();
+  const {services, copy, sampleRequest} = useEnv();
   // Reference for local wall-clock times; countdowns and the refresh check tick on their own.
   const [now] = useState(() => Date.now());
   const [state, screenDispatch, get] = useStore(credentialsReducer, () =>
@@ -57,6 +59,21 @@ export function CredentialsStep({
     onBack: () => dispatch({type: 'back'}),
     onCopy: (what, text) =>
       void copy(text).then((ch) => screenDispatch({type: 'noted', note: copiedMessage(what, ch)})),
+    onCopyCurl: () => {
+      // The token stays out: $DATA_PLANE_TOKEN, as the export lines (e) set it.
+      const command = curlCommand({
+        scoringUri: endpoint.scoringUri ?? '',
+        requestFile: sampleRequest ?? 'request.json',
+        caCertFile: services.cloud.caCertFile,
+      });
+      void copy(command).then((outcome) =>
+        screenDispatch({
+          type: 'noted',
+          note: copiedMessage('The curl command (with $DATA_PLANE_TOKEN)', outcome),
+          shown: command,
+        }),
+      );
+    },
     scoringUri: endpoint.scoringUri,
     onCredential,
   });
@@ -138,13 +155,40 @@ export function CredentialsStep({
       {state.mode === 'viewing' && state.note ? (
         <Text color={theme.status.info}>{state.note}</Text>
       ) : null}
+      {state.mode === 'viewing' && state.shown ? (
+        <Box flexDirection="column" marginLeft={2}>
+          {state.shown.split('\n').map((line, i) => (
+            <Text key={i} dimColor>
+              {visible(line)}
+            </Text>
+          ))}
+        </Box>
+      ) : null}
       <Footer
         keys={
           confirmRegen
             ? ['confirm', 'deny']
             : endpoint.authMode === 'key'
-              ? ['move', 'reveal2', 'copy', 'copyUri', 'regenerate', 'exportView', 'back']
-              : ['reveal2', 'copy', 'copyUri', 'refresh', 'autoRefresh', 'exportView', 'back']
+              ? [
+                  'move',
+                  'reveal2',
+                  'copy',
+                  'copyUri',
+                  'copyCurl',
+                  'regenerate',
+                  'exportView',
+                  'back',
+                ]
+              : [
+                  'reveal2',
+                  'copy',
+                  'copyUri',
+                  'copyCurl',
+                  'refresh',
+                  'autoRefresh',
+                  'exportView',
+                  'back',
+                ]
         }
       />
     </Box>

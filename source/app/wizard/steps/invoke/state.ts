@@ -43,7 +43,7 @@ interface Shared {
  */
 export type InvokeState = Shared &
   (
-    | {mode: 'ready'; note?: string}
+    | {mode: 'ready'; note?: string; shown?: string}
     | {mode: 'file'}
     | {mode: 'count'}
     | {mode: 'target'}
@@ -65,7 +65,8 @@ export type InvokeAction =
   | {type: 'cancel'}
   | {type: 'confirm'}
   | {type: 'scroll'; by: number}
-  | {type: 'noted'; note: string}
+  /** A note after a copy; `shown`: what was copied, as the screen may show it (no secret). */
+  | {type: 'noted'; note: string; shown?: string}
   | {type: 'deploymentsLoaded'; id: number; deployments: Deployment[]}
   | {type: 'deploymentsFailed'; id: number}
   | {type: 'progress'; id: number; done: number}
@@ -104,7 +105,7 @@ function send(state: InvokeState, times: number): InvokeState {
 /** The state without the mode it is leaving (and that mode's note or progress). */
 function leaving(state: InvokeState): Shared {
   if (state.mode === 'ready') {
-    const {mode: _mode, note: _note, ...shared} = state;
+    const {mode: _mode, note: _note, shown: _shown, ...shared} = state;
     return shared;
   }
   if (state.mode === 'sending') {
@@ -167,7 +168,7 @@ export function invokeReducer(state: InvokeState, action: InvokeAction): InvokeS
         ? {...state, scroll: Math.max(0, state.scroll + action.by)}
         : state;
     case 'noted':
-      return state.mode === 'ready' ? {...state, note: action.note} : state;
+      return state.mode === 'ready' ? {...state, note: action.note, shown: action.shown} : state;
     case 'deploymentsLoaded':
       return action.id === state.deploymentsWork?.id
         ? {...state, deployments: action.deployments, deploymentsWork: undefined}

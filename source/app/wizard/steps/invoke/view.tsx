@@ -13,6 +13,7 @@ import {
   summarize,
   type RepeatSummary,
 } from '../../../../domain/scoring';
+import {mask} from '../../../../domain/credentials';
 import {copiedMessage} from '../../../copied';
 import {useEnv, useTextEntry} from '../../../app-context';
 import {ErrorPanel} from '../../../components/error-panel';
@@ -84,19 +85,23 @@ export function InvokeStep({
       });
       return;
     }
-    const command = curlCommand({
+    const options = {
       scoringUri: endpoint.scoringUri ?? '',
       requestFile: file,
       deployment,
-      secret,
-    });
-    void copy(command).then((ch) =>
+      caCertFile: services.cloud.caCertFile,
+    };
+    const command = curlCommand({...options, secret});
+    // On screen: the command as copied, the secret in it masked.
+    const shown = curlCommand({...options, secret: secret ? mask(secret) : undefined});
+    void copy(command).then((outcome) =>
       screenDispatch({
         type: 'noted',
         note: copiedMessage(
           secret ? 'The curl command WITH the secret' : 'The curl command (with $DATA_PLANE_TOKEN)',
-          ch,
+          outcome,
         ),
+        shown,
       }),
     );
   };
@@ -270,6 +275,15 @@ export function InvokeStep({
       ) : null}
       {state.mode === 'ready' && state.note ? (
         <Text color={theme.status.info}>{state.note}</Text>
+      ) : null}
+      {state.mode === 'ready' && state.shown ? (
+        <Box flexDirection="column" marginLeft={2}>
+          {state.shown.split('\n').map((line, i) => (
+            <Text key={i} dimColor>
+              {visible(line)}
+            </Text>
+          ))}
+        </Box>
       ) : null}
       <Footer
         keys={

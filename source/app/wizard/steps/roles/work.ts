@@ -3,7 +3,7 @@ import {RoleFileError, parseRoleFile} from '../../../../domain/role-file';
 import {roleChoiceFromFile, type RoleChoice} from '../../../../domain/roles';
 import {readTextFile} from '../../../../lib/text-file';
 import type {Services} from '../../../../domain/services';
-import type {ClipboardChannel} from '../../../../lib/clipboard';
+import type {CopyOutcome} from '../../../../lib/clipboard';
 import {copiedMessage} from '../../../copied';
 import {
   type CheckWork,
@@ -16,7 +16,7 @@ import {
 /** What the runners need: the Services, the screen's dispatch, and who is signed in. */
 export interface RolesWorkDeps {
   services: Services;
-  copy: (text: string) => Promise<ClipboardChannel>;
+  copy: (text: string) => Promise<CopyOutcome>;
   endpoint: Endpoint;
   me: PrincipalRef;
   dispatch: (action: RolesAction) => unknown;
@@ -164,9 +164,9 @@ export const runModeWork =
         return;
       }
       case 'copy': {
-        const channel = await deps.copy(work.text);
+        const outcome = await deps.copy(work.text);
         // Dropped by the reducer if the user has moved on meanwhile.
-        dispatch({type: 'copied', id: work.id, note: copiedMessage('The commands', channel)});
+        dispatch({type: 'copied', id: work.id, note: copiedMessage('The commands', outcome)});
         return;
       }
     }

@@ -76,6 +76,8 @@ export function initialSignIn(options: {
   resume?: ResumeTarget;
   defaultMethod?: SignInMethod;
   defaultTenant?: string;
+  /** AZURE_CLIENT_SECRET: a resumed service principal signs in with it, as the commands do. */
+  environmentSecret?: string;
 }): SignInScreen {
   const {resume} = options;
   const base: Base = {
@@ -90,6 +92,14 @@ export function initialSignIn(options: {
     lastWork: 0,
   };
   if (!resume) return {...base, mode: 'method'};
+  if (
+    resume.method === 'service-principal' &&
+    options.environmentSecret &&
+    base.values.tenantId &&
+    base.values.clientId
+  ) {
+    return start(base, base.method, {...base.values, clientSecret: options.environmentSecret});
+  }
   if (needsForm(resume.method)) return {...base, mode: 'form'};
   // A resumed profile signs in straight away (silently where a cached sign-in allows).
   return start(base, base.method, base.values);

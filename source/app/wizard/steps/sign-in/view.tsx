@@ -37,9 +37,9 @@ export function SignInStep({
   defaultMethod = 'device-code',
   defaultTenant,
 }: Props) {
-  const {services, copy, openUrl} = useEnv();
+  const {services, copy, openUrl, environmentSecret} = useEnv();
   const [screen, screenDispatch, getScreen] = useStore(signInReducer, () =>
-    initialSignIn({resume, defaultMethod, defaultTenant}),
+    initialSignIn({resume, defaultMethod, defaultTenant, environmentSecret}),
   );
   // Wall-clock reference for the token view's local times; the countdowns tick by themselves.
   const [now] = useState(() => Date.now());
@@ -67,8 +67,8 @@ export function SignInStep({
     get: getScreen,
     onFinished,
     onCopyCode: (prompt) =>
-      void copy(prompt.userCode).then((channel) =>
-        screenDispatch({type: 'note', note: copiedMessage('The code', channel)}),
+      void copy(prompt.userCode).then((outcome) =>
+        screenDispatch({type: 'note', note: copiedMessage('The code', outcome)}),
       ),
     onCopyUrl: (url) =>
       void copy(url).then((channel) =>
