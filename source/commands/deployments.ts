@@ -23,7 +23,7 @@ import type {Deployment, Endpoint, OperationProgress} from '../domain/types';
 import {formatElapsed} from '../lib/time';
 import {visible, visibleText} from '../lib/visible';
 import {CliError, ExitCode} from './exit-codes';
-import {jsonDocument, rows, table} from './output';
+import {rows, table} from './output';
 import {
   assertName,
   loadTarget,
@@ -182,11 +182,10 @@ export function runDeploymentsList(flags: CommonFlags): Promise<void> {
   return runCommand(flags, async (rt) => {
     const {services, ref, endpoint} = await openEndpoint(rt);
     const list = await services.listDeployments(ref, rt.signal);
-    if (rt.format === 'json') {
-      rt.out(
-        jsonDocument({endpoint: endpointJson(endpoint), deployments: list.map(deploymentJson)}),
-      );
-    } else rt.out(listText(endpoint, list));
+    rt.emit(
+      {endpoint: endpointJson(endpoint), deployments: list.map(deploymentJson)},
+      {text: () => listText(endpoint, list)},
+    );
   });
 }
 
@@ -195,8 +194,7 @@ export function runDeploymentsShow(name: string | undefined, flags: CommonFlags)
     const deployment = nameArg(name, 'aml-auth deployments show NAME');
     const {services, ref} = await openEndpoint(rt);
     const d = await services.getDeployment(ref, deployment, rt.signal);
-    if (rt.format === 'json') rt.out(jsonDocument(deploymentJson(d)));
-    else rt.out(showText(d));
+    rt.emit(deploymentJson(d), {text: () => showText(d)});
   });
 }
 
@@ -311,8 +309,7 @@ export function runDeploymentsCreate(name: string | undefined, flags: CreateFlag
       progressNote(rt, `creating ${spec.name}`),
       rt.signal,
     );
-    if (rt.format === 'json') rt.out(jsonDocument({...deploymentJson(d), waited: waits(flags)}));
-    else rt.out(showText(d));
+    rt.emit({...deploymentJson(d), waited: waits(flags)}, {text: () => showText(d)});
     if (!waits(flags)) {
       rt.note(
         `aml-auth: not waiting: follow it with aml-auth deployments show ${visible(spec.name)}`,
@@ -361,26 +358,20 @@ export function runDeploymentsTraffic(split: string[], flags: TrafficFlags): Pro
         rt.signal,
       );
     }
-    if (rt.format === 'json') {
-      rt.out(
-        jsonDocument({
-          ...endpointJson(result),
-          changed: changing,
-          waited: changing && waits(flags),
-        }),
-      );
-      return;
-    }
-    rt.out(
-      rows(
-        [
-          ['endpoint', visible(result.endpoint)],
-          ['traffic', trafficText(result.traffic)],
-          ['mirror', trafficText(result.mirrorTraffic ?? {})],
-          ['state', visible(result.provisioningState)],
-        ],
-        '',
-      ),
+    rt.emit(
+      {...endpointJson(result), changed: changing, waited: changing && waits(flags)},
+      {
+        text: () =>
+          rows(
+            [
+              ['endpoint', visible(result.endpoint)],
+              ['traffic', trafficText(result.traffic)],
+              ['mirror', trafficText(result.mirrorTraffic ?? {})],
+              ['state', visible(result.provisioningState)],
+            ],
+            '',
+          ),
+      },
     );
   });
 }
@@ -401,17 +392,21 @@ export function runDeploymentsLogs(name: string | undefined, flags: LogsFlags): 
     const lines = positiveInt(flags.lines, '--lines', 10_000) ?? DEFAULT_LOG_LINES;
     const {services, ref} = await openEndpoint(rt);
     const content = await services.deploymentLogs(ref, deployment, {container, lines}, rt.signal);
-    if (rt.format === 'json') {
-      rt.out(jsonDocument({deployment, container, lines, content}));
+    if (rt.format === 'text' && !content.trim()) {
+      rt.note(`aml-auth: the ${container} log of ${visible(deployment)} is empty`);
       return;
     }
-    // Log lines come from the service: shown, never sent raw to the terminal.
-    const text = content
-      .split('\n')
-      .map((l) => visibleText(l))
-      .join('\n');
-    if (text.trim()) rt.out(text.endsWith('\n') ? text : `${text}\n`);
-    else rt.note(`aml-auth: the ${container} log of ${visible(deployment)} is empty`);
+    rt.emit(
+      {deployment, container, lines, content},
+      {
+        // Log lines come from the service: shown, never sent raw to the terminal.
+        text: () =>
+          content
+            .split('\n')
+            .map((l) => visibleText(l))
+            .join('\n'),
+      },
+    );
   });
 }
 
@@ -435,14 +430,14 @@ export function runDeploymentsDelete(name: string | undefined, flags: DeleteFlag
       progressNote(rt, `deleting ${deployment}`),
       rt.signal,
     );
-    if (rt.format === 'json') {
-      rt.out(jsonDocument({deployment, deleted: waits(flags), waited: waits(flags)}));
-    } else {
-      rt.out(
-        waits(flags)
-          ? `Deleted deployment ${visible(deployment)}.`
-          : `Deleting deployment ${visible(deployment)} (not waiting).`,
-      );
-    }
+    rt.emit(
+      {deployment, deleted: waits(flags), waited: waits(flags)},
+      {
+        text: () =>
+          waits(flags)
+            ? `Deleted deployment ${visible(deployment)}.`
+            : `Deleting deployment ${visible(deployment)} (not waiting).`,
+      },
+    );
   });
 }

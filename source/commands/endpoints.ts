@@ -14,7 +14,7 @@ import {formatElapsed} from '../lib/time';
 import {visible, visibleText} from '../lib/visible';
 import {confirm} from './confirm';
 import {CliError, ExitCode} from './exit-codes';
-import {envLines, jsonDocument, rows, table} from './output';
+import {envLines, rows, table} from './output';
 import {
   assertName,
   connect,
@@ -113,9 +113,7 @@ export function endpointsTable(list: Endpoint[]): string {
 }
 
 function print(rt: Runtime, e: Endpoint): void {
-  if (rt.format === 'json') rt.out(jsonDocument(endpointView(e)));
-  else if (rt.format === 'env') rt.out(endpointEnv(e));
-  else rt.out(endpointText(e));
+  rt.emit(endpointView(e), {text: () => endpointText(e), env: () => endpointEnv(e)});
 }
 
 /** Progress of a long-running operation on stderr: one line per state change. */
@@ -173,12 +171,14 @@ export function runEndpointsList(flags: EndpointsFlags): Promise<void> {
       rt.signal,
     );
     list.sort((a, b) => a.endpoint.localeCompare(b.endpoint));
-    if (rt.format === 'json') rt.out(jsonDocument(list.map(endpointView)));
-    else if (rt.format === 'env')
-      rt.out(envLines({ENDPOINT_NAMES: list.map((e) => e.endpoint).join(' ')}));
-    else if (list.length === 0)
+    if (rt.format === 'text' && list.length === 0) {
       rt.note(`No online endpoints in ${visible(resolved.ref.workspace)}.`);
-    else rt.out(endpointsTable(list));
+      return;
+    }
+    rt.emit(list.map(endpointView), {
+      text: () => endpointsTable(list),
+      env: () => envLines({ENDPOINT_NAMES: list.map((e) => e.endpoint).join(' ')}),
+    });
   });
 }
 
@@ -312,13 +312,12 @@ export function runEndpointsDelete(flags: EndpointsFlags): Promise<void> {
       );
     }
     const value = {name, deleted: true, waited: flags.wait !== false};
-    if (rt.format === 'json') rt.out(jsonDocument(value));
-    else if (rt.format === 'env') rt.out(envLines({ENDPOINT_NAME: name, ENDPOINT_DELETED: true}));
-    else
-      rt.out(
+    rt.emit(value, {
+      text: () =>
         flags.wait === false
           ? `Deleting endpoint ${visible(name)} (not waited for).\n`
           : `Deleted endpoint ${visible(name)}.\n`,
-      );
+      env: () => envLines({ENDPOINT_NAME: name, ENDPOINT_DELETED: true}),
+    });
   });
 }

@@ -5,7 +5,7 @@
 import type {Profile} from '../profiles/types';
 import {localTime, relative} from '../lib/time';
 import {CliError, ExitCode} from './exit-codes';
-import {envLines, jsonDocument, rows, table, timePair} from './output';
+import {envLines, rows, table, timePair} from './output';
 import {resolve} from 'node:path';
 import {
   assertName,
@@ -243,11 +243,13 @@ export function runProfilesSave(name: string, flags: ProfilesSaveFlags): Promise
       ...(flags.deployment ? {deployment: flags.deployment} : {}),
       ...(endpoint.scoringUri ? {scoringUri: endpoint.scoringUri} : {}),
     });
-    if (rt.format === 'json') rt.out(jsonDocument({path, profile: profileView(saved)}));
-    else if (rt.format === 'env') rt.out(profileEnv(saved));
-    else
-      rt.out(
-        `Saved profile "${saved.name}": ${saved.endpoint} (${saved.authMode}) in ${saved.workspace}, signing in with ${saved.signIn.method}.\n  use it: aml-auth creds -p ${saved.name}\n`,
-      );
+    rt.emit(
+      {path, profile: profileView(saved)},
+      {
+        text: () =>
+          `Saved profile "${saved.name}": ${saved.endpoint} (${saved.authMode}) in ${saved.workspace}, signing in with ${saved.signIn.method}.\n  use it: aml-auth creds -p ${saved.name}\n`,
+        env: () => profileEnv(saved),
+      },
+    );
   });
 }

@@ -650,7 +650,7 @@ function registerDeployments(program: Command): void {
     .alias('ls')
     .description("the endpoint's deployments with their traffic");
   addTargetOptions(list);
-  addOutputOptions(list, ['text', 'json']);
+  addOutputOptions(list, {env: false});
   list
     .addHelpText(
       'after',
@@ -670,7 +670,7 @@ function registerDeployments(program: Command): void {
     .description('one deployment: state, traffic, instances, model, environment, settings')
     .argument('<name>', 'the deployment');
   addTargetOptions(show);
-  addOutputOptions(show, ['text', 'json']);
+  addOutputOptions(show, {env: false});
   show
     .addHelpText(
       'after',
@@ -699,7 +699,7 @@ function registerDeployments(program: Command): void {
     .option('--all-traffic', 'give it 100% of the live traffic once created')
     .option('--no-wait', 'return once Azure has accepted it (state Creating)');
   addTargetOptions(create);
-  addOutputOptions(create, ['text', 'json']);
+  addOutputOptions(create, {env: false});
   create
     .addHelpText(
       'after',
@@ -730,7 +730,7 @@ function registerDeployments(program: Command): void {
     )
     .option('--no-wait', 'return once Azure has accepted the change');
   addTargetOptions(traffic);
-  addOutputOptions(traffic, ['text', 'json']);
+  addOutputOptions(traffic, {env: false});
   traffic
     .addHelpText(
       'after',
@@ -758,7 +758,7 @@ function registerDeployments(program: Command): void {
     )
     .option('--lines <n>', 'the last N lines (default 200, at most 10000)');
   addTargetOptions(logs);
-  addOutputOptions(logs, ['text', 'json']);
+  addOutputOptions(logs, {env: false});
   logs
     .addHelpText(
       'after',
@@ -781,7 +781,7 @@ function registerDeployments(program: Command): void {
     .option('-y, --yes', 'do not ask: required, there is no undo')
     .option('--no-wait', 'return once Azure has accepted the deletion');
   addTargetOptions(del);
-  addOutputOptions(del, ['text', 'json']);
+  addOutputOptions(del, {env: false});
   del
     .addHelpText(
       'after',

@@ -17,7 +17,7 @@ import type {
 } from '../domain/types';
 import {visible, visibleText} from '../lib/visible';
 import {CliError, ExitCode} from './exit-codes';
-import {envLines, jsonDocument, rows, table} from './output';
+import {envLines, rows, table} from './output';
 import type {Selector} from './selectors';
 import {parsePrincipalType} from './roles';
 import {
@@ -246,16 +246,15 @@ export function runRolesDefine(flags: RolesManageFlags): Promise<void> {
       role: roleView(result.role),
       differences: result.differences,
     };
-    if (rt.format === 'json') rt.out(jsonDocument(value));
-    else if (rt.format === 'env')
-      rt.out(
+    rt.emit(value, {
+      text: () => defineText(result),
+      env: () =>
         envLines({
           ROLE_NAME: result.role.roleName,
           ROLE_ID: result.role.id,
           ROLE_OUTCOME: result.outcome,
         }),
-      );
-    else rt.out(defineText(result));
+    });
     if (result.outcome === 'differs') {
       rt.note(
         `aml-auth: the custom role "${visible(definition.roleName)}" exists with other permissions or scopes; nothing was changed`,
@@ -281,12 +280,14 @@ export function runRolesList(flags: RolesManageFlags): Promise<void> {
       {customOnly: Boolean(flags.customOnly)},
       rt.signal,
     );
-    if (rt.format === 'json') rt.out(jsonDocument(list.map(roleView)));
-    else if (rt.format === 'env')
-      rt.out(envLines({ROLE_NAMES: list.map((r) => r.roleName).join('\n')}));
-    else if (list.length === 0)
+    if (rt.format === 'text' && list.length === 0) {
       rt.note(`No ${flags.customOnly ? 'custom ' : ''}roles can be assigned at ${visible(scope)}.`);
-    else rt.out(rolesTable(list));
+      return;
+    }
+    rt.emit(list.map(roleView), {
+      text: () => rolesTable(list),
+      env: () => envLines({ROLE_NAMES: list.map((r) => r.roleName).join('\n')}),
+    });
   });
 }
 
@@ -358,23 +359,20 @@ export function runRolesAssign(flags: RolesManageFlags): Promise<void> {
       principal,
       role: {roleName: role.roleName, id: role.id, roleType: role.roleType},
     };
-    if (rt.format === 'json') rt.out(jsonDocument(value));
-    else if (rt.format === 'env')
-      rt.out(
-        envLines({
-          ROLE_ASSIGNMENT_ID: result.assignment.id,
-          ROLE_ASSIGNMENT_EXISTED: result.existed,
-          ROLE_ASSIGNEE_OBJECT_ID: principal.objectId,
-        }),
-      );
-    else
-      rt.out(
+    rt.emit(value, {
+      text: () =>
         `${visible(
           result.existed
             ? `${principal.label} already has "${role.roleName}" at ${scope}; nothing changed`
             : `Assigned "${role.roleName}" to ${principal.label} (${principal.type} ${principal.objectId}) at ${scope}`,
         )}\n`,
-      );
+      env: () =>
+        envLines({
+          ROLE_ASSIGNMENT_ID: result.assignment.id,
+          ROLE_ASSIGNMENT_EXISTED: result.existed,
+          ROLE_ASSIGNEE_OBJECT_ID: principal.objectId,
+        }),
+    });
   });
 }
 
@@ -388,13 +386,15 @@ export function runRolesAssignments(flags: RolesManageFlags): Promise<void> {
     const list = principal
       ? all.filter((a) => a.principalId.toLowerCase() === principal.objectId.toLowerCase())
       : all;
-    if (rt.format === 'json') rt.out(jsonDocument(list));
-    else if (rt.format === 'env')
-      rt.out(envLines({ROLE_ASSIGNMENT_IDS: list.map((a) => a.id).join(' ')}));
-    else if (list.length === 0)
+    if (rt.format === 'text' && list.length === 0) {
       rt.note(
         `No role assignments${principal ? ` of ${visible(principal.label)}` : ''} at or above ${visible(scope)}.`,
       );
-    else rt.out(assignmentsTable(list));
+      return;
+    }
+    rt.emit(list, {
+      text: () => assignmentsTable(list),
+      env: () => envLines({ROLE_ASSIGNMENT_IDS: list.map((a) => a.id).join(' ')}),
+    });
   });
 }

@@ -58,15 +58,20 @@ echo "created $ENDPOINT_NAME $ENDPOINT_AUTH_MODE $ENDPOINT_PROVISIONING_STATE"
 client profiles save guide-client --cloud "$CLOUD" --auth-method service-principal \
   --tenant "$TENANT" "${WS[@]}" --endpoint churn-scorer --force
 
-# --- key: export DATA_PLANE_TOKEN=$(az ml online-endpoint get-credentials -n … -o tsv --query primaryKey)
-eval "$(client creds -p guide-client -o env)"
-echo "credential $DATA_PLANE_AUTH_MODE"
+# --- key, in the guide's words:
+# export SCORING_URI=$(az ml online-endpoint show -n … -o tsv --query scoring_uri)
+# export DATA_PLANE_TOKEN=$(az ml online-endpoint get-credentials -n … -o tsv --query primaryKey)
+{ read -r AUTH_MODE; read -r SCORING_URI; } < <(client creds -p guide-client -o tsv --query '[authMode, scoringUri]') # one value per line, as az prints a list
+export SCORING_URI
+export DATA_PLANE_TOKEN=$(client creds -p guide-client -o tsv --query primaryKey)
+echo "credential $AUTH_MODE"
 score key "$SCORING_URI" "$DATA_PLANE_TOKEN"
 OLD_KEY=$DATA_PLANE_TOKEN
 
 # The endpoint the guide created is reachable with its own key too (it has no deployment yet).
-eval "$(client creds -p guide-client --endpoint "$ENDPOINT_NAME" -o env)"
-score new-endpoint "$SCORING_URI" "$DATA_PLANE_TOKEN"
+NEW_URI=$(client endpoints show -p guide-client --name "$ENDPOINT_NAME" -o tsv --query scoring_uri)
+NEW_KEY=$(client creds -p guide-client --endpoint "$ENDPOINT_NAME" -o tsv --query primaryKey)
+score new-endpoint "$NEW_URI" "$NEW_KEY"
 
 # --- Update the auth mode: az ml online-endpoint update -n … --set auth_mode=aad_token (a full PUT)
 eval "$(admin endpoints update "${WS[@]}" --name churn-scorer --auth-mode aad_token --yes -o env)"
@@ -74,13 +79,17 @@ echo "updated $ENDPOINT_NAME $ENDPOINT_AUTH_MODE"
 score old-key "$SCORING_URI" "$OLD_KEY"
 
 # --- aad_token: export DATA_PLANE_TOKEN=$(az account get-access-token --resource https://ml.azure.com --query accessToken -o tsv)
-eval "$(client creds -p guide-client -o env)"
-echo "credential $DATA_PLANE_AUTH_MODE"
+export DATA_PLANE_TOKEN=$(client creds -p guide-client -o tsv --query accessToken)
+echo "credential $(client creds -p guide-client -o tsv --query authMode)"
 score aad_token "$SCORING_URI" "$DATA_PLANE_TOKEN"
 
-# --- aml_token, with its expiry: … get-credentials … --query accessToken / expiryTimeUtc
-eval "$(client creds -p guide-client --endpoint loan-aml -o env)"
-echo "credential $DATA_PLANE_AUTH_MODE expires $DATA_PLANE_TOKEN_EXPIRES_ON now $(date +%s)"
+# --- aml_token, with its expiry:
+# export DATA_PLANE_TOKEN=$(az ml online-endpoint get-credentials -n … -o tsv --query accessToken)
+# export EXPIRES=$(az ml online-endpoint get-credentials -n … -o tsv --query expiryTimeUtc)
+{ read -r AUTH_MODE; read -r SCORING_URI; } < <(client creds -p guide-client --endpoint loan-aml -o tsv --query '[authMode, scoringUri]') # one value per line, as az prints a list
+export DATA_PLANE_TOKEN=$(client creds -p guide-client --endpoint loan-aml -o tsv --query accessToken)
+EXPIRES=$(client creds -p guide-client --endpoint loan-aml -o tsv --query expiryTimeUtc)
+echo "credential $AUTH_MODE expires $EXPIRES now $(date +%s)"
 score aml_token "$SCORING_URI" "$DATA_PLANE_TOKEN"
 
 # --- Clean up what the guide created.
