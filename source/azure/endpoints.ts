@@ -19,7 +19,12 @@ import type {
   Subscription,
   Workspace,
 } from '../domain/types';
-import type {AccessServices, Services, WorkflowServices} from '../domain/services';
+import type {
+  AccessServices,
+  Services,
+  TrafficLogServices,
+  WorkflowServices,
+} from '../domain/services';
 
 const ID_PARTS =
   /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/workspaces\/([^/]+)(?:\/onlineEndpoints\/([^/]+))?/i;
@@ -98,6 +103,7 @@ export function controlPlane(
   | 'managementToken'
   | 'explainError'
   | keyof AccessServices
+  | keyof TrafficLogServices
   | keyof WorkflowServices
 > {
   const getArm = async (ref: EndpointRef, signal?: AbortSignal) =>

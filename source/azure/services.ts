@@ -17,6 +17,7 @@ import {tlsOptionsFor} from './clouds';
 import type {AzureContext, ServicesOptions} from './context';
 import {diagnoseAuthority} from './diagnose';
 import {controlPlane} from './endpoints';
+import {trafficLogServices} from './monitor';
 import {ServiceError, toAppError, type ErrorContext} from './errors';
 import {workflows, type WorkflowBase} from './workflows';
 import {decodeJwt, identityFromClaims} from '../domain/token';
@@ -192,6 +193,7 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
 
     ...controlPlane(ctx),
     ...accessServices(ctx),
+    ...trafficLogServices(ctx),
   };
   return {...base, ...workflows(base)};
 }

@@ -15,6 +15,7 @@ import {Exchange, type Surface} from './http';
 import {handleIdentity, MSI_PATH} from './identity';
 import {TokenSigner} from './jwt';
 import {handleScoring} from './scoring';
+import {handleLogAnalytics, LOG_ANALYTICS_AUDIENCE, LOG_ANALYTICS_PATH} from './monitor';
 import {seedWorld, userAssignedIdentityId, type World} from './world';
 
 export interface SandboxOptions {
@@ -33,6 +34,8 @@ export interface SandboxOptions {
   provisioningDelayMs?: number;
   /** Items per page of ARM lists; default 100. */
   pageSize?: number;
+  /** How long a traffic-log row takes to reach Log Analytics queries; default 3 s. */
+  ingestionDelayMs?: number;
 }
 
 export interface SandboxPrincipalInfo {
@@ -65,6 +68,9 @@ export interface SandboxDescriptor {
   authorityHost: string;
   managementScope: string;
   mlScope: string;
+  /** The Log Analytics query API (`{endpoint}/v1/workspaces/{id}/query`) and its token scope. */
+  logAnalyticsEndpoint: string;
+  logAnalyticsScope: string;
   tenantId: string;
   caCertFile: string;
   cloudFile: string;
@@ -137,6 +143,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     timers: new Set(),
     clientCertificates: new Map(),
     identityHeader: randomBytes(24).toString('base64url'),
+    ingestionDelayMs: options.ingestionDelayMs ?? 3000,
   };
   const certificatePrincipal = ctx.world.principals.find((p) => p.name === CERTIFICATE_PRINCIPAL)!;
   ctx.clientCertificates.set(certificatePrincipal.clientId!.toLowerCase(), clientCertificate);
@@ -218,6 +225,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     authorityHost: ctx.baseUrl,
     managementScope: 'https://management.azure.com/.default',
     mlScope: 'https://ml.azure.com/.default',
+    logAnalyticsEndpoint: `${ctx.baseUrl}${LOG_ANALYTICS_PATH}`,
+    logAnalyticsScope: `${LOG_ANALYTICS_AUDIENCE}/.default`,
     tenantId: ctx.world.tenantId,
     caCertFile,
     cloudFile,
@@ -302,6 +311,7 @@ const IDENTITY_PATH = /^\/[^/]+\/(v2\.0|oauth2|discovery)(\/|$)/i;
 function surfaceOf(path: string): Surface {
   if (path.startsWith('/__sandbox/') || path === '/__sandbox') return 'admin';
   if (path.startsWith('/inference/')) return 'scoring';
+  if (path.toLowerCase().startsWith(`${LOG_ANALYTICS_PATH}/`)) return 'logs';
   if (
     path === '/devicelogin' ||
     path.toLowerCase() === MSI_PATH ||
@@ -340,6 +350,8 @@ async function dispatch(
     if (!(await handleScoring(ctx, ex, latencyMs))) notFound(ex);
   } else if (surface === 'identity') {
     if (!(await handleIdentity(ctx, ex))) notFound(ex);
+  } else if (surface === 'logs') {
+    if (!(await handleLogAnalytics(ctx, ex))) notFound(ex);
   } else {
     await handleArm(ctx, ex);
   }
@@ -378,7 +390,7 @@ function sendFault(
       },
       headers,
     );
-  } else if (surface === 'arm') {
+  } else if (surface === 'arm' || surface === 'logs') {
     ex.json(status, {error: {code, message}}, headers);
   } else {
     ex.send(status, message, {

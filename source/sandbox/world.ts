@@ -1,5 +1,6 @@
 import {builtInRoles, OWNER, READER, type RoleDefinition} from './roles';
 import {newClientSecret, newGuid, newKey, stableGuid} from './util';
+import {type MonitorState, seedMonitor} from './monitor';
 
 export type AuthMode = 'Key' | 'AMLToken' | 'AADToken';
 export type PrincipalType = 'User' | 'Group' | 'ServicePrincipal' | 'ForeignGroup';
@@ -140,6 +141,8 @@ export interface World {
   roleDefinitions: RoleDefinition[];
   roleAssignments: RoleAssignment[];
   operations: Map<string, Operation>;
+  /** Log Analytics workspaces, diagnostic settings and traffic-log rows (monitor/). */
+  monitor: MonitorState;
 }
 
 export const TENANT_DOMAIN = 'contoso.sandbox';
@@ -356,7 +359,7 @@ export function seedWorld(): World {
     updatedBy: null,
   });
 
-  return {
+  const world: Omit<World, 'monitor'> = {
     tenantId,
     tenantDomain: TENANT_DOMAIN,
     principals: [owner, scientist, ops, scoring, hostPrincipal, scorerPrincipal],
@@ -378,4 +381,5 @@ export function seedWorld(): World {
     ],
     operations: new Map(),
   };
+  return {...world, monitor: seedMonitor(world)};
 }

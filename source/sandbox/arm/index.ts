@@ -6,9 +6,10 @@ import {managedIdentityRoutes} from './managed-identity';
 import {handleMetadata} from './metadata';
 import {mlRoutes, settleOperations} from './ml';
 import {resourceRoutes} from './resources';
+import {monitorRoutes} from '../monitor';
 import {resolveRoute} from './router';
 
-const routes = [...resourceRoutes, ...mlRoutes, ...managedIdentityRoutes];
+const routes = [...monitorRoutes, ...resourceRoutes, ...mlRoutes, ...managedIdentityRoutes];
 
 /** Azure Resource Manager: authenticate, then route; every failure is an ARM error body. */
 export async function handleArm(ctx: SandboxContext, ex: Exchange): Promise<void> {

@@ -83,7 +83,12 @@ function findEndpointIn(ctx: SandboxContext, ws: Workspace, name: string): Endpo
   );
 }
 
-function findEndpoint(ctx: SandboxContext, call: ArmCall, p: Params, action: string): Endpoint {
+export function findEndpoint(
+  ctx: SandboxContext,
+  call: ArmCall,
+  p: Params,
+  action: string,
+): Endpoint {
   const ws = findWorkspace(ctx, call, p, action, `/onlineEndpoints/${p.ep}`);
   const ep = findEndpointIn(ctx, ws, p.ep!);
   if (!ep) {
