@@ -74,7 +74,7 @@ function withPermissionHint(err: unknown, action: string, what: string): unknown
   const appError: AppError = {
     ...err.appError,
     kind: 'permission',
-    hint: `${what} needs '${action}': ${roles}.`,
+    hint: `${what} needs '${action}': ${roles}.${err.appError.hint ? ` ${err.appError.hint}` : ''}`,
     nextSteps: [
       `Ask an Owner or User Access Administrator for ${roles}.`,
       'If access was granted in the last few minutes, sign in again.',
@@ -182,6 +182,26 @@ export function trafficLogServices(ctx: AzureContext): TrafficLogServices {
     return out;
   };
 
+  const readWorkspace = (resourceId: string, signal?: AbortSignal) =>
+    ctx.run({operation: `read the Log Analytics workspace ${resourceId}`}, async () => {
+      const parts = parseWorkspaceResourceId(resourceId);
+      if (!parts) {
+        throw new ServiceError({
+          kind: 'invalid',
+          title: 'Not a Log Analytics workspace ID',
+          detail: `'${resourceId}' is not a resource ID of the form /subscriptions/…/resourceGroups/…/providers/Microsoft.OperationalInsights/workspaces/NAME.`,
+          nextSteps: ['List the workspaces: `az monitor log-analytics workspace list -o table`.'],
+        });
+      }
+      const client = await operationalInsights(parts.subscriptionId);
+      const w = await client.workspaces.get(parts.resourceGroup, parts.name, {
+        abortSignal: signal,
+      });
+      const info = workspaceInfo(w);
+      if (!info) throw new Error(`The workspace ${resourceId} has no customerId.`);
+      return info;
+    });
+
   return {
     trafficLogging(ref, signal) {
       return ctx.run(
@@ -202,25 +222,13 @@ export function trafficLogServices(ctx: AzureContext): TrafficLogServices {
       });
     },
 
-    getLogAnalyticsWorkspace(resourceId, signal) {
-      return ctx.run({operation: `read the Log Analytics workspace ${resourceId}`}, async () => {
-        const parts = parseWorkspaceResourceId(resourceId);
-        if (!parts) {
-          throw new ServiceError({
-            kind: 'invalid',
-            title: 'Not a Log Analytics workspace ID',
-            detail: `'${resourceId}' is not a resource ID of the form /subscriptions/…/resourceGroups/…/providers/Microsoft.OperationalInsights/workspaces/NAME.`,
-            nextSteps: ['List the workspaces: `az monitor log-analytics workspace list -o table`.'],
-          });
-        }
-        const client = await operationalInsights(parts.subscriptionId);
-        const w = await client.workspaces.get(parts.resourceGroup, parts.name, {
-          abortSignal: signal,
-        });
-        const info = workspaceInfo(w);
-        if (!info) throw new Error(`The workspace ${resourceId} has no customerId.`);
-        return info;
-      });
+    async getLogAnalyticsWorkspace(resourceId, signal) {
+      try {
+        return await readWorkspace(resourceId, signal);
+      } catch (err) {
+        // Reading the traffic log starts here: a 403 is explained as that permission.
+        throw withPermissionHint(err, QUERY_ACTION, 'Reading the traffic log');
+      }
     },
 
     async enableTrafficLogging(ref, workspaceResourceId, signal) {
