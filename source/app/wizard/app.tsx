@@ -14,6 +14,7 @@ import {CreateEndpointStep} from './steps/create-endpoint/view';
 import {CredentialsStep} from './steps/credentials/view';
 import {HomeStep} from './steps/home/view';
 import {InvokeStep} from './steps/invoke/view';
+import {TrafficLogStep} from './steps/traffic-log/view';
 import {RolesStep} from './steps/roles/view';
 import {EndpointStep} from './steps/endpoint/view';
 import {ResumeStep} from './steps/resume/view';
@@ -38,6 +39,7 @@ const HELP_SCOPES: Record<Step, Binding['scope'][]> = {
   roles: ['roles', 'lists', 'forms'],
   credentials: ['credentials'],
   invoke: ['invoke', 'lists', 'forms'],
+  trafficLog: ['traffic log', 'lists', 'forms'],
 };
 
 export interface WizardProps {
@@ -167,6 +169,17 @@ export function Wizard({initial, onInterrupt}: WizardProps) {
               initialFile={ctx.requestFile}
             />
           );
+          break;
+        case 'trafficLog':
+          view = identity ? (
+            <TrafficLogStep
+              key={key}
+              {...props}
+              endpoint={ctx.endpoint}
+              identity={identity}
+              lastRequestId={ctx.lastRequestId}
+            />
+          ) : null;
           break;
       }
     }
