@@ -84,6 +84,16 @@ function tokenize(text: string): Token[] {
     if (id) {
       out.push({t: 'id', v: id[0], at: i});
       i += id[0].length;
+      // datetime(2026-01-15T10:00:00Z): the literal inside is read as it is written.
+      const literal =
+        id[0].toLowerCase() === 'datetime' ? /^\s*\(([^)]*)\)/.exec(text.slice(i)) : null;
+      if (literal) {
+        const open = text.indexOf('(', i);
+        out.push({t: 'op', v: '(', at: open});
+        out.push({t: 'str', v: literal[1]!.trim(), at: open + 1});
+        out.push({t: 'op', v: ')', at: i + literal[0].length - 1});
+        i += literal[0].length;
+      }
       continue;
     }
     const op = OPS.find((o) => text.startsWith(o, i));
@@ -148,12 +158,13 @@ export function parseQuery(text: string, now: number): ParsedQuery {
   let p = 0;
   const peek = () => toks[p]!;
   const next = () => toks[p++]!;
-  const fail = (tok: Token = peek()): never =>
-    syntaxAt(
+  const fail = (tok: Token = peek()): never => {
+    throw syntaxAt(
       text,
       tok.at,
       tok.t === 'end' ? '<end of query>' : tok.t === 'num' ? tok.raw : String(tok.v),
-    ) as never;
+    );
+  };
   const isOp = (v: string, tok = peek()) => tok.t === 'op' && tok.v === v;
   const isWord = (v: string, tok = peek()) => tok.t === 'id' && tok.v.toLowerCase() === v;
   const expectOp = (v: string) => {
