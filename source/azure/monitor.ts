@@ -29,6 +29,12 @@ import type {TrafficLogServices} from '../domain/services';
 
 const USER_AGENT = 'aml-auth';
 
+/**
+ * The endpoint as the diagnostic-settings operations take it (`{+resourceUri}` after a slash):
+ * its resource ID without the leading slash, as the SDK's samples pass it.
+ */
+const resourceUri = (ref: EndpointRef): string => endpointScope(ref).replace(/^\/+/, '');
+
 interface Clients {
   monitor: Map<string, Promise<MonitorClient>>;
   workspaces: Map<string, Promise<OperationalInsightsManagementClient>>;
@@ -162,7 +168,7 @@ export function trafficLogServices(ctx: AzureContext): TrafficLogServices {
   const listSettings = async (ref: EndpointRef, signal?: AbortSignal) => {
     const client = await monitor(ref.subscriptionId);
     const out: DiagnosticSettingInfo[] = [];
-    for await (const s of client.diagnosticSettings.list(endpointScope(ref), {
+    for await (const s of client.diagnosticSettings.list(resourceUri(ref), {
       abortSignal: signal,
     })) {
       const sent = sentCategories(s.logs ?? []);
@@ -250,7 +256,7 @@ export function trafficLogServices(ctx: AzureContext): TrafficLogServices {
                 : [];
             const categories = [...new Set([TRAFFIC_LOG_TABLE, ...keep])];
             await client.diagnosticSettings.createOrUpdate(
-              endpointScope(ref),
+              resourceUri(ref),
               TRAFFIC_SETTING_NAME,
               {
                 workspaceId: workspaceResourceId,

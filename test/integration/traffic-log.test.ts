@@ -71,7 +71,25 @@ describe('traffic logs through the real SDKs (arm-monitor, arm-operationalinsigh
     expect(status.destinations[0]).toMatch(
       /\/Microsoft\.OperationalInsights\/workspaces\/law-dev$/,
     );
+    sandbox.clearRequests();
     const log = await services.readTrafficLog(churn, {sinceMs: 3_600_000}, new Map());
+    // On the wire: the SDKs' api-versions, the workspace GET, two queries of its workspace ID.
+    const paths = sandbox.requests().map((r) => `${r.method} ${r.path}`);
+    expect(paths).toContainEqual(
+      expect.stringMatching(
+        /^GET \/subscriptions\/.+\/onlineEndpoints\/churn-scorer\/providers\/Microsoft\.Insights\/diagnosticSettings\?api-version=2021-05-01-preview$/,
+      ),
+    );
+    expect(paths).toContainEqual(
+      expect.stringMatching(
+        /^GET .+\/Microsoft\.OperationalInsights\/workspaces\/law-dev\?api-version=2025-07-01$/,
+      ),
+    );
+    expect(
+      paths.filter(
+        (p) => p === `POST /loganalytics/v1/workspaces/${log.workspace.customerId}/query`,
+      ),
+    ).toHaveLength(2);
     expect(log.rows.length).toBeGreaterThan(3);
     expect(log.rows.every((r) => r.authType === 'Key')).toBe(true);
     expect(log.kql).toContain('AmlOnlineEndpointTrafficLog');
