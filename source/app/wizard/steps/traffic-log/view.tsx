@@ -122,7 +122,7 @@ export function TrafficLogStep({
       ) : null}
       {state.error ? <ErrorPanel error={state.error} /> : null}
       {state.mode === 'log' || state.mode === 'requestId' ? (
-        <Log state={state} now={now} nameOf={nameOf} />
+        <Log state={state} now={now} nameOf={nameOf} rowsShown={!state.showQuery} />
       ) : null}
       {state.mode === 'requestId' ? (
         <TextField
@@ -140,7 +140,7 @@ export function TrafficLogStep({
           {queryOf(state)
             .split('\n')
             .map((line, i) => (
-              <Text key={i} wrap="truncate-end">
+              <Text key={i} wrap="wrap">
                 {visible(line)}
               </Text>
             ))}
@@ -258,10 +258,13 @@ function Log({
   state,
   now,
   nameOf,
+  rowsShown,
 }: {
   state: TrafficState;
   now: number;
   nameOf: (oid: string) => string;
+  /** False while the KQL is shown in their place (80×24 has room for one of them). */
+  rowsShown: boolean;
 }) {
   const f = filterLabels(state.filters, nameOf);
   const result = state.result;
@@ -298,7 +301,7 @@ function Log({
           after a request: r reloads.
         </Text>
       ) : null}
-      {shown.length ? (
+      {rowsShown && shown.length ? (
         <Box flexDirection="column">
           <Text color={theme.text.muted}>
             {'  '}
@@ -323,7 +326,7 @@ function Log({
           ) : null}
         </Box>
       ) : null}
-      {selected ? <Detail row={selected} now={now} /> : null}
+      {rowsShown && selected ? <Detail row={selected} now={now} /> : null}
     </Box>
   );
 }
