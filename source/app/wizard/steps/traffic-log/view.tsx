@@ -167,6 +167,8 @@ function footerKeys(state: TrafficState): Parameters<typeof Footer>[0]['keys'] {
     case 'off':
       return ['trafficEnable', 'trafficQuery', 'back'];
     case 'loading':
+      // A failed read of the diagnostic settings can be tried again.
+      return state.error ? ['trafficReload', 'back'] : ['back'];
     case 'enabling':
       return ['back'];
     case 'log':
