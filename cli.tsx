@@ -77,6 +77,10 @@ program
   )
   .option('--faults <spec>', 'inject faults, e.g. arm:429:next=2,scoring:latency=300ms:rate=0.5')
   .option('--provisioning-delay <duration>', 'how long endpoint operations take (default 3s)')
+  .option(
+    '--ingestion-delay <duration>',
+    'how long a traffic-log row takes to reach Log Analytics queries (default 3s)',
+  )
   .option('--dir <folder>', 'where to write ca.pem and cloud.json (default: a private temp folder)')
   .addHelpText(
     'after',

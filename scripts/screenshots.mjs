@@ -1,7 +1,8 @@
 // Renders the wizard's main screens from the real app, in a pseudo-terminal against the sandbox,
 // into SVG images under assets/screenshots/. Run: npm run build && npm run screenshots
 import {spawn} from 'node:child_process';
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {request} from 'node:https';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import xterm from '@xterm/headless';
@@ -104,11 +105,64 @@ ${rows.join('\n')}
 `;
 }
 
+/** A POST to the sandbox, trusting its CA only; resolves with the status and the body. */
+function post(descriptor, url, headers, body) {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {method: 'POST', headers, ca: readFileSync(descriptor.caCertFile, 'utf8')},
+      (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({status: res.statusCode, text}));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** scoring-client scores fraud-aad with a management token: the 401 the traffic log explains. */
+async function wrongAudienceCall(descriptor) {
+  const sp = descriptor.principals.find((p) => p.name === 'scoring-client');
+  const form = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: sp.clientId,
+    client_secret: sp.clientSecret,
+    scope: descriptor.managementScope,
+  });
+  const token = await post(
+    descriptor,
+    `${descriptor.authorityHost}/${descriptor.tenantId}/oauth2/v2.0/token`,
+    {'content-type': 'application/x-www-form-urlencoded'},
+    form.toString(),
+  );
+  const scoring = `${descriptor.resourceManagerEndpoint}inference/fraud-aad.eastus/score`;
+  await post(
+    descriptor,
+    scoring,
+    {
+      authorization: `Bearer ${JSON.parse(token.text).access_token}`,
+      'content-type': 'application/json',
+    },
+    '{"data": [[1, 2, 3, 4]]}',
+  );
+}
+
 async function main() {
   const configDir = mkdtempSync(join(tmpdir(), 'aml-auth-shots-'));
   const sandbox = spawn(
     process.execPath,
-    [CLI, 'sandbox', '--json', '--auto-approve', '--provisioning-delay', '1s'],
+    [
+      CLI,
+      'sandbox',
+      '--json',
+      '--auto-approve',
+      '--provisioning-delay',
+      '1s',
+      '--ingestion-delay',
+      '1s',
+    ],
     {stdio: ['ignore', 'pipe', 'inherit']},
   );
   const descriptor = await new Promise((resolve, reject) => {
@@ -224,6 +278,47 @@ async function main() {
     await press('l');
     await waitFor('POST /score');
     await shot('10-logs', "aml-auth — a deployment's logs, with the requests it served");
+    // Back from the logs to the deployment list; the traffic log's tour starts from there.
+    await press(ESC);
+    await waitFor('max concurrent');
+    // fraud-aad: turn its traffic log on, score it as the owner (Invoke) and, with a wrong
+    // audience, as scoring-client; then the log shows both callers.
+    await press(ESC);
+    await waitFor('Save profile');
+    await press(ESC);
+    await waitFor('loan-aml');
+    await press(DOWN, ENTER);
+    await waitFor('Auth mode of fraud-aad');
+    await press('k');
+    await waitFor('Save this setup');
+    await press(ENTER);
+    await waitFor('Saved profile fraud-aad');
+    await press(DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, ENTER); // Traffic log, the last entry
+    await waitFor('Traffic logging is off');
+    await press('e');
+    await waitFor('law-dev');
+    await press(ENTER);
+    await waitFor('Send the traffic log of fraud-aad');
+    await press('y');
+    await waitFor('Traffic logging is on');
+    await press(ESC);
+    await waitFor('Save profile');
+    for (let i = 0; i < 6; i++) await press('\u001B[A');
+    await press(DOWN, DOWN, ENTER); // Invoke
+    await waitFor('traffic-routed');
+    await press(ENTER);
+    await waitFor('x-request-id');
+    await press(ENTER);
+    await new Promise((r) => setTimeout(r, 800));
+    await wrongAudienceCall(descriptor);
+    await press(ESC);
+    await waitFor('Save profile');
+    await press(DOWN, DOWN, DOWN, DOWN, ENTER); // Traffic log
+    // The requests arrive after the sandbox's ingestion delay (1 s here).
+    await new Promise((r) => setTimeout(r, 1500));
+    await press('r');
+    await waitFor('3 requests');
+    await shot('11-traffic-log', 'aml-auth — traffic log: who called, with which auth type');
   } finally {
     child.kill();
     sandbox.kill('SIGTERM');

@@ -24,6 +24,7 @@ export interface Binding {
     | 'credentials'
     | 'invoke'
     | 'deployments'
+    | 'traffic log'
     | 'profiles';
   match: (input: string, key: Key) => boolean;
   /**
@@ -533,6 +534,85 @@ export const keymap = {
     detail: true,
     match: (i) => i === 'K',
   },
+  trafficEnable: {
+    label: 'e',
+    hint: 'turn on',
+    description:
+      'Turn traffic logging on: pick a Log Analytics workspace, confirm, and the diagnostic setting is created.',
+    scope: 'traffic log',
+    match: ch('e'),
+  },
+  trafficWindow: {
+    label: 't',
+    hint: 'window',
+    description: 'Change the time window: last 15 min, 1 h, 24 h.',
+    scope: 'traffic log',
+    match: ch('t'),
+  },
+  trafficFailures: {
+    label: 'f',
+    hint: 'failures',
+    description: 'Show only the requests that did not get a 200, or all of them.',
+    scope: 'traffic log',
+    match: ch('f'),
+  },
+  trafficAuthType: {
+    label: 'a',
+    hint: 'auth type',
+    description: 'Show one auth type (key, aml_token, aad_token), or all.',
+    scope: 'traffic log',
+    match: ch('a'),
+  },
+  trafficIdentity: {
+    label: 'i',
+    hint: 'identity',
+    description:
+      'Show one caller (by the object ID the log holds), cycling through those seen, or all.',
+    scope: 'traffic log',
+    match: ch('i'),
+  },
+  trafficRequestId: {
+    label: '/',
+    hint: 'request ID',
+    description: 'Find the row of one request by its x-request-id (did it arrive, as whom?).',
+    scope: 'traffic log',
+    match: ch('/'),
+  },
+  trafficLastRequest: {
+    label: 'l',
+    hint: 'my last request',
+    description: 'Find the row of the last request sent from the Invoke screen.',
+    scope: 'traffic log',
+    match: ch('l'),
+  },
+  trafficClear: {
+    label: 'x',
+    hint: 'clear filters',
+    description: 'Clear the failures, auth type, identity and request ID filters.',
+    scope: 'traffic log',
+    match: ch('x'),
+  },
+  trafficQuery: {
+    label: 'k',
+    hint: 'KQL',
+    description: 'Show or hide the KQL the screen runs (for the Logs blade of the workspace).',
+    scope: 'traffic log',
+    match: ch('k'),
+  },
+  trafficCopy: {
+    label: 'c',
+    hint: 'copy KQL',
+    description: 'Copy the KQL, to paste into the Logs blade of the Log Analytics workspace.',
+    scope: 'traffic log',
+    match: ch('c'),
+  },
+  trafficReload: {
+    label: 'r',
+    hint: 'reload',
+    description: 'Query the log again (new records arrive after the ingestion delay).',
+    scope: 'traffic log',
+    match: ch('r'),
+  },
 } satisfies Record<string, Binding>;
 
 export type BindingId = keyof typeof keymap;
@@ -579,6 +659,7 @@ export function helpSections(): {scope: Binding['scope']; bindings: Binding[]}[]
     'credentials',
     'invoke',
     'deployments',
+    'traffic log',
     'profiles',
   ];
   const all = (Object.values(keymap) as Binding[]).filter((b) => !b.detail);

@@ -37,6 +37,8 @@ export const BUILT_IN_CLOUDS: readonly BuiltIn[] = [
     managementScope: 'https://management.azure.com/.default',
     mlScope: 'https://ml.azure.com/.default',
     graphEndpoint: 'https://graph.microsoft.com/',
+    logAnalyticsEndpoint: 'https://api.loganalytics.io',
+    logAnalyticsScope: 'https://api.loganalytics.io/.default',
   },
   {
     name: 'AzureChinaCloud',
@@ -45,6 +47,8 @@ export const BUILT_IN_CLOUDS: readonly BuiltIn[] = [
     managementScope: 'https://management.chinacloudapi.cn/.default',
     mlScope: 'https://ml.azure.cn/.default',
     graphEndpoint: 'https://microsoftgraph.chinacloudapi.cn/',
+    logAnalyticsEndpoint: 'https://api.loganalytics.azure.cn',
+    logAnalyticsScope: 'https://api.loganalytics.azure.cn/.default',
   },
   {
     name: 'AzureUSGovernment',
@@ -53,6 +57,8 @@ export const BUILT_IN_CLOUDS: readonly BuiltIn[] = [
     managementScope: 'https://management.usgovcloudapi.net/.default',
     mlScope: 'https://ml.azure.us/.default',
     graphEndpoint: 'https://graph.microsoft.us/',
+    logAnalyticsEndpoint: 'https://api.loganalytics.us',
+    logAnalyticsScope: 'https://api.loganalytics.us/.default',
   },
 ];
 
@@ -299,15 +305,30 @@ export async function readCloudFile(
   const authorityHost = withoutSlash(
     httpsUrl(str('authorityHost', true)!, where('authorityHost'), file, 'authorityHost'),
   );
-  const scope = (field: 'managementScope' | 'mlScope') => {
-    const value = str(field, true)!;
+  const scope = (field: 'managementScope' | 'mlScope' | 'logAnalyticsScope', required = true) => {
+    const value = str(field, required);
+    if (value === undefined) return undefined;
     if (/\s/.test(value)) {
       throw new CloudError(`${where(field)}: a scope has no spaces ('${value}')`, file, field);
     }
     return value;
   };
-  const managementScope = scope('managementScope');
-  const mlScope = scope('mlScope');
+  const managementScope = scope('managementScope')!;
+  const mlScope = scope('mlScope')!;
+  const logAnalyticsField = str('logAnalyticsEndpoint', false);
+  const logAnalyticsEndpoint = logAnalyticsField
+    ? withoutSlash(
+        httpsUrl(logAnalyticsField, where('logAnalyticsEndpoint'), file, 'logAnalyticsEndpoint'),
+      )
+    : undefined;
+  const logAnalyticsScope = scope('logAnalyticsScope', false);
+  if (logAnalyticsEndpoint && !logAnalyticsScope) {
+    throw new CloudError(
+      `cloud file ${file}: field 'logAnalyticsEndpoint' needs 'logAnalyticsScope' beside it (e.g. https://api.loganalytics.io/.default)`,
+      file,
+      'logAnalyticsScope',
+    );
+  }
   const tenantId = str('tenantId', false);
 
   const cloud: CloudConfig = {
@@ -325,6 +346,21 @@ export async function readCloudFile(
     cloud.graphEndpoint = withSlash(httpsUrl(graph, where('graphEndpoint'), file, 'graphEndpoint'));
   const graphScope = str('graphScope', false);
   if (graphScope) cloud.graphScope = graphScope;
+  if (logAnalyticsEndpoint && logAnalyticsScope) {
+    cloud.logAnalyticsEndpoint = logAnalyticsEndpoint;
+    cloud.logAnalyticsScope = logAnalyticsScope;
+  }
+  // Optional and informational: entries that are not {objectId, name} strings are left out.
+  const known = [
+    ...(Array.isArray(data.principals) ? data.principals : []),
+    ...(Array.isArray(data.managedIdentities) ? data.managedIdentities : []),
+  ].flatMap((p: unknown) => {
+    const e = p as {objectId?: unknown; name?: unknown} | null;
+    return e && typeof e.objectId === 'string' && typeof e.name === 'string'
+      ? [{objectId: e.objectId, name: e.name}]
+      : [];
+  });
+  if (known.length) cloud.principals = known;
   const caField = str('caCertFile', false);
   if (caField) {
     const caCertFile = resolve(dirname(file), expandHome(caField));

@@ -24,6 +24,7 @@ import type {
   AccessServices,
   DeploymentServices,
   Services,
+  TrafficLogServices,
   WorkflowServices,
 } from '../domain/services';
 
@@ -124,6 +125,7 @@ export function controlPlane(
   | 'managementToken'
   | 'explainError'
   | keyof AccessServices
+  | keyof TrafficLogServices
   | keyof WorkflowServices
   | keyof DeploymentServices
 > {

@@ -21,6 +21,7 @@ import {directoryServices} from './directory';
 import {roleDefinitionServices} from './role-definitions';
 import {deploymentServices} from './deployments';
 import {controlPlane} from './endpoints';
+import {trafficLogServices} from './monitor';
 import {ServiceError, toAppError, type ErrorContext} from './errors';
 import {freshTokenPolicy, refreshable, type Refreshable} from './fresh-token';
 import {retryNoticePolicy} from './retry-notice';
@@ -218,6 +219,7 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
     ...roleDefinitionServices(ctx),
     ...directoryServices(ctx),
     ...deploymentServices(ctx),
+    ...trafficLogServices(ctx),
   };
   return {...base, ...workflows(base)};
 }

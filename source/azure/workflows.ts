@@ -12,6 +12,14 @@ import {
   type WorkflowServices,
 } from '../domain/services';
 import type {AppError, InvokeResult, Workspace} from '../domain/types';
+import {
+  isoDuration,
+  summarizeCounts,
+  summaryQuery,
+  toTrafficRow,
+  TRAFFIC_LOG_OFF,
+  trafficQuery,
+} from '../domain/traffic-log';
 
 /** The calls the workflows are made of. */
 export type WorkflowBase = Omit<Services, keyof WorkflowServices>;
@@ -148,6 +156,45 @@ export function workflows(base: WorkflowBase): WorkflowServices {
         }
       }
       return {results, summary: summarize(results)};
+    },
+
+    async readTrafficLog(ref, filter, names, signal) {
+      const status = await base.trafficLogging(ref, signal);
+      const destination = status.destinations[0];
+      if (!destination) {
+        throw new ServiceError({
+          kind: 'notFound',
+          code: TRAFFIC_LOG_OFF,
+          title: `Traffic logging is off for ${ref.endpoint}`,
+          detail: status.settings.length
+            ? `The endpoint's diagnostic settings (${status.settings.map((s) => s.name).join(', ')}) send no AmlOnlineEndpointTrafficLog to a Log Analytics workspace.`
+            : 'The endpoint has no diagnostic settings, so no traffic log is kept.',
+          nextSteps: [
+            'Turn it on: `aml-auth logs enable --workspace-id <Log Analytics workspace resource ID>` or the Traffic log screen of the endpoint.',
+          ],
+        });
+      }
+      const workspace = await base.getLogAnalyticsWorkspace(destination, signal);
+      const kql = trafficQuery(ref.endpoint, filter);
+      const timespan = isoDuration(filter.sinceMs);
+      const [rows, counts] = await Promise.all([
+        base.queryLogs(workspace.customerId, kql, timespan, signal),
+        base.queryLogs(workspace.customerId, summaryQuery(ref.endpoint, filter), timespan, signal),
+      ]);
+      return {
+        workspace,
+        kql,
+        rows: rows.map((r) => toTrafficRow(r, names)),
+        summary: summarizeCounts(
+          counts.map((c) => ({
+            authType: String(c.AuthType ?? ''),
+            identity: String(c.IdentityData ?? ''),
+            responseCode: Number(c.ResponseCode ?? 0),
+            count: Number(c.count_ ?? 0),
+          })),
+          names,
+        ),
+      };
     },
   };
 }

@@ -350,6 +350,85 @@ export function registerCommands(program: Command): void {
   registerEndpoints(program);
   registerDeployments(program);
 
+  const logs = program
+    .command('logs')
+    .description(
+      "an endpoint's traffic log (AmlOnlineEndpointTrafficLog in Log Analytics): who called, with which auth type, and what they got",
+    );
+  const traffic = logs
+    .command('traffic')
+    .description(
+      'the recent requests to the endpoint: time, status and reason, auth type, caller (JWT oid and name), deployment, model status, duration, request ID; and a summary',
+    )
+    .option('--since <window>', 'how far back: 15m, 1h, 24h, 7d (default 1h)')
+    .option('--failures', 'only requests that did not get a 200')
+    .option('--auth-type <type>', 'only one auth type: key, aml_token or aad_token')
+    .option('--identity <object-id>', "only one caller (the token's oid, as IdentityData holds it)")
+    .option('--request-id <id>', 'the row of one request (its x-request-id, from invoke --include)')
+    .option('--top <n>', 'at most N rows, newest first (default 100; the summary counts all)')
+    .option('--show-query', 'also print the KQL (to paste into the Logs blade)');
+  addTargetOptions(traffic);
+  addOutputOptions(traffic, {env: false});
+  traffic
+    .addHelpText(
+      'after',
+      footer(
+        `  $ aml-auth logs traffic -p fraud
+  $ aml-auth logs traffic -p fraud --since 24h --failures
+  $ aml-auth logs traffic -p fraud --auth-type aad_token --identity 6f1c…-…-… -o json
+  $ aml-auth logs traffic -p fraud --request-id "$(aml-auth invoke -p fraud --request r.json -o json | jq -r .requestId)"`,
+        [
+          "Reads the Log Analytics workspace the endpoint's diagnostic settings send the traffic log to\n(needs Microsoft.OperationalInsights/workspaces/query/read there: Log Analytics Reader). Exits 5\nwhen traffic logging is off (turn it on with `aml-auth logs enable`). In Azure, records take a\nfew minutes to appear.",
+          OUTPUT_HELP,
+          SIGN_IN_HELP,
+        ],
+      ),
+    )
+    .action(async (_opts, cmd: Command) => {
+      const {runLogsTraffic} = await import('./logs');
+      await runLogsTraffic(cmd.optsWithGlobals());
+    });
+  const enable = logs
+    .command('enable')
+    .description(
+      'turn on traffic logging: a diagnostic setting on the endpoint that sends AmlOnlineEndpointTrafficLog to a Log Analytics workspace',
+    )
+    .option(
+      '--workspace-id <id|name>',
+      'the Log Analytics workspace: its resource ID, or its name',
+    );
+  addTargetOptions(enable);
+  addOutputOptions(enable, {env: false});
+  enable
+    .addHelpText(
+      'after',
+      footer(
+        `  $ aml-auth logs enable -p fraud --workspace-id law-dev
+  $ aml-auth logs enable -p fraud -o json \\
+      --workspace-id /subscriptions/…/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law`,
+        [
+          'Creates the diagnostic setting aml-auth-traffic-log (needs Microsoft.Insights/diagnosticSettings/write\non the endpoint: Monitoring Contributor). Nothing changes when the traffic log already goes there.',
+          OUTPUT_HELP,
+          SIGN_IN_HELP,
+        ],
+      ),
+    )
+    .action(async (_opts, cmd: Command) => {
+      const {runLogsEnable} = await import('./logs');
+      await runLogsEnable(cmd.optsWithGlobals());
+    });
+  const lawList = logs
+    .command('workspaces')
+    .description("the Log Analytics workspaces of the endpoint's subscription (for logs enable)");
+  addTargetOptions(lawList);
+  addOutputOptions(lawList, {env: false});
+  lawList
+    .addHelpText('after', footer('  $ aml-auth logs workspaces -p fraud', [OUTPUT_HELP]))
+    .action(async (_opts, cmd: Command) => {
+      const {runLogsWorkspaces} = await import('./logs');
+      await runLogsWorkspaces(cmd.optsWithGlobals());
+    });
+
   const token = program.command('token').description('work with tokens offline');
   const inspect = token
     .command('inspect')

@@ -12,6 +12,7 @@ export interface SandboxCommandOptions {
   faults?: string;
   dir?: string;
   provisioningDelay?: string;
+  ingestionDelay?: string;
 }
 
 /** Turns command-line options into sandbox options, or a usage error (exit 2). */
@@ -32,6 +33,8 @@ export function sandboxOptions(opts: SandboxCommandOptions): SandboxOptions {
     if (opts.tokenLifetime !== undefined) out.tokenLifetimeMs = parseDuration(opts.tokenLifetime);
     if (opts.provisioningDelay !== undefined)
       out.provisioningDelayMs = parseDuration(opts.provisioningDelay);
+    if (opts.ingestionDelay !== undefined)
+      out.ingestionDelayMs = parseDuration(opts.ingestionDelay);
   } catch (err) {
     throw new CliError((err as Error).message, ExitCode.usage);
   }
@@ -108,6 +111,7 @@ export function describeSandbox(s: RunningSandbox): string {
     `  tenant           contoso.sandbox (${d.tenantId})`,
     `  resource manager ${d.resourceManagerEndpoint}`,
     `  sign-in page     ${d.deviceLoginUrl}`,
+    `  log analytics    ${d.logAnalyticsEndpoint} (workspace law-dev; churn-scorer logs its traffic there)`,
     '',
     '  principals:',
     ...d.principals.map(

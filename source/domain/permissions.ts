@@ -44,6 +44,8 @@ export const ACTIONS = {
   score: `${EP}/score/action`,
   assignRoles: 'Microsoft.Authorization/roleAssignments/write',
   defineRoles: 'Microsoft.Authorization/roleDefinitions/write',
+  enableTrafficLog: 'Microsoft.Insights/diagnosticSettings/write',
+  readTrafficLog: 'Microsoft.OperationalInsights/workspaces/query/read',
 } as const;
 
 export type CheckId = keyof typeof ACTIONS;
@@ -67,6 +69,8 @@ const LABELS: Record<CheckId, string> = {
   score: 'score with an Entra token',
   assignRoles: 'assign roles',
   defineRoles: 'create custom roles',
+  enableTrafficLog: 'turn on traffic logging',
+  readTrafficLog: 'read the traffic log',
 };
 
 /**
@@ -96,6 +100,10 @@ export function preflight(blocks: PermissionBlock[], mode: AuthMode): CheckItem[
         : 'only for aad_token endpoints',
     assignRoles: 'grant roles to yourself or others from this tool',
     defineRoles: 'create the custom roles (score-only, docs roles)',
+    enableTrafficLog:
+      'create the diagnostic setting that sends AmlOnlineEndpointTrafficLog to Log Analytics',
+    readTrafficLog:
+      'query AmlOnlineEndpointTrafficLog (Log Analytics Reader on the workspace the log goes to; checked here at the endpoint)',
   };
   const order: CheckId[] = [
     'read',
@@ -106,6 +114,8 @@ export function preflight(blocks: PermissionBlock[], mode: AuthMode): CheckItem[
     'write',
     'assignRoles',
     'defineRoles',
+    'enableTrafficLog',
+    'readTrafficLog',
   ];
   return order.map((id) => ({
     id,

@@ -44,9 +44,16 @@ import type {
   RegisteredModel,
   TrafficChange,
 } from './deployments';
+import type {
+  LogAnalyticsWorkspaceInfo,
+  TrafficLogFilter,
+  TrafficLoggingStatus,
+  TrafficLogResult,
+} from './traffic-log';
 
 /** Everything the wizard and the commands ask of Azure. Every call takes an AbortSignal. */
-export interface Services extends AccessServices, WorkflowServices, DeploymentServices {
+export interface Services
+  extends AccessServices, DeploymentServices, TrafficLogServices, WorkflowServices {
   readonly cloud: CloudConfig;
   signIn(
     method: SignInMethod,
@@ -179,6 +186,38 @@ export interface AccessServices {
   invoke(request: InvokeRequest, signal?: AbortSignal): Promise<InvokeResult>;
 }
 
+/** Traffic logs: the endpoint's diagnostic settings, Log Analytics workspaces, the query API. */
+export interface TrafficLogServices {
+  /** The endpoint's diagnostic settings and whether its traffic log goes to a workspace. */
+  trafficLogging(ref: EndpointRef, signal?: AbortSignal): Promise<TrafficLoggingStatus>;
+  /** The Log Analytics workspaces of the subscription the identity may read, by name. */
+  listLogAnalyticsWorkspaces(
+    subscriptionId: string,
+    signal?: AbortSignal,
+  ): Promise<LogAnalyticsWorkspaceInfo[]>;
+  /** One workspace by its resource ID (for its workspace ID, `customerId`). */
+  getLogAnalyticsWorkspace(
+    resourceId: string,
+    signal?: AbortSignal,
+  ): Promise<LogAnalyticsWorkspaceInfo>;
+  /**
+   * Sends the endpoint's traffic log to the workspace: creates (or extends) the diagnostic
+   * setting `aml-auth-traffic-log`. Nothing is written when it already goes there.
+   */
+  enableTrafficLogging(
+    ref: EndpointRef,
+    workspaceResourceId: string,
+    signal?: AbortSignal,
+  ): Promise<{status: TrafficLoggingStatus; created: boolean}>;
+  /** Runs a KQL query in a workspace (by workspace ID) over an ISO 8601 duration; rows by column. */
+  queryLogs(
+    customerId: string,
+    query: string,
+    timespan: string,
+    signal?: AbortSignal,
+  ): Promise<Record<string, unknown>[]>;
+}
+
 export type KeyChoice = 'primary' | 'secondary';
 
 /** The credential a client of an endpoint sends, and for key endpoints both keys. */
@@ -255,6 +294,18 @@ export interface WorkflowServices {
     onProgress: (done: number, total: number) => void,
     signal?: AbortSignal,
   ): Promise<RepeatedInvoke>;
+  /**
+   * The endpoint's recent requests from `AmlOnlineEndpointTrafficLog` in the workspace its
+   * diagnostic settings send the traffic log to, filtered, with the KQL it ran and a summary
+   * (requests per auth type and identity, failures). `names` maps object IDs to principal names.
+   * Rejects with code TRAFFIC_LOG_OFF (kind notFound) when no setting sends the traffic log.
+   */
+  readTrafficLog(
+    ref: EndpointRef,
+    filter: TrafficLogFilter,
+    names: Map<string, string>,
+    signal?: AbortSignal,
+  ): Promise<TrafficLogResult>;
 }
 
 /** The workspace part of a reference: where models and environments are registered. */

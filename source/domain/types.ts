@@ -22,6 +22,18 @@ export interface CloudConfig {
   graphEndpoint?: string;
   /** Scope for Graph tokens (default: the Graph endpoint's origin + `/.default`). */
   graphScope?: string;
+  /**
+   * The Log Analytics query API, e.g. `https://api.loganalytics.io` (no trailing slash, no `/v1`),
+   * and the scope of its tokens (`https://api.loganalytics.io/.default`). A custom cloud may have
+   * none: then the traffic log cannot be read there.
+   */
+  logAnalyticsEndpoint?: string;
+  logAnalyticsScope?: string;
+  /**
+   * Principals the cloud file names (the sandbox's lists its users and applications): object ID
+   * → name, so a traffic log's `IdentityData` can be shown as a name.
+   */
+  principals?: {objectId: string; name: string}[];
   /** Default tenant for sign-in, if the cloud names one (custom clouds may). */
   tenantId?: string;
   /** Extra CA (PEM) trusted for this cloud only. */

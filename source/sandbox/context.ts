@@ -83,6 +83,8 @@ export interface SandboxContext {
   clientCertificates: Map<string, ClientCertificate>;
   /** The App Service style managed identity endpoint's secret header (`IDENTITY_HEADER`). */
   identityHeader: string;
+  /** How long a traffic-log row takes to become visible to queries (Azure: minutes). */
+  ingestionDelayMs: number;
 }
 
 export const MANAGEMENT_AUDIENCES = [
@@ -92,3 +94,4 @@ export const MANAGEMENT_AUDIENCES = [
   'https://management.core.windows.net/',
 ];
 export const ML_AUDIENCE = 'https://ml.azure.com';
+export const LOG_ANALYTICS_AUDIENCE = 'https://api.loganalytics.io';

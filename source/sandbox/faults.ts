@@ -17,11 +17,11 @@ export interface FaultRule {
   spec: string;
 }
 
-const SURFACES = new Set(['identity', 'arm', 'scoring', 'all']);
+const SURFACES = new Set(['identity', 'arm', 'scoring', 'logs', 'all']);
 
 /**
  * Parses a fault spec: comma-separated rules `SURFACE:FAULT[:OPTION…]`, where SURFACE is identity,
- * arm, scoring or all; FAULT is 429, 500, 503, drop or latency=DURATION; and OPTION is rate=0..1,
+ * arm, scoring, logs (the Log Analytics query API) or all; FAULT is 429, 500, 503, drop or latency=DURATION; and OPTION is rate=0..1,
  * next=N or retry-after=SECONDS. Examples: `arm:429:next=2`, `scoring:latency=300ms:rate=0.5`.
  */
 export function parseFaults(spec: string): FaultRule[] {
@@ -35,7 +35,7 @@ export function parseFaults(spec: string): FaultRule[] {
 function parseRule(text: string): FaultRule {
   const [surface, fault, ...options] = text.split(':');
   if (!surface || !SURFACES.has(surface)) {
-    throw new Error(`fault '${text}': the surface must be identity, arm, scoring or all`);
+    throw new Error(`fault '${text}': the surface must be identity, arm, scoring, logs or all`);
   }
   if (!fault)
     throw new Error(`fault '${text}': name a fault (429, 500, 503, drop, latency=DURATION)`);

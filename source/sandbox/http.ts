@@ -1,7 +1,7 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {newGuid} from './util';
 
-export type Surface = 'identity' | 'arm' | 'scoring' | 'admin';
+export type Surface = 'identity' | 'arm' | 'scoring' | 'logs' | 'admin';
 
 /** One request as the surfaces see it. */
 export class Exchange {

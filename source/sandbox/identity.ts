@@ -1,6 +1,6 @@
 import {randomBytes, timingSafeEqual} from 'node:crypto';
 import type {DeviceCodeGrant, SandboxContext} from './context';
-import {MANAGEMENT_AUDIENCES, ML_AUDIENCE} from './context';
+import {LOG_ANALYTICS_AUDIENCE, MANAGEMENT_AUDIENCES, ML_AUDIENCE} from './context';
 import {BodyTooLarge, type Exchange, parseForm} from './http';
 import {base64url, newGuid} from './util';
 import {type Principal, userAssignedIdentityId} from './world';
@@ -10,7 +10,12 @@ import {AssertionError, JWT_BEARER, verifyClientAssertion} from './client-assert
 import {authorizationCodeGrant, authorize} from './authorize';
 
 /** Resources this tenant issues tokens for (an access token's `aud`). */
-const KNOWN_RESOURCES = [...MANAGEMENT_AUDIENCES, ML_AUDIENCE, 'https://graph.microsoft.com'];
+const KNOWN_RESOURCES = [
+  ...MANAGEMENT_AUDIENCES,
+  ML_AUDIENCE,
+  LOG_ANALYTICS_AUDIENCE,
+  'https://graph.microsoft.com',
+];
 const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
 const DEVICE_CODE_SECONDS = 900;
 /** Entra says 5; the sandbox polls faster so a sign-in takes about a second, not five. */

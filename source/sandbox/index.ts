@@ -16,6 +16,7 @@ import {handleGraph, isGraphPath} from './graph';
 import {handleIdentity, MSI_PATH} from './identity';
 import {TokenSigner} from './jwt';
 import {handleScoring} from './scoring';
+import {handleLogAnalytics, LOG_ANALYTICS_AUDIENCE, LOG_ANALYTICS_PATH} from './monitor';
 import {seedWorld, userAssignedIdentityId, type World} from './world';
 
 export interface SandboxOptions {
@@ -34,6 +35,8 @@ export interface SandboxOptions {
   provisioningDelayMs?: number;
   /** Items per page of ARM lists; default 100. */
   pageSize?: number;
+  /** How long a traffic-log row takes to reach Log Analytics queries; default 3 s. */
+  ingestionDelayMs?: number;
 }
 
 export interface SandboxPrincipalInfo {
@@ -68,6 +71,9 @@ export interface SandboxDescriptor {
   mlScope: string;
   /** A sliver of Microsoft Graph v1.0 over the sandbox directory (source/sandbox/graph.ts). */
   graphEndpoint: string;
+  /** The Log Analytics query API (`{endpoint}/v1/workspaces/{id}/query`) and its token scope. */
+  logAnalyticsEndpoint: string;
+  logAnalyticsScope: string;
   tenantId: string;
   caCertFile: string;
   cloudFile: string;
@@ -141,6 +147,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     timers: new Set(),
     clientCertificates: new Map(),
     identityHeader: randomBytes(24).toString('base64url'),
+    ingestionDelayMs: options.ingestionDelayMs ?? 3000,
   };
   const certificatePrincipal = ctx.world.principals.find((p) => p.name === CERTIFICATE_PRINCIPAL)!;
   ctx.clientCertificates.set(certificatePrincipal.clientId!.toLowerCase(), clientCertificate);
@@ -224,6 +231,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     managementScope: 'https://management.azure.com/.default',
     mlScope: 'https://ml.azure.com/.default',
     graphEndpoint: `${ctx.baseUrl}/`,
+    logAnalyticsEndpoint: `${ctx.baseUrl}${LOG_ANALYTICS_PATH}`,
+    logAnalyticsScope: `${LOG_ANALYTICS_AUDIENCE}/.default`,
     tenantId: ctx.world.tenantId,
     caCertFile,
     cloudFile,
@@ -308,6 +317,7 @@ const IDENTITY_PATH = /^\/[^/]+\/(v2\.0|oauth2|discovery)(\/|$)/i;
 function surfaceOf(path: string): Surface {
   if (path.startsWith('/__sandbox/') || path === '/__sandbox') return 'admin';
   if (path.startsWith('/inference/')) return 'scoring';
+  if (path.toLowerCase().startsWith(`${LOG_ANALYTICS_PATH}/`)) return 'logs';
   if (
     path === '/devicelogin' ||
     path.toLowerCase() === MSI_PATH ||
@@ -348,6 +358,8 @@ async function dispatch(
     if (!(await handleIdentity(ctx, ex))) notFound(ex);
   } else if (isGraphPath(ex.path)) {
     handleGraph(ctx, ex);
+  } else if (surface === 'logs') {
+    if (!(await handleLogAnalytics(ctx, ex))) notFound(ex);
   } else {
     await handleArm(ctx, ex);
   }
@@ -386,7 +398,7 @@ function sendFault(
       },
       headers,
     );
-  } else if (surface === 'arm') {
+  } else if (surface === 'arm' || surface === 'logs') {
     ex.json(status, {error: {code, message}}, headers);
   } else {
     ex.send(status, message, {

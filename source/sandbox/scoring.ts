@@ -6,6 +6,7 @@ import {BodyTooLarge, type Exchange} from './http';
 import {JwtError} from './jwt';
 import {mirrorRequest, recordOutcome} from './deployment-logs';
 import {runModel} from './models';
+import {traceOf, traceScoring} from './monitor';
 import {isAllowed, principalById} from './rbac';
 import {newGuid, sleep} from './util';
 import {type Deployment, type Endpoint, endpointKey, endpointScope} from './world';
@@ -95,6 +96,7 @@ function authenticateCaller(ctx: SandboxContext, ex: Exchange, e: Endpoint): voi
         );
       }
       ex.caller = String(claims.sub ?? 'aml-token');
+      traceOf(ex).identity = String(claims.sub ?? '');
       return;
     } catch (err) {
       if (err instanceof ScoringError) throw err;
@@ -131,6 +133,7 @@ function authenticateCaller(ctx: SandboxContext, ex: Exchange, e: Endpoint): voi
       challenge('The credential is not a Microsoft Entra token from this tenant.'),
     );
   }
+  traceOf(ex).identity = String(claims.oid ?? '');
   const aud = String(claims.aud ?? '');
   if (aud !== ML_AUDIENCE && aud !== `${ML_AUDIENCE}/`) {
     throw new ScoringError(
@@ -166,6 +169,8 @@ export async function handleScoring(
   const m = /^\/inference\/([^/]+)\/(score|swagger\.json)$/i.exec(ex.path);
   if (!m) return false;
   const requestId = newGuid();
+  // The traffic log (monitor/): a row per request once the response is sent.
+  const trace = traceScoring(ctx, ex);
   const headers: Record<string, string> = {
     'x-request-id': requestId,
     'azureml-model-deployment': '',
@@ -176,6 +181,7 @@ export async function handleScoring(
   try {
     settleOperations(ctx);
     const e = findEndpoint(ctx, m[1]!);
+    if (e && e.provisioningState !== 'Creating') trace.endpoint = e;
     if (!e || e.provisioningState === 'Creating' || e.provisioningState === 'Deleting') {
       throw new ScoringError(404, `No online endpoint is served at '${m[1]}'.`);
     }
@@ -206,11 +212,13 @@ export async function handleScoring(
       );
     }
     headers['azureml-model-deployment'] = deployment.name;
+    trace.deployment = deployment.name;
     const body = await ex.body(MAX_PAYLOAD_BYTES);
     await score(ctx, ex, e, deployment, body, latencyMs, headers);
     if (!wanted) mirrorRequest(ctx, e, deployment, body, requestId);
   } catch (err) {
     if (err instanceof ScoringError) {
+      trace.reason = err.message.slice(0, 200);
       ex.send(err.status, err.message, {
         'content-type': 'text/plain; charset=utf-8',
         ...headers,

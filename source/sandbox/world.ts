@@ -1,5 +1,6 @@
 import {builtInRoles, OWNER, READER, type RoleDefinition} from './roles';
 import {newClientSecret, newGuid, newKey, stableGuid} from './util';
+import {type MonitorState, seedMonitor} from './monitor';
 
 export type AuthMode = 'Key' | 'AMLToken' | 'AADToken';
 export type PrincipalType = 'User' | 'Group' | 'ServicePrincipal' | 'ForeignGroup';
@@ -200,6 +201,8 @@ export interface World {
   roleDefinitions: RoleDefinition[];
   roleAssignments: RoleAssignment[];
   operations: Map<string, Operation>;
+  /** Log Analytics workspaces, diagnostic settings and traffic-log rows (monitor/). */
+  monitor: MonitorState;
 }
 
 export const TENANT_DOMAIN = 'contoso.sandbox';
@@ -526,7 +529,7 @@ export function seedWorld(): World {
     updatedBy: null,
   });
 
-  return {
+  const world: Omit<World, 'monitor'> = {
     tenantId,
     tenantDomain: TENANT_DOMAIN,
     principals: [owner, scientist, ops, scoring, hostPrincipal, scorerPrincipal],
@@ -550,4 +553,5 @@ export function seedWorld(): World {
     ],
     operations: new Map(),
   };
+  return {...world, monitor: seedMonitor(world)};
 }

@@ -15,6 +15,11 @@ import type {
 } from '../../source/domain/types';
 import type {Services, WorkflowServices} from '../../source/domain/services';
 import {workflows} from '../../source/azure/workflows';
+import {
+  type LogAnalyticsWorkspaceInfo,
+  loggingStatus,
+  type TrafficLoggingStatus,
+} from '../../source/domain/traffic-log';
 import type {ProfilesPort, Profile, ProfileInput} from '../../source/app/profiles-port';
 import type {AppEnvironment} from '../../source/app/app-context';
 
@@ -41,6 +46,83 @@ export const identity: Identity = {
 export const subscriptions: Subscription[] = [
   {subscriptionId: 'aaaaaaaa-0000-0000-0000-000000000001', displayName: 'Dev', state: 'Enabled'},
   {subscriptionId: 'aaaaaaaa-0000-0000-0000-000000000002', displayName: 'Prod', state: 'Enabled'},
+];
+
+export const logAnalyticsWorkspaces: LogAnalyticsWorkspaceInfo[] = [
+  {
+    id: '/subscriptions/s/resourceGroups/rg1/providers/Microsoft.OperationalInsights/workspaces/law-one',
+    name: 'law-one',
+    subscriptionId: 's',
+    resourceGroup: 'rg1',
+    location: 'eastus',
+    customerId: '33333333-3333-3333-3333-333333333333',
+  },
+  {
+    id: '/subscriptions/s/resourceGroups/rg2/providers/Microsoft.OperationalInsights/workspaces/law-two',
+    name: 'law-two',
+    subscriptionId: 's',
+    resourceGroup: 'rg2',
+    location: 'westus2',
+    customerId: '44444444-4444-4444-4444-444444444444',
+  },
+];
+
+/** The traffic-log status when `destination` (a workspace resource ID) receives the traffic log. */
+export function trafficStatus(destination: string | undefined): TrafficLoggingStatus {
+  return loggingStatus(
+    destination
+      ? [
+          {
+            name: 'aml-auth-traffic-log',
+            workspaceResourceId: destination,
+            otherDestinations: [],
+            categories: [
+              {category: 'AmlOnlineEndpointTrafficLog', enabled: true},
+              {category: 'AmlOnlineEndpointConsoleLog', enabled: false},
+              {category: 'AmlOnlineEndpointEventLog', enabled: false},
+            ],
+          },
+        ]
+      : [],
+  );
+}
+
+/** Rows the fake query API returns (newest first), with the real column names. */
+export const trafficRows: Record<string, unknown>[] = [
+  {
+    TimeGenerated: '2026-01-15T10:05:00.000Z',
+    DeploymentName: 'main',
+    Method: 'POST',
+    Path: '/score',
+    ResponseCode: 200,
+    ResponseCodeReason: 'OK',
+    AuthType: 'AADToken',
+    IdentityData: '11111111-1111-1111-1111-111111111111',
+    ModelStatusCode: 200,
+    ModelStatusReason: 'OK',
+    TotalDurationMs: 21,
+    RequestDurationMs: 2,
+    ResponseDurationMs: 19,
+    XRequestId: 'req-aaaa',
+    XMSClientRequestId: '',
+  },
+  {
+    TimeGenerated: '2026-01-15T10:01:00.000Z',
+    DeploymentName: '',
+    Method: 'POST',
+    Path: '/score',
+    ResponseCode: 401,
+    ResponseCodeReason: 'aad_token_invalid_audience',
+    AuthType: 'AADToken',
+    IdentityData: '55555555-5555-5555-5555-555555555555',
+    ModelStatusCode: null,
+    ModelStatusReason: '',
+    TotalDurationMs: 3,
+    RequestDurationMs: 1,
+    ResponseDurationMs: 0,
+    XRequestId: 'req-bbbb',
+    XMSClientRequestId: '',
+  },
 ];
 
 export const workspaces: Workspace[] = [
@@ -171,8 +253,49 @@ export function fakeServices(overrides: Partial<Services> = {}): Services & {cal
     },
   ];
   const logLines = Array.from({length: 60}, (_, i) => `line ${i + 1} request_id=r${i + 1}`);
+  // Traffic logging: off until enableTrafficLogging; queryLogs answers with `trafficRows`.
+  let trafficOn: string | undefined;
   const base: Services = {
     cloud,
+    trafficLogging: async (...args) => {
+      record('trafficLogging', args);
+      return trafficStatus(trafficOn);
+    },
+    listLogAnalyticsWorkspaces: async (...args) => {
+      record('listLogAnalyticsWorkspaces', args);
+      return logAnalyticsWorkspaces;
+    },
+    getLogAnalyticsWorkspace: async (...args) => {
+      record('getLogAnalyticsWorkspace', args);
+      const w = logAnalyticsWorkspaces.find((x) => x.id.toLowerCase() === args[0].toLowerCase());
+      if (!w) throw new Error(`no workspace ${args[0]}`);
+      return w;
+    },
+    enableTrafficLogging: async (...args) => {
+      record('enableTrafficLogging', args);
+      const created = trafficOn !== args[1];
+      trafficOn = args[1];
+      return {status: trafficStatus(trafficOn), created};
+    },
+    queryLogs: async (...args) => {
+      record('queryLogs', args);
+      if (/summarize/.test(args[1])) {
+        const counts = new Map<string, Record<string, unknown>>();
+        for (const r of trafficRows) {
+          const key = `${r.AuthType}|${r.IdentityData}|${r.ResponseCode}`;
+          const c = counts.get(key) ?? {
+            AuthType: r.AuthType,
+            IdentityData: r.IdentityData,
+            ResponseCode: r.ResponseCode,
+            count_: 0,
+          };
+          c.count_ = (c.count_ as number) + 1;
+          counts.set(key, c);
+        }
+        return [...counts.values()];
+      }
+      return trafficRows;
+    },
     signIn: async (...args) => {
       record('signIn', args);
       return signInResult();
@@ -500,6 +623,7 @@ export function fakeServices(overrides: Partial<Services> = {}): Services & {cal
         assignRoleTemplate: shared('assignRoleTemplate'),
         findWorkspace: shared('findWorkspace'),
         invokeRepeated: shared('invokeRepeated'),
+        readTrafficLog: shared('readTrafficLog'),
       };
     })(),
   };

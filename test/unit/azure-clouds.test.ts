@@ -54,6 +54,8 @@ describe('built-in clouds', () => {
       managementScope: 'https://management.azure.com/.default',
       mlScope: 'https://ml.azure.com/.default',
       graphEndpoint: 'https://graph.microsoft.com/',
+      logAnalyticsEndpoint: 'https://api.loganalytics.io',
+      logAnalyticsScope: 'https://api.loganalytics.io/.default',
       custom: false,
     });
     expect(graphScopeOf(cloud)).toBe('https://graph.microsoft.com/.default');
@@ -81,13 +83,57 @@ describe('built-in clouds', () => {
       authorityHost: 'https://login.chinacloudapi.cn',
       managementScope: 'https://management.chinacloudapi.cn/.default',
       mlScope: 'https://ml.azure.cn/.default',
+      logAnalyticsEndpoint: 'https://api.loganalytics.azure.cn',
+      logAnalyticsScope: 'https://api.loganalytics.azure.cn/.default',
     });
     expect(await resolveCloud('AzureUSGovernment', {})).toMatchObject({
       resourceManagerEndpoint: 'https://management.usgovcloudapi.net/',
       authorityHost: 'https://login.microsoftonline.us',
       managementScope: 'https://management.usgovcloudapi.net/.default',
       mlScope: 'https://ml.azure.us/.default',
+      logAnalyticsEndpoint: 'https://api.loganalytics.us',
+      logAnalyticsScope: 'https://api.loganalytics.us/.default',
     });
+  });
+
+  it('a cloud file may name its Log Analytics endpoint and scope (both, https) and its principals', async () => {
+    const base = {
+      name: 'Custom',
+      resourceManagerEndpoint: 'https://arm.example',
+      authorityHost: 'https://login.example',
+      managementScope: 'https://management.azure.com/.default',
+      mlScope: 'https://ml.azure.com/.default',
+    };
+    const withLogs = await resolveCloud(
+      await cloudFile('logs.json', {
+        ...base,
+        logAnalyticsEndpoint: 'https://logs.example/',
+        logAnalyticsScope: 'https://api.loganalytics.io/.default',
+        principals: [{name: 'ada', objectId: 'o-1'}, {name: 7}],
+      }),
+      {},
+    );
+    expect(withLogs.logAnalyticsEndpoint).toBe('https://logs.example');
+    expect(withLogs.logAnalyticsScope).toBe('https://api.loganalytics.io/.default');
+    expect(withLogs.principals).toEqual([{name: 'ada', objectId: 'o-1'}]);
+    const without = await resolveCloud(await cloudFile('nologs.json', base), {});
+    expect(without.logAnalyticsEndpoint).toBeUndefined();
+    await expect(
+      resolveCloud(
+        await cloudFile('half.json', {...base, logAnalyticsEndpoint: 'https://logs.example'}),
+        {},
+      ),
+    ).rejects.toThrow(/'logAnalyticsEndpoint' needs 'logAnalyticsScope'/);
+    await expect(
+      resolveCloud(
+        await cloudFile('http.json', {
+          ...base,
+          logAnalyticsEndpoint: 'http://logs.example',
+          logAnalyticsScope: 'https://api.loganalytics.io/.default',
+        }),
+        {},
+      ),
+    ).rejects.toThrow(/logAnalyticsEndpoint.*https/);
   });
 
   it('AZURE_AUTHORITY_HOST moves the authority of a built-in cloud, as in the SDKs', async () => {

@@ -45,7 +45,7 @@ describe('parseFaults', () => {
   });
 
   it.each([
-    ['admin:429', /surface must be identity, arm, scoring or all/],
+    ['admin:429', /surface must be identity, arm, scoring, logs or all/],
     ['storage:500', /surface must be/],
     ['arm', /name a fault/],
     ['arm:404', /unknown fault '404'/],
@@ -78,7 +78,16 @@ describe('FaultInjector', () => {
   it('a rule for all surfaces applies to each of them', () => {
     const f = new FaultInjector();
     f.set(parseFaults('all:500'));
-    for (const s of ['identity', 'arm', 'scoring'] as const) expect(f.pick(s)).toHaveLength(1);
+    for (const s of ['identity', 'arm', 'scoring', 'logs'] as const)
+      expect(f.pick(s)).toHaveLength(1);
+  });
+
+  it('the Log Analytics query API is a surface of its own', () => {
+    const f = new FaultInjector();
+    f.set(parseFaults('logs:429:next=1'));
+    expect(f.pick('arm')).toEqual([]);
+    expect(f.pick('logs')).toEqual([{type: 'status', status: 429, retryAfterSeconds: 1}]);
+    expect(f.pick('logs')).toEqual([]);
   });
 
   it('fires at most one latency and one terminal fault per request', () => {

@@ -206,3 +206,27 @@ describe('invoke settings', () => {
     expect([ctx(s)?.deployment, ctx(s)?.requestFile]).toEqual([undefined, 'other.json']);
   });
 });
+
+describe('the traffic log', () => {
+  it('opens from home; the request ID of the last invoke goes with the endpoint, not to the next one', () => {
+    let s = run(
+      initialState(false),
+      {type: 'signedIn', session},
+      {type: 'subscriptionChosen', subscription: subscriptions[0]!},
+      {type: 'workspaceChosen', workspace: workspaces[0]!},
+      {type: 'endpointChosen', endpoint: endpoint('a')},
+      {type: 'authModeDone'},
+      {type: 'profileSaved', name: 'a'},
+      {type: 'open', step: 'invoke'},
+      {type: 'requestSent', requestId: 'req-1'},
+      {type: 'back'},
+      {type: 'open', step: 'trafficLog'},
+    );
+    expect(step(s)).toBe('trafficLog');
+    expect(ctx(s)).toMatchObject({lastRequestId: 'req-1', lastOpened: 'trafficLog'});
+    s = run(s, {type: 'back'});
+    expect(step(s)).toBe('home');
+    s = run(s, {type: 'back'}, {type: 'endpointChosen', endpoint: endpoint('b')});
+    expect(ctx(s)?.lastRequestId).toBeUndefined();
+  });
+});

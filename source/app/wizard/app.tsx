@@ -17,6 +17,7 @@ import {CredentialsStep} from './steps/credentials/view';
 import {DeploymentsStep} from './steps/deployments/view';
 import {HomeStep} from './steps/home/view';
 import {InvokeStep} from './steps/invoke/view';
+import {TrafficLogStep} from './steps/traffic-log/view';
 import {RolesStep} from './steps/roles/view';
 import {EndpointStep} from './steps/endpoint/view';
 import {ResumeStep} from './steps/resume/view';
@@ -42,6 +43,7 @@ const HELP_SCOPES: Record<Step, Binding['scope'][]> = {
   credentials: ['credentials'],
   invoke: ['invoke', 'lists', 'forms'],
   deployments: ['deployments', 'lists', 'forms'],
+  trafficLog: ['traffic log', 'lists', 'forms'],
 };
 
 export interface WizardProps {
@@ -182,6 +184,17 @@ export function Wizard({initial, onInterrupt}: WizardProps) {
               logsOf={screen.logsOf}
             />
           );
+          break;
+        case 'trafficLog':
+          view = identity ? (
+            <TrafficLogStep
+              key={key}
+              {...props}
+              endpoint={ctx.endpoint}
+              identity={identity}
+              lastRequestId={ctx.lastRequestId}
+            />
+          ) : null;
           break;
       }
     }

@@ -31,7 +31,8 @@ export interface Session {
 }
 
 /** The screens reachable from the endpoint's home. */
-export type HomeTarget = 'roles' | 'credentials' | 'invoke' | 'deployments' | 'authMode' | 'save';
+export type HomeTarget =
+  'roles' | 'credentials' | 'invoke' | 'deployments' | 'trafficLog' | 'authMode' | 'save';
 
 /**
  * Everything the screens of one chosen endpoint share. It is made fresh when an endpoint is
@@ -51,11 +52,14 @@ export interface EndpointContext {
   /** The invoke step's choices, saved with the profile. */
   deployment?: string;
   requestFile?: string;
+  /** The x-request-id of the last request sent from the invoke step (the traffic log finds it). */
+  lastRequestId?: string;
   /** The home entry opened last, highlighted again on return. */
   lastOpened?: HomeTarget;
 }
 
-type EndpointStep = 'authMode' | 'save' | 'home' | 'roles' | 'credentials' | 'invoke';
+type EndpointStep =
+  'authMode' | 'save' | 'home' | 'roles' | 'credentials' | 'invoke' | 'trafficLog';
 
 /** One screen of the wizard with exactly the data it needs. */
 export type Screen =
@@ -105,6 +109,7 @@ export type Action =
   | {type: 'credentialFetched'; credential: ScoringCredential}
   | {type: 'permissionsChecked'; permissions: PermissionBlock[]}
   | {type: 'invokeSettings'; deployment?: string; requestFile: string}
+  | {type: 'requestSent'; requestId: string}
   | {type: 'back'}
   | {type: 'toggleHelp'}
   | {type: 'toggleSandboxPanel'}
@@ -324,6 +329,8 @@ export function reducer(state: WizardState, action: Action): WizardState {
           requestFile: action.requestFile,
         };
       });
+    case 'requestSent':
+      return withContext(state, (ctx) => ({...ctx, lastRequestId: action.requestId}));
     case 'back':
       return state.help ? {...state, help: false} : back(state);
   }
@@ -359,4 +366,5 @@ export const STEP_TITLES: Record<Step, string> = {
   credentials: 'Credentials',
   invoke: 'Invoke',
   deployments: 'Deployments',
+  trafficLog: 'Traffic log',
 };

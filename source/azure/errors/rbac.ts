@@ -22,6 +22,15 @@ export function rolesForAction(action: string): string[] {
       ? ['Managed Identity Operator', 'Contributor', 'Owner']
       : ['Managed Identity Contributor', 'Contributor', 'Owner'];
   }
+  if (a.startsWith('microsoft.insights/diagnosticsettings/')) {
+    // Monitoring Contributor and Log Analytics Contributor write diagnostic settings.
+    return a.endsWith('/read')
+      ? ['Monitoring Reader', 'Reader', 'Contributor']
+      : ['Monitoring Contributor', 'Log Analytics Contributor', 'Contributor', 'Owner'];
+  }
+  if (a.startsWith('microsoft.operationalinsights/workspaces/query/')) {
+    return ['Log Analytics Reader', 'Reader', 'Log Analytics Contributor'];
+  }
   if (a.startsWith(`${ML}/`)) {
     const rest = a.slice(ML.length + 1);
     const workspaceItself = !rest.includes('/') || rest === 'listkeys/action';

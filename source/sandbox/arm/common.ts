@@ -14,6 +14,8 @@ export interface ErrorDetail {
 
 /** An ARM error: `{"error":{"code","message"}}` with the status and any extra headers. */
 export class ArmError extends Error {
+  /** Sent as `{code, message}` rather than `{error: {code, message}}`. */
+  readonly flat: boolean = false;
   constructor(
     readonly status: number,
     readonly code: string,
@@ -70,7 +72,9 @@ export function armHeaders(ex: Exchange, subscriptionReads = true): Record<strin
 export function sendArmError(ex: Exchange, err: ArmError): void {
   const error: Record<string, unknown> = {code: err.code, message: err.message};
   if (err.details) error.details = err.details;
-  ex.json(err.status, {error}, {...armHeaders(ex), ...err.headers});
+  // Some resource providers (Microsoft.Insights) answer with a bare `{code, message}`.
+  const body = err.flat ? error : {error};
+  ex.json(err.status, body, {...armHeaders(ex), ...err.headers});
 }
 
 export function sendArm(
@@ -244,6 +248,8 @@ const API_VERSIONS: Record<string, {min: string; max: string; extra?: string[]}>
   authorization: {min: '2015-07-01', max: '2022-05-01', extra: []},
   resources: {min: '2016-06-01', max: '2022-12-01'},
   managedIdentity: {min: '2018-11-30', max: '2024-11-30'},
+  insights: {min: '2017-05-01', max: '2021-05-01'},
+  operationalInsights: {min: '2020-08-01', max: '2025-07-01'},
 };
 
 export function checkApiVersion(ex: Exchange, provider: keyof typeof API_VERSIONS): string {

@@ -7,9 +7,16 @@ import {managedIdentityRoutes} from './managed-identity';
 import {handleMetadata} from './metadata';
 import {mlRoutes, settleOperations} from './ml';
 import {resourceRoutes} from './resources';
+import {monitorRoutes} from '../monitor';
 import {resolveRoute} from './router';
 
-const routes = [...resourceRoutes, ...mlRoutes, ...deploymentRoutes, ...managedIdentityRoutes];
+const routes = [
+  ...monitorRoutes,
+  ...resourceRoutes,
+  ...mlRoutes,
+  ...deploymentRoutes,
+  ...managedIdentityRoutes,
+];
 
 /** Azure Resource Manager: authenticate, then route; every failure is an ARM error body. */
 export async function handleArm(ctx: SandboxContext, ex: Exchange): Promise<void> {

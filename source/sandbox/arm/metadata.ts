@@ -45,6 +45,9 @@ export function handleMetadata(ctx: SandboxContext, ex: Exchange): boolean {
             graph: 'https://graph.windows.net/',
             graphAudience: 'https://graph.windows.net/',
             microsoftGraphResourceId: 'https://graph.microsoft.com/',
+            // The Log Analytics audience, as Azure's metadata names it (`az cloud show`:
+            // endpoints.logAnalyticsResourceId).
+            logAnalyticsResourceId: 'https://api.loganalytics.io',
             authentication: {loginEndpoint, audiences, tenant: 'adfs', identityProvider: 'ADFS'},
             suffixes: {},
           },

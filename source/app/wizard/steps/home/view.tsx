@@ -23,6 +23,11 @@ const ENTRIES: {step: HomeTarget; label: string; detail: string}[] = [
   },
   {step: 'authMode', label: 'Auth mode', detail: 'how callers authenticate; change it'},
   {step: 'save', label: 'Save profile', detail: 'remember this setup (no secrets)'},
+  {
+    step: 'trafficLog',
+    label: 'Traffic log',
+    detail: 'who called, with which auth type; turn it on',
+  },
 ];
 
 /** The endpoint's home: where a resumed profile lands, and the way to its access screens. */

@@ -72,6 +72,7 @@ export function InvokeStep({
       dispatch: screenDispatch,
       onSettings: (settings) => dispatch({type: 'invokeSettings', ...settings}),
       onCredential: (credential) => dispatch({type: 'credentialFetched', credential}),
+      onRequestId: (requestId) => dispatch({type: 'requestSent', requestId}),
     }),
   );
 

@@ -33,6 +33,8 @@ export function sendRunner(context: {
   /** The settings remembered for the profile, and a credential fetched here. */
   onSettings: (settings: {deployment?: string; requestFile: string}) => void;
   onCredential: (credential: ScoringCredential) => void;
+  /** The x-request-id of the last answer (the traffic log finds its row). */
+  onRequestId?: (requestId: string) => void;
 }) {
   const {services, endpoint, dispatch} = context;
   const credentialFor = async (signal: AbortSignal): Promise<ScoringCredential> => {
@@ -73,6 +75,8 @@ export function sendRunner(context: {
         results,
         receivedAt: Date.now(),
       });
+      const requestId = results.at(-1)?.requestId;
+      if (requestId) context.onRequestId?.(requestId);
     } catch (err) {
       if (!signal.aborted)
         dispatch({
