@@ -7,7 +7,7 @@ import type {AuthorizationManagementClient} from '@azure/arm-authorization';
 import type {SubscriptionClient} from '@azure/arm-resources-subscriptions';
 import type {TokenCredential} from '@azure/identity';
 import type {ErrorContext} from './errors';
-import type {PipelinePolicy} from '@azure/core-rest-pipeline';
+import type {Pipeline, PipelinePolicy} from '@azure/core-rest-pipeline';
 import type {AccessTokenInfo, CloudConfig, RetryNotice, TokenCacheMode} from '../domain/types';
 
 export interface ServicesOptions {
@@ -48,6 +48,11 @@ export interface AzureContext {
     userAgentOptions: {userAgentPrefix: string};
     additionalPolicies: {policy: PipelinePolicy; position: 'perRetry'}[];
   };
+  /**
+   * Adds the fresh-token policy (fresh-token.ts) to an ARM client made elsewhere, so a token
+   * Resource Manager calls expired is replaced there too. Returns the client.
+   */
+  withFreshTokens<C extends {pipeline: Pipeline}>(client: C): C;
   ml(subscriptionId: string): Promise<AzureMachineLearningWorkspaces>;
   /** Roles, role assignments and permissions (Microsoft.Authorization) in one subscription. */
   authorization(subscriptionId: string): Promise<AuthorizationManagementClient>;

@@ -108,6 +108,8 @@ export function trafficLogServices(ctx: AzureContext): TrafficLogServices {
       credentials: {scopes: [ctx.cloud.managementScope]},
       ...(tls ? {tlsOptions: tls} : {}),
       userAgentOptions: {userAgentPrefix: USER_AGENT},
+      // As every ARM client: retries are told (retry-notice.ts).
+      additionalPolicies: ctx.armClientOptions().additionalPolicies,
     };
   };
   const monitor = (subscriptionId: string) => {
@@ -115,8 +117,8 @@ export function trafficLogServices(ctx: AzureContext): TrafficLogServices {
     const c = clients();
     let client = c.monitor.get(subscriptionId);
     if (!client) {
-      client = import('@azure/arm-monitor').then(
-        (m) => new m.MonitorClient(credential, subscriptionId, restOptions()),
+      client = import('@azure/arm-monitor').then((m) =>
+        ctx.withFreshTokens(new m.MonitorClient(credential, subscriptionId, restOptions())),
       );
       c.monitor.set(subscriptionId, client);
     }
@@ -127,8 +129,10 @@ export function trafficLogServices(ctx: AzureContext): TrafficLogServices {
     const c = clients();
     let client = c.workspaces.get(subscriptionId);
     if (!client) {
-      client = import('@azure/arm-operationalinsights').then(
-        (m) => new m.OperationalInsightsManagementClient(credential, subscriptionId, restOptions()),
+      client = import('@azure/arm-operationalinsights').then((m) =>
+        ctx.withFreshTokens(
+          new m.OperationalInsightsManagementClient(credential, subscriptionId, restOptions()),
+        ),
       );
       c.workspaces.set(subscriptionId, client);
     }

@@ -84,6 +84,7 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
   };
 
   const ctx: AzureContext = {
+    withFreshTokens,
     cloud,
     options: {
       pollIntervalMs: options.pollIntervalMs ?? 2000,

@@ -20,7 +20,7 @@ import {
 } from '../domain/traffic-log';
 import type {CloudConfig, EndpointRef, Identity} from '../domain/types';
 import {CliError, ExitCode} from './exit-codes';
-import {jsonDocument, table, type Style} from './output';
+import {table, type Style} from './output';
 import {GUID} from './selectors';
 import {connect, loadTarget, resolveRef, runCommand, type CommonFlags} from './runtime';
 
@@ -200,8 +200,7 @@ export function runLogsTraffic(flags: LogsTrafficFlags): Promise<void> {
     const names = knownPrincipals(resolved.cloud, resolved.signIn.identity);
     const result = await services.readTrafficLog(ref, filter, names, rt.signal);
     const report = trafficReport(ref, filter, result);
-    if (rt.format === 'json') rt.out(jsonDocument(report));
-    else rt.out(trafficText(report, rt.style, Boolean(flags.showQuery)));
+    rt.emit(report, {text: () => trafficText(report, rt.style, Boolean(flags.showQuery))});
     if (result.rows.length === 0) {
       rt.note(
         'aml-auth: no requests yet: in Azure, records take a few minutes (often 2-5) to reach the workspace after a request',
@@ -303,8 +302,7 @@ export function runLogsEnable(flags: LogsEnableFlags): Promise<void> {
       created,
       status,
     };
-    if (rt.format === 'json') rt.out(jsonDocument(report));
-    else rt.out(enableText(report, rt.style));
+    rt.emit(report, {text: () => enableText(report, rt.style)});
     return ExitCode.ok;
   });
 }
@@ -318,15 +316,20 @@ export function runLogsWorkspaces(flags: CommonFlags): Promise<void> {
       resolved.ref.subscriptionId,
       rt.signal,
     );
-    if (rt.format === 'json') rt.out(jsonDocument({workspaces: list}));
-    else if (list.length === 0) rt.note(`aml-auth: ${noWorkspaceHint()}`);
-    else
-      rt.out(
-        table(
-          ['NAME', 'RESOURCE GROUP', 'LOCATION', 'WORKSPACE ID', 'RESOURCE ID'],
-          list.map((w) => [w.name, w.resourceGroup, w.location ?? '', w.customerId, w.id]),
-        ),
-      );
+    if (rt.format === 'text' && list.length === 0) {
+      rt.note(`aml-auth: ${noWorkspaceHint()}`);
+      return ExitCode.ok;
+    }
+    rt.emit(
+      {workspaces: list},
+      {
+        text: () =>
+          table(
+            ['NAME', 'RESOURCE GROUP', 'LOCATION', 'WORKSPACE ID', 'RESOURCE ID'],
+            list.map((w) => [w.name, w.resourceGroup, w.location ?? '', w.customerId, w.id]),
+          ),
+      },
+    );
     return ExitCode.ok;
   });
 }
