@@ -48,7 +48,8 @@ function start(services: Services, state = home()) {
 
 async function openTrafficLog(app: ReturnType<typeof start>['app']) {
   await app.waitForText('Traffic log');
-  for (let i = 0; i < 5; i++) await app.press(keys.down);
+  // The last entry of the home: Roles, Credentials, Invoke, Deployments, Auth mode, Save, Traffic log.
+  for (let i = 0; i < 6; i++) await app.press(keys.down);
   await app.press(keys.enter);
 }
 

@@ -211,7 +211,9 @@ describe('-o and --query on every command', () => {
       .map((l) => l.split('\t'));
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
-      expect(row[0]).toMatch(/^Microsoft\.(MachineLearningServices|Authorization)\//);
+      expect(row[0]).toMatch(
+        /^Microsoft\.(MachineLearningServices|Authorization|Insights|OperationalInsights)\//,
+      );
       expect(row[1]).toBe('True');
     }
   });
