@@ -213,7 +213,8 @@ export function createInvoker(cloud: CloudConfig, userAgent = 'aml-auth') {
       headers.set('x-ms-client-request-id', req.requestId);
       const t0 = performance.now();
       const res = await pipeline.sendRequest(client, req);
-      const latencyMs = Math.round(performance.now() - t0);
+      // Not rounded here: on loopback a request takes well under a millisecond; output rounds to 0.1.
+      const latencyMs = performance.now() - t0;
       return invokeResult(
         res.status,
         res.headers.toJSON(),
