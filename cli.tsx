@@ -78,6 +78,10 @@ program
   .option('--faults <spec>', 'inject faults, e.g. arm:429:next=2,scoring:latency=300ms:rate=0.5')
   .option('--provisioning-delay <duration>', 'how long endpoint operations take (default 3s)')
   .option('--dir <folder>', 'where to write ca.pem and cloud.json (default: a private temp folder)')
+  .option(
+    '--scale <subscriptions>x<endpoints>',
+    'seed a large world: that many subscriptions, and endpoints in workspace ws-scale (e.g. 300x2000)',
+  )
   .addHelpText(
     'after',
     `

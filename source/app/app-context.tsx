@@ -1,6 +1,7 @@
 import {createContext, useContext, useEffect} from 'react';
 import type {Services} from '../domain/services';
 import type {ClipboardChannel} from '../lib/clipboard';
+import type {ListCache} from './list-cache';
 import type {ProfilesPort} from './profiles-port';
 
 /** A principal of the embedded sandbox, as its panel shows it. */
@@ -50,6 +51,10 @@ export function useEnv(): AppEnvironment {
   if (!env) throw new Error('useEnv outside the app');
   return env;
 }
+
+/** The session's list cache (runWizard provides one); without it every list is fetched. */
+export const ListCacheContext = createContext<ListCache | undefined>(undefined);
+export const useListCache = (): ListCache | undefined => useContext(ListCacheContext);
 
 /** Screens with a text field say so, so that `?` types a question mark instead of opening help. */
 export const TextEntryContext = createContext<(active: boolean) => void>(() => {});

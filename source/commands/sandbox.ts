@@ -2,6 +2,7 @@ import {shellQuote} from '../lib/shell';
 import {CliError, ExitCode} from './exit-codes';
 import {parseDuration} from '../sandbox/duration';
 import {parseFaults} from '../sandbox/faults';
+import {parseWorldScale} from '../sandbox/world';
 import type {RunningSandbox, SandboxDescriptor, SandboxOptions} from '../sandbox';
 
 export interface SandboxCommandOptions {
@@ -12,6 +13,7 @@ export interface SandboxCommandOptions {
   faults?: string;
   dir?: string;
   provisioningDelay?: string;
+  scale?: string;
 }
 
 /** Turns command-line options into sandbox options, or a usage error (exit 2). */
@@ -49,6 +51,13 @@ export function sandboxOptions(opts: SandboxCommandOptions): SandboxOptions {
       );
     }
     out.faults = opts.faults;
+  }
+  if (opts.scale !== undefined) {
+    try {
+      out.scale = parseWorldScale(opts.scale);
+    } catch (err) {
+      throw new CliError((err as Error).message, ExitCode.usage, 'e.g. --scale 300x2000');
+    }
   }
   if (opts.autoApprove !== undefined) out.autoApprove = opts.autoApprove;
   if (opts.dir) out.dir = opts.dir;

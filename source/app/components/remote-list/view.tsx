@@ -12,7 +12,7 @@ export interface RemoteListProps<T, V> {
   title: string;
   loadingLabel: string;
   list: RemoteListModel<V>;
-  toItems: (values: V[]) => ListItem<T>[];
+  toItems: (values: readonly V[]) => ListItem<T>[];
   onSelect: (item: ListItem<T>) => void;
   onBack: () => void;
   isActive: boolean;
@@ -59,6 +59,11 @@ export function RemoteList<T, V>(props: RemoteListProps<T, V>) {
           isActive={isActive}
           empty={props.empty}
           initialKey={props.initialKey}
+        />
+      ) : null}
+      {state.mode === 'ready' && state.more ? (
+        <Spinner
+          label={`${props.loadingLabel.replace(/…$/, '')}: ${state.values.length} so far…`}
         />
       ) : null}
       {props.below}
