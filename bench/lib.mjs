@@ -256,3 +256,34 @@ export function rssMb(pid) {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
 }
+
+/** The wizard in a pseudo-terminal on a sandbox's cloud file, with a private config folder. */
+export function spawnWizard(sandbox, {configDir, cols = 100, rows = 40} = {}) {
+  return spawnPty(process.execPath, [CLI, '--cloud', sandbox.descriptor.cloudFile], {
+    env: cliEnv({AML_AUTH_CONFIG_DIR: configDir, FORCE_COLOR: '0'}),
+    cols,
+    rows,
+  });
+}
+
+/** Waits for `needle` in output written after this call (not in earlier frames). */
+export const next = (app, needle, timeoutMs) =>
+  app.waitFor(needle, {from: app.text.length, timeoutMs});
+
+/** From the first frame: device code (the sandbox approves it), tenant, on to the subscriptions. */
+export async function signIn(app) {
+  await app.waitFor('How do you want to sign in?');
+  await sleep(300); // the first frame comes before the app reads keys
+  let wait = next(app, 'Tenant:');
+  app.write(KEYS.enter);
+  await wait;
+  wait = next(app, 'Signed in', 30_000);
+  app.write(KEYS.enter);
+  await wait;
+  await sleep(300);
+  wait = next(app, 'Choose a subscription', 30_000);
+  app.write(KEYS.enter);
+  await wait;
+  await app.waitFor('Sandbox Prod', {timeoutMs: 30_000});
+  await sleep(300);
+}

@@ -1,5 +1,5 @@
 import {Box, Text, type Key} from 'ink';
-import type {ReactNode} from 'react';
+import {type ReactNode, useMemo} from 'react';
 import {useKeys} from '../../hooks/use-keys';
 import {type BindingId, bindingFor, matches} from '../../keymap';
 import {ErrorPanel} from '../error-panel';
@@ -29,6 +29,11 @@ export interface RemoteListProps<T, V> {
 export function RemoteList<T, V>(props: RemoteListProps<T, V>) {
   const {list, isActive} = props;
   const state = list.state;
+  // The items change only when the values do (a page, a reload): not sorted again on every key.
+  const values = state.mode === 'ready' ? state.values : undefined;
+  const {toItems} = props;
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- toItems is a pure function of values
+  const items = useMemo(() => (values ? toItems(values) : []), [values]);
   // While loading or after a failure: reload or go back (the list takes the keys once ready).
   useKeys(
     (input, key) => {
@@ -45,7 +50,7 @@ export function RemoteList<T, V>(props: RemoteListProps<T, V>) {
       {state.mode === 'error' ? <ErrorPanel error={state.error} /> : null}
       {state.mode === 'ready' ? (
         <FilterList
-          items={props.toItems(state.values)}
+          items={items}
           onSelect={props.onSelect}
           onBack={props.onBack}
           onKey={(input, key, highlighted) => {
