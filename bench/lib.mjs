@@ -203,7 +203,12 @@ export function spawnPty(file, args, {env = cliEnv(), cols = 100, rows = 32} = {
     text += stripAnsi(d);
     for (const w of [...waiters]) w();
   });
-  child.onExit(() => (exited = true));
+  let onExit;
+  const exitedPromise = new Promise((r) => (onExit = r));
+  child.onExit(() => {
+    exited = true;
+    onExit();
+  });
   return {
     pid: child.pid,
     writes,
@@ -234,8 +239,17 @@ export function spawnPty(file, args, {env = cliEnv(), cols = 100, rows = 32} = {
       });
     },
     write: (s) => child.write(s),
-    kill(signal = 'SIGKILL') {
+    /** SIGTERM by default: the app exits as on ctrl+c (Node writes its compile cache then). */
+    kill(signal = 'SIGTERM') {
       if (!exited) child.kill(signal);
+    },
+    /** Ends the program (SIGTERM, then SIGKILL after 3 s) and waits until it has. */
+    async stop() {
+      if (exited) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => !exited && child.kill('SIGKILL'), 3000);
+      await exitedPromise;
+      clearTimeout(timer);
     },
   };
 }

@@ -98,7 +98,7 @@ export async function measure() {
       }),
     ];
   } finally {
-    app.kill();
+    await app.stop();
     await sandbox.stop();
     rmSync(configDir, {recursive: true, force: true});
   }

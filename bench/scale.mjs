@@ -72,7 +72,7 @@ async function once(sandbox) {
     }
     return {firstRows, keys, rss};
   } finally {
-    app.kill();
+    await app.stop();
     rmSync(configDir, {recursive: true, force: true});
   }
 }

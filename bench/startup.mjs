@@ -76,7 +76,9 @@ async function toText(args, marker, env) {
   try {
     return (await p.waitFor(marker)).ms;
   } finally {
-    p.kill();
+    // Ended as a person ends it (the wizard exits as on ctrl+c), and waited for, so one run's
+    // exit does not overlap the next run's start.
+    await p.stop();
   }
 }
 

@@ -50,6 +50,9 @@ if (a.length === 3 && (a[2] === '--version' || a[2] === '-V')) {
 } else {
   try {
     module.enableCompileCache?.();
+    // Node writes the cache when the process exits normally; written once the first screen is
+    // up too, so a start that ends otherwise (a killed terminal) still leaves it for the next.
+    setTimeout(() => module.flushCompileCache?.(), 1500).unref();
   } catch {
     // no cache: start as usual
   }
