@@ -82,6 +82,10 @@ program
     'how long a traffic-log row takes to reach Log Analytics queries (default 3s)',
   )
   .option('--dir <folder>', 'where to write ca.pem and cloud.json (default: a private temp folder)')
+  .option(
+    '--scale <subscriptions>x<endpoints>',
+    'seed a large world: that many subscriptions, and endpoints in workspace ws-scale (e.g. 300x2000)',
+  )
   .addHelpText(
     'after',
     `

@@ -3,6 +3,7 @@ import type {Services} from '../domain/services';
 import type {RetryNotice} from '../domain/types';
 import type {CopyOutcome} from '../lib/clipboard';
 import type {Hub} from '../lib/hub';
+import type {ListCache} from './list-cache';
 import type {ProfilesPort} from './profiles-port';
 
 /** A principal of the embedded sandbox, as its panel shows it. */
@@ -60,6 +61,10 @@ export function useEnv(): AppEnvironment {
   if (!env) throw new Error('useEnv outside the app');
   return env;
 }
+
+/** The session's list cache (runWizard provides one); without it every list is fetched. */
+export const ListCacheContext = createContext<ListCache | undefined>(undefined);
+export const useListCache = (): ListCache | undefined => useContext(ListCacheContext);
 
 /** Screens with a text field say so, so that `?` types a question mark instead of opening help. */
 export const TextEntryContext = createContext<(active: boolean) => void>(() => {});

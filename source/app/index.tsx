@@ -1,5 +1,6 @@
 import {render} from 'ink';
-import {type AppEnvironment, EnvProvider} from './app-context';
+import {type AppEnvironment, EnvProvider, ListCacheContext} from './app-context';
+import {createListCache, droppingChangedLists} from './list-cache';
 import {Wizard} from './wizard/app';
 
 /**
@@ -8,9 +9,12 @@ import {Wizard} from './wizard/app';
  */
 export async function runWizard(env: AppEnvironment): Promise<'done' | 'interrupted'> {
   let outcome: 'done' | 'interrupted' = 'done';
+  const lists = createListCache();
   const instance = render(
-    <EnvProvider value={env}>
-      <Wizard onInterrupt={() => (outcome = 'interrupted')} />
+    <EnvProvider value={{...env, services: droppingChangedLists(env.services, lists)}}>
+      <ListCacheContext.Provider value={lists}>
+        <Wizard onInterrupt={() => (outcome = 'interrupted')} />
+      </ListCacheContext.Provider>
     </EnvProvider>,
     // The wizard runs only on a terminal (its command refuses otherwise), so it renders live even
     // where CI=true is set (dev containers, CI shells opened by hand): Ink would otherwise hold

@@ -3,7 +3,6 @@
  * and tokens, and scoring. Built on the AzureContext (context.ts); the SDK modules load on first use.
  */
 import type {RoleAssignment, RoleDefinition} from '@azure/arm-authorization';
-import {randomUUID} from 'node:crypto';
 import {untilDone, withProgress} from './async';
 import {ServiceError} from './errors';
 import {createInvoker} from './scoring';
@@ -282,7 +281,7 @@ export function accessServices(
             created: false,
           };
         }
-        const guid = randomUUID();
+        const guid = globalThis.crypto.randomUUID();
         try {
           // Created at its assignable scope, as `az role definition create` does.
           const created = await client.roleDefinitions.createOrUpdate(
@@ -364,7 +363,7 @@ export function accessServices(
         try {
           const created = await client.roleAssignments.create(
             at,
-            randomUUID(),
+            globalThis.crypto.randomUUID(),
             {roleDefinitionId: fullRoleId, principalId: id, principalType: principal.type},
             {abortSignal: signal},
           );

@@ -7,7 +7,6 @@
 import {readFile} from 'node:fs/promises';
 import {homedir} from 'node:os';
 import {dirname, resolve} from 'node:path';
-import {rootCertificates} from 'node:tls';
 import {azConfigDir, readAzContext} from '../lib/az-config';
 import {describeJsonError} from '../lib/json';
 import type {CloudConfig} from '../domain/types';
@@ -93,7 +92,10 @@ export function needsCustomAuthority(cloud: CloudConfig): boolean {
  * Verification is never switched off.
  */
 export function tlsOptionsFor(cloud: CloudConfig): {ca: string[]} | undefined {
-  return cloud.caPem ? {ca: [...rootCertificates, cloud.caPem]} : undefined;
+  if (!cloud.caPem) return undefined;
+  // node:tls (and with it the TLS stack) is loaded when a cloud needs it, not at start-up.
+  const {rootCertificates} = process.getBuiltinModule('node:tls');
+  return {ca: [...rootCertificates, cloud.caPem]};
 }
 
 const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);

@@ -3,7 +3,6 @@
  * connection, an untrusted certificate and an unknown tenant all look the same. One plain GET of
  * the tenant's OpenID metadata, with the cloud's own trust, tells them apart.
  */
-import {request} from 'node:https';
 import {tlsOptionsFor} from './clouds';
 import {toAppError, type ErrorContext} from './errors';
 import type {AppError, CloudConfig} from '../domain/types';
@@ -25,6 +24,8 @@ export function diagnoseAuthority(
   const url = `${cloud.authorityHost}/${encodeURIComponent(tenantId || 'organizations')}/v2.0/.well-known/openid-configuration`;
   const host = new URL(url).host;
   const ctx: ErrorContext = {...context, cloud, host};
+  // node:https is loaded when a diagnosis is needed, not with the rest at start-up.
+  const {request} = process.getBuiltinModule('node:https');
   return new Promise((resolve) => {
     const req = request(
       url,

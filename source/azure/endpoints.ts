@@ -23,6 +23,7 @@ import type {
 import type {
   AccessServices,
   DeploymentServices,
+  OnPage,
   Services,
   TrafficLogServices,
   WorkflowServices,
@@ -66,6 +67,26 @@ export function endpointFromArm(e: OnlineEndpoint, fallback: Partial<EndpointRef
 }
 
 const refScope = endpointScope;
+
+/**
+ * Reads a list page by page as the SDK fetches them (following ARM's nextLink), reporting the
+ * items so far after each page. `map` may drop an item by returning undefined.
+ */
+export async function collectPages<A, T>(
+  pages: AsyncIterable<A[]>,
+  map: (item: A) => T | undefined,
+  onPage?: OnPage<T>,
+): Promise<T[]> {
+  const out: T[] = [];
+  for await (const page of pages) {
+    for (const item of page) {
+      const mapped = map(item);
+      if (mapped !== undefined) out.push(mapped);
+    }
+    onPage?.(out.slice());
+  }
+  return out;
+}
 
 /** The full PUT body that changes only the auth mode (PATCH cannot change it). */
 export function authModeBody(current: OnlineEndpoint, mode: AuthMode): OnlineEndpoint {
@@ -186,64 +207,66 @@ export function controlPlane(
   }
 
   return {
-    listSubscriptions(signal) {
+    listSubscriptions(signal, onPage) {
       return ctx.run({operation: 'list subscriptions'}, async () => {
         const client = await ctx.subscriptions();
-        const out: Subscription[] = [];
-        for await (const s of client.subscriptions.list({abortSignal: signal})) {
-          if (!s.subscriptionId) continue;
-          out.push({
-            subscriptionId: s.subscriptionId,
-            displayName: s.displayName ?? s.subscriptionId,
-            state: s.state ?? 'Unknown',
-            ...(s.tenantId ? {tenantId: s.tenantId} : {}),
-          });
-        }
-        return out;
+        return collectPages(
+          client.subscriptions.list({abortSignal: signal}).byPage(),
+          (s): Subscription | undefined =>
+            s.subscriptionId
+              ? {
+                  subscriptionId: s.subscriptionId,
+                  displayName: s.displayName ?? s.subscriptionId,
+                  state: s.state ?? 'Unknown',
+                  ...(s.tenantId ? {tenantId: s.tenantId} : {}),
+                }
+              : undefined,
+          onPage,
+        );
       });
     },
 
-    listWorkspaces(subscriptionId, signal) {
+    listWorkspaces(subscriptionId, signal, onPage) {
       return ctx.run(
         {operation: 'list workspaces', scope: `/subscriptions/${subscriptionId}`},
         async () => {
           const client = await ctx.ml(subscriptionId);
-          const out: Workspace[] = [];
-          for await (const w of client.workspaces.listBySubscription({abortSignal: signal})) {
-            const parts = parseResourceId(w.id);
-            out.push({
-              id: w.id ?? '',
-              name: w.name ?? parts.workspace ?? '',
-              resourceGroup: parts.resourceGroup ?? '',
-              location: w.location ?? '',
-              subscriptionId: parts.subscriptionId ?? subscriptionId,
-              ...(w.friendlyName ? {friendlyName: w.friendlyName} : {}),
-            });
-          }
-          return out;
+          return collectPages(
+            client.workspaces.listBySubscription({abortSignal: signal}).byPage(),
+            (w): Workspace => {
+              const parts = parseResourceId(w.id);
+              return {
+                id: w.id ?? '',
+                name: w.name ?? parts.workspace ?? '',
+                resourceGroup: parts.resourceGroup ?? '',
+                location: w.location ?? '',
+                subscriptionId: parts.subscriptionId ?? subscriptionId,
+                ...(w.friendlyName ? {friendlyName: w.friendlyName} : {}),
+              };
+            },
+            onPage,
+          );
         },
       );
     },
 
-    listEndpoints(workspace, signal) {
+    listEndpoints(workspace, signal, onPage) {
       return ctx.run(
         {operation: `list the endpoints of ${workspace.name}`, scope: workspace.id},
         async () => {
           const client = await ctx.ml(workspace.subscriptionId);
-          const out: Endpoint[] = [];
           const fallback = {
             subscriptionId: workspace.subscriptionId,
             resourceGroup: workspace.resourceGroup,
             workspace: workspace.name,
           };
-          for await (const e of client.onlineEndpoints.list(
-            workspace.resourceGroup,
-            workspace.name,
-            {abortSignal: signal},
-          )) {
-            out.push(endpointFromArm(e, fallback));
-          }
-          return out;
+          return collectPages(
+            client.onlineEndpoints
+              .list(workspace.resourceGroup, workspace.name, {abortSignal: signal})
+              .byPage(),
+            (e) => endpointFromArm(e, fallback),
+            onPage,
+          );
         },
       );
     },

@@ -2,6 +2,7 @@ import {shellQuote} from '../lib/shell';
 import {CliError, ExitCode} from './exit-codes';
 import {parseDuration} from '../sandbox/duration';
 import {parseFaults} from '../sandbox/faults';
+import {parseWorldScale} from '../sandbox/world';
 import type {RunningSandbox, SandboxDescriptor, SandboxOptions} from '../sandbox';
 
 export interface SandboxCommandOptions {
@@ -13,6 +14,7 @@ export interface SandboxCommandOptions {
   dir?: string;
   provisioningDelay?: string;
   ingestionDelay?: string;
+  scale?: string;
 }
 
 /** Turns command-line options into sandbox options, or a usage error (exit 2). */
@@ -52,6 +54,13 @@ export function sandboxOptions(opts: SandboxCommandOptions): SandboxOptions {
       );
     }
     out.faults = opts.faults;
+  }
+  if (opts.scale !== undefined) {
+    try {
+      out.scale = parseWorldScale(opts.scale);
+    } catch (err) {
+      throw new CliError((err as Error).message, ExitCode.usage, 'e.g. --scale 300x2000');
+    }
   }
   if (opts.autoApprove !== undefined) out.autoApprove = opts.autoApprove;
   if (opts.dir) out.dir = opts.dir;

@@ -51,6 +51,9 @@ import type {
   TrafficLogResult,
 } from './traffic-log';
 
+/** Called after each page of a list with every item so far (a new array each time). */
+export type OnPage<T> = (soFar: readonly T[]) => void;
+
 /** Everything the wizard and the commands ask of Azure. Every call takes an AbortSignal. */
 export interface Services
   extends AccessServices, DeploymentServices, TrafficLogServices, WorkflowServices {
@@ -63,9 +66,21 @@ export interface Services
   ): Promise<SignInResult>;
   /** A fresh management token from the current sign-in (for the header countdown). */
   managementToken(signal?: AbortSignal): Promise<AccessTokenInfo>;
-  listSubscriptions(signal?: AbortSignal): Promise<Subscription[]>;
-  listWorkspaces(subscriptionId: string, signal?: AbortSignal): Promise<Workspace[]>;
-  listEndpoints(workspace: Workspace, signal?: AbortSignal): Promise<Endpoint[]>;
+  /**
+   * The lists resolve with every item once the last page is in; `onPage`, if given, is called
+   * after each page with the items so far, so a screen can show the first rows at once.
+   */
+  listSubscriptions(signal?: AbortSignal, onPage?: OnPage<Subscription>): Promise<Subscription[]>;
+  listWorkspaces(
+    subscriptionId: string,
+    signal?: AbortSignal,
+    onPage?: OnPage<Workspace>,
+  ): Promise<Workspace[]>;
+  listEndpoints(
+    workspace: Workspace,
+    signal?: AbortSignal,
+    onPage?: OnPage<Endpoint>,
+  ): Promise<Endpoint[]>;
   getEndpoint(ref: EndpointRef, signal?: AbortSignal): Promise<Endpoint>;
   listDeployments(ref: EndpointRef, signal?: AbortSignal): Promise<Deployment[]>;
   /**

@@ -221,7 +221,7 @@ let entryValidator: ((entry: unknown) => string | undefined) | undefined;
 function entryProblem(key: string, entry: unknown): string | undefined {
   if (!PROFILE_NAME_PATTERN.test(key)) return 'the name is not a valid profile name';
   if (!entryValidator) {
-    const ajv = new Ajv2020({allErrors: true, strict: false});
+    const ajv = new Ajv2020({allErrors: true, strict: false, validateSchema: false});
     (ajvFormatsModule as unknown as {default: (a: Ajv2020) => void}).default(ajv);
     const validate = ajv.compile(profileSchema);
     entryValidator = (value) =>
@@ -349,6 +349,9 @@ function createConf(dir: string, now: () => Date): Conf<ProfileFile> {
     clearInvalidConfig: false,
     schema: fileProperties as unknown as ConfOptions<ProfileFile>['schema'],
     rootSchema: fileRootSchema as unknown as ConfOptions<ProfileFile>['rootSchema'],
+    // The schema is ours and fixed (its tests cover it): checking it against JSON Schema's
+    // meta-schema on every start cost more than the rest of opening the store.
+    ajvOptions: {validateSchema: false},
     defaults: freshFile(),
     // Every read is migrated before conf validates it, so the schema only ever sees the current shape.
     deserialize: (text: string) => {

@@ -17,7 +17,7 @@ import {handleIdentity, MSI_PATH} from './identity';
 import {TokenSigner} from './jwt';
 import {handleScoring} from './scoring';
 import {handleLogAnalytics, LOG_ANALYTICS_AUDIENCE, LOG_ANALYTICS_PATH} from './monitor';
-import {seedWorld, userAssignedIdentityId, type World} from './world';
+import {seedWorld, userAssignedIdentityId, type World, type WorldScale} from './world';
 
 export interface SandboxOptions {
   /** 0 (default) picks a free port. The server binds 127.0.0.1 only. */
@@ -37,6 +37,8 @@ export interface SandboxOptions {
   pageSize?: number;
   /** How long a traffic-log row takes to reach Log Analytics queries; default 3 s. */
   ingestionDelayMs?: number;
+  /** Seed a large world (see WorldScale) for the scale benchmarks. */
+  scale?: WorldScale;
 }
 
 export interface SandboxPrincipalInfo {
@@ -124,7 +126,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       ? undefined
       : Math.max(1, Math.round(options.tokenLifetimeMs / 1000));
   const ctx: SandboxContext = {
-    world: seedWorld(),
+    world: seedWorld(options.scale),
     clock: new Clock(),
     baseUrl: '',
     adminToken: randomBytes(24).toString('base64url'),
@@ -161,7 +163,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 
   const reset = () => {
     const secrets = new Map(ctx.world.principals.map((p) => [p.objectId, p.clientSecret]));
-    const world: World = seedWorld();
+    const world: World = seedWorld(options.scale);
     for (const p of world.principals) p.clientSecret = secrets.get(p.objectId) ?? p.clientSecret;
     ctx.world = world;
     ctx.deviceCodes.clear();

@@ -363,7 +363,28 @@ function deployment(
 }
 
 /** The seeded world: stable names and IDs that docs and tests rely on; fresh secrets every start. */
-export function seedWorld(): World {
+/** A large world for the scale benchmarks: subscriptions in all, endpoints in one workspace. */
+export interface WorldScale {
+  /** Subscriptions in all (at least the two of the usual world); the owner owns each. */
+  subscriptions: number;
+  /** Endpoints in the workspace ws-scale (in Sandbox Dev, resource group rg-ws-scale). */
+  endpoints: number;
+}
+
+/** `300x2000` → 300 subscriptions, 2,000 endpoints in ws-scale; throws on anything else. */
+export function parseWorldScale(spec: string): WorldScale {
+  const m = /^(\d{1,5})x(\d{1,6})$/.exec(spec.trim());
+  const subscriptions = m ? Number(m[1]) : NaN;
+  const endpoints = m ? Number(m[2]) : NaN;
+  if (!m || subscriptions > 10_000 || endpoints > 100_000) {
+    throw new Error(
+      `scale '${spec}' is not SUBSCRIPTIONSxENDPOINTS (e.g. 300x2000; at most 10000x100000)`,
+    );
+  }
+  return {subscriptions, endpoints};
+}
+
+export function seedWorld(scale?: WorldScale): World {
   const tenantId = stableGuid(`tenant:${TENANT_DOMAIN}`);
   const user = (upn: string, displayName: string): Principal => ({
     kind: 'user',
@@ -529,11 +550,47 @@ export function seedWorld(): World {
     updatedBy: null,
   });
 
+  const subscriptions = [dev, prod];
+  const extraAssignments: RoleAssignment[] = [];
+  if (scale) {
+    // The scale world: more subscriptions the owner owns (named so they sort after the usual
+    // two), and one workspace with many endpoints, one deployment each, the auth modes in turn.
+    const width = String(scale.subscriptions).length;
+    for (let i = 1; i <= scale.subscriptions - 2; i++) {
+      const name = `Sandbox Scale ${String(i).padStart(width, '0')}`;
+      const sub: Subscription = {
+        subscriptionId: stableGuid(`subscription:${name}`),
+        displayName: name,
+        state: 'Enabled',
+      };
+      subscriptions.push(sub);
+      extraAssignments.push(assignment(`/subscriptions/${sub.subscriptionId}`, OWNER, owner));
+    }
+    const wsScale = ws(dev, 'ws-scale', 'eastus', `${scale.endpoints} endpoints`);
+    workspaces.push(wsScale);
+    const modes: AuthMode[] = ['Key', 'AMLToken', 'AADToken'];
+    const digits = String(scale.endpoints).length;
+    for (let i = 1; i <= scale.endpoints; i++) {
+      const name = `scale-${String(i).padStart(digits, '0')}`;
+      endpoints.push({
+        ...endpoint(
+          name,
+          modes[i % modes.length]!,
+          [deployment(wsScale, 'main', 'churn-blue', 'azureml:churn-model:3')],
+          {main: 100},
+          `Scale endpoint ${i}`,
+        ),
+        resourceGroup: wsScale.resourceGroup,
+        workspace: wsScale.name,
+      });
+    }
+  }
+
   const world: Omit<World, 'monitor'> = {
     tenantId,
     tenantDomain: TENANT_DOMAIN,
     principals: [owner, scientist, ops, scoring, hostPrincipal, scorerPrincipal],
-    subscriptions: [dev, prod],
+    subscriptions,
     resourceGroups: workspaces.map((w) => ({
       subscriptionId: w.subscriptionId,
       name: w.resourceGroup,
@@ -550,6 +607,7 @@ export function seedWorld(): World {
       assignment(`/subscriptions/${prod.subscriptionId}`, OWNER, owner),
       assignment(workspaceScope(wsDev), READER, scientist),
       assignment(`/subscriptions/${dev.subscriptionId}`, OWNER, ops),
+      ...extraAssignments,
     ],
     operations: new Map(),
   };

@@ -314,3 +314,57 @@ describe('round trips from a profile', () => {
     expect(again.run.stdout).toBe(first.run.stdout);
   });
 });
+
+describe('round trips by names and by IDs', () => {
+  const signIn = () => [
+    '--cloud',
+    sandbox.descriptor.cloudFile,
+    '--tenant',
+    sandbox.descriptor.tenantId,
+    '--auth-method',
+    'service-principal',
+    '--client-id',
+    ops.clientId,
+  ];
+  const env = () => ({AZURE_CLIENT_ID: ops.clientId});
+
+  it('by IDs (subscription GUID and resource group): no list call, only the endpoint and its keys', async () => {
+    const args = ['creds', ...signIn(), '--subscription', sub, '--resource-group', 'rg-ws-dev'];
+    const {run, calls} = await trips(
+      [...args, '--workspace', 'ws-dev', '--endpoint', 'churn-scorer', '-o', 'json'],
+      env(),
+    );
+    expect(run.code).toBe(0);
+    expect(calls).toEqual(['metadata', 'token', 'GET endpoint', 'listKeys']);
+  });
+
+  it('by display names: one list each to resolve the subscription name and find the resource group', async () => {
+    const {run, calls} = await trips(
+      [
+        'creds',
+        ...signIn(),
+        '--subscription',
+        'Sandbox Dev',
+        '--workspace',
+        'ws-dev',
+        '--endpoint',
+        'churn-scorer',
+        '-o',
+        'json',
+      ],
+      env(),
+    );
+    expect(run.code).toBe(0);
+    // Resource Manager has no lookup of a subscription by display name or of a workspace without
+    // its resource group: a list each, as az does. The workspace list needs the subscription ID
+    // the first list found, so the two run one after the other.
+    expect(calls).toEqual([
+      'metadata',
+      'token',
+      'list subscriptions',
+      'list workspaces',
+      'GET endpoint',
+      'listKeys',
+    ]);
+  });
+});

@@ -1,5 +1,5 @@
 import {Box, Text, type Key} from 'ink';
-import type {ReactNode} from 'react';
+import {type ReactNode, useMemo} from 'react';
 import {useKeys} from '../../hooks/use-keys';
 import {type BindingId, bindingFor, matches} from '../../keymap';
 import {ErrorPanel} from '../error-panel';
@@ -12,7 +12,7 @@ export interface RemoteListProps<T, V> {
   title: string;
   loadingLabel: string;
   list: RemoteListModel<V>;
-  toItems: (values: V[]) => ListItem<T>[];
+  toItems: (values: readonly V[]) => ListItem<T>[];
   onSelect: (item: ListItem<T>) => void;
   onBack: () => void;
   isActive: boolean;
@@ -29,6 +29,11 @@ export interface RemoteListProps<T, V> {
 export function RemoteList<T, V>(props: RemoteListProps<T, V>) {
   const {list, isActive} = props;
   const state = list.state;
+  // The items change only when the values do (a page, a reload): not sorted again on every key.
+  const values = state.mode === 'ready' ? state.values : undefined;
+  const {toItems} = props;
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- toItems is a pure function of values
+  const items = useMemo(() => (values ? toItems(values) : []), [values]);
   // While loading or after a failure: reload or go back (the list takes the keys once ready).
   useKeys(
     (input, key) => {
@@ -45,7 +50,7 @@ export function RemoteList<T, V>(props: RemoteListProps<T, V>) {
       {state.mode === 'error' ? <ErrorPanel error={state.error} /> : null}
       {state.mode === 'ready' ? (
         <FilterList
-          items={props.toItems(state.values)}
+          items={items}
           onSelect={props.onSelect}
           onBack={props.onBack}
           onKey={(input, key, highlighted) => {
@@ -59,6 +64,11 @@ export function RemoteList<T, V>(props: RemoteListProps<T, V>) {
           isActive={isActive}
           empty={props.empty}
           initialKey={props.initialKey}
+        />
+      ) : null}
+      {state.mode === 'ready' && state.more ? (
+        <Spinner
+          label={`${props.loadingLabel.replace(/…$/, '')}: ${state.values.length} so far…`}
         />
       ) : null}
       {props.below}

@@ -5,6 +5,7 @@ import {useEnv} from '../../../app-context';
 import {ErrorPanel} from '../../../components/error-panel';
 import type {ListItem} from '../../../components/filter-list';
 import {RemoteList, useRemoteList} from '../../../components/remote-list';
+import {listKeys} from '../../../list-cache';
 import {Spinner} from '../../../components/spinner';
 import {useStore} from '../../../hooks/use-store';
 import {useWork} from '../../../hooks/use-work';
@@ -38,9 +39,10 @@ export function EndpointStep({
 }) {
   const {services} = useEnv();
   const [screen, screenDispatch, getScreen] = useStore(endpointReducer, initialEndpointScreen);
-  const list = useRemoteList(
-    (signal) => services.listEndpoints(workspace, signal),
+  const list = useRemoteList<Endpoint>(
+    (signal, onPage) => services.listEndpoints(workspace, signal, onPage),
     (err) => services.explainError(err, 'List endpoints'),
+    listKeys.endpoints(workspace.id),
   );
   useWork(
     screen.mode === 'waiting' ? screen.work : undefined,

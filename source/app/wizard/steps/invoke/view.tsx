@@ -213,7 +213,7 @@ export function InvokeStep({
             <Text color={last.status < 300 ? theme.status.success : theme.status.error} bold>
               {last.status}
             </Text>{' '}
-            · {last.latencyMs} ms · deployment {last.deployment || '—'}{' '}
+            · {Math.round(last.latencyMs)} ms · deployment {last.deployment || '—'}{' '}
             <Text color={theme.text.muted}>· x-request-id {last.requestId ?? '—'}</Text>
           </Text>
           {last.modelError ? (
@@ -259,7 +259,8 @@ export function InvokeStep({
       {summary ? (
         <Box flexDirection="column">
           <Text>
-            {summary.count} requests · p50 {summary.p50Ms} ms · p95 {summary.p95Ms} ms ·{' '}
+            {summary.count} requests · p50 {Math.round(summary.p50Ms)} ms · p95{' '}
+            {Math.round(summary.p95Ms)} ms ·{' '}
             {Object.entries(summary.statuses)
               .map(([s, n]) => `${n}× ${s}`)
               .join(', ')}

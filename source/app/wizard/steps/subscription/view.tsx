@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import type {Identity, Subscription} from '../../../../domain/types';
 import {useEnv} from '../../../app-context';
 import {RemoteList, useRemoteList} from '../../../components/remote-list';
+import {listKeys} from '../../../list-cache';
 import {theme} from '../../../theme';
 import type {Action} from '../../state';
 
@@ -17,9 +18,10 @@ export function SubscriptionStep({
   current?: Subscription;
 }) {
   const {services} = useEnv();
-  const list = useRemoteList(
-    (signal) => services.listSubscriptions(signal),
+  const list = useRemoteList<Subscription>(
+    (signal, onPage) => services.listSubscriptions(signal, onPage),
     (err) => services.explainError(err, 'List subscriptions'),
+    listKeys.subscriptions,
   );
   return (
     <RemoteList<Subscription, Subscription>

@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import type {Subscription, Workspace} from '../../../../domain/types';
 import {useEnv} from '../../../app-context';
 import {RemoteList, useRemoteList} from '../../../components/remote-list';
+import {listKeys} from '../../../list-cache';
 import {theme} from '../../../theme';
 import type {Action} from '../../state';
 
@@ -17,9 +18,10 @@ export function WorkspaceStep({
   current?: Workspace;
 }) {
   const {services} = useEnv();
-  const list = useRemoteList(
-    (signal) => services.listWorkspaces(subscription.subscriptionId, signal),
+  const list = useRemoteList<Workspace>(
+    (signal, onPage) => services.listWorkspaces(subscription.subscriptionId, signal, onPage),
     (err) => services.explainError(err, 'List workspaces'),
+    listKeys.workspaces(subscription.subscriptionId),
   );
   return (
     <RemoteList<Workspace, Workspace>
