@@ -159,6 +159,12 @@ export function controlPlane(
     );
 
   /** A PUT of the endpoint through the LRO, reporting provisioning state and elapsed time. */
+  /** The message of an operation's failure, in one line (the SDK puts the status's error in it). */
+  const operationReason = (err: unknown): string => {
+    const message = err instanceof Error ? err.message : String(err);
+    return message.split('\n')[0]!.trim() || 'no reason given';
+  };
+
   async function put(
     ref: EndpointRef,
     body: OnlineEndpoint,
@@ -169,39 +175,92 @@ export function controlPlane(
   ): Promise<Endpoint> {
     const client = await ctx.ml(ref.subscriptionId);
     return withProgress(initial, ctx.options.progressIntervalMs, onProgress, async (progress) => {
-      const poller = await client.onlineEndpoints.beginCreateOrUpdate(
-        ref.resourceGroup,
-        ref.workspace,
-        ref.endpoint,
-        body,
-        {
-          abortSignal: signal,
-          onResponse: (raw) => {
-            const parsed = raw.parsedBody as
-              {properties?: {provisioningState?: unknown}} | undefined;
-            const next = parsed?.properties?.provisioningState;
-            if (typeof next === 'string') progress.update(next);
+      // Set once Azure has accepted the PUT: a failure after that is the operation's (or only
+      // our view of it), not a refused request.
+      let accepted = false;
+      let endpoint: Endpoint;
+      let failure: unknown;
+      try {
+        const poller = await client.onlineEndpoints.beginCreateOrUpdate(
+          ref.resourceGroup,
+          ref.workspace,
+          ref.endpoint,
+          body,
+          {
+            abortSignal: signal,
+            onResponse: (raw) => {
+              if (raw.request.method === 'PUT' && raw.status >= 200 && raw.status < 300)
+                accepted = true;
+              const parsed = raw.parsedBody as
+                {properties?: {provisioningState?: unknown}} | undefined;
+              const next = parsed?.properties?.provisioningState;
+              if (typeof next === 'string') progress.update(next);
+            },
           },
-        },
-      );
-      if (options.noWait) {
-        // Accepted: the endpoint as Azure now shows it (Creating/Updating), not polled further.
-        poller.stopPolling();
-        const accepted = endpointFromArm(await getArm(ref, signal), ref);
-        progress.settle(accepted.provisioningState);
-        return accepted;
+        );
+        if (options.noWait) {
+          // Accepted: the endpoint as Azure now shows it (Creating/Updating), not polled further.
+          poller.stopPolling();
+          const now = endpointFromArm(await getArm(ref, signal), ref);
+          progress.settle(now.provisioningState);
+          return now;
+        }
+        endpoint = endpointFromArm(await untilDone(poller, signal), ref);
+      } catch (err) {
+        if (signal?.aborted || !accepted || options.noWait) throw err;
+        // The PUT was accepted, then the operation failed — or only our view of it did (a
+        // dropped poll, a throttled status read). What is true is what the endpoint says now.
+        failure = err;
+        try {
+          endpoint = endpointFromArm(await getArm(ref, signal), ref);
+        } catch {
+          throw err;
+        }
       }
-      const endpoint = endpointFromArm(await untilDone(poller, signal), ref);
       const state = endpoint.provisioningState;
       progress.settle(state);
+      const what = initial === 'Creating' ? 'Creating' : 'Updating';
       if (/^(failed|canceled)$/i.test(state)) {
+        const reason = failure ? operationReason(failure) : undefined;
         throw new ServiceError({
           kind: 'unknown',
-          title: `Endpoint ${ref.endpoint} ended in state ${state}`,
-          detail: `The operation on ${ref.endpoint} finished with provisioning state ${state}.`,
-          nextSteps: ["Look at the endpoint's activity log in the Azure portal, then try again."],
+          code: 'OperationFailed',
+          title: `${what} ${ref.endpoint} failed: it is now in state ${state}`,
+          detail: reason
+            ? `The operation's error: ${reason}`
+            : `The operation on ${ref.endpoint} finished with provisioning state ${state}.`,
+          nextSteps:
+            initial === 'Creating'
+              ? [
+                  `Delete ${ref.endpoint} (aml-auth endpoints delete --name ${ref.endpoint}) and create it again, or choose another endpoint.`,
+                ]
+              : [`Try the change again; ${ref.endpoint} is left in state ${state}.`],
         });
       }
+      if (failure && !/^succeeded$/i.test(state)) {
+        throw new ServiceError({
+          kind: 'unknown',
+          code: 'OperationInProgress',
+          title: `Lost track of ${ref.endpoint} while it is ${state}`,
+          detail: `Following the operation failed (${operationReason(failure)}); the endpoint itself is still ${state}.`,
+          nextSteps: [
+            'Wait for it to finish: choose it again from the endpoint list to follow it.',
+          ],
+        });
+      }
+      const wanted = body.properties?.authMode
+        ? fromWireAuthMode(body.properties.authMode)
+        : undefined;
+      if (failure && wanted && endpoint.authMode !== wanted) {
+        throw new ServiceError({
+          kind: 'unknown',
+          code: 'OperationFailed',
+          title: `${what} ${ref.endpoint} did not take: its auth mode is still ${endpoint.authMode}`,
+          detail: `The operation's error: ${operationReason(failure)}`,
+          nextSteps: ['Try the change again.'],
+        });
+      }
+      // A failure to follow an operation that did succeed is no failure: the endpoint is done.
       return endpoint;
     });
   }

@@ -13,6 +13,11 @@ export interface SandboxAdmin {
   pendingDeviceCodes(): {userCode: string; clientId: string; scopes: string[]; expiresAt: string}[];
   setFaults(spec: string): void;
   advanceClock(ms: number): void;
+  /**
+   * The next `count` long-running creates and updates (endpoints and deployments) end `Failed`
+   * with `error` (default: InternalServerError), the resource left `Failed` as Azure leaves it.
+   */
+  failNextOperations(count: number, error?: {code?: string; message?: string}): void;
   reset(): void;
 }
 
@@ -54,6 +59,18 @@ export function createAdmin(ctx: SandboxContext, reset: () => void): SandboxAdmi
     advanceClock(ms) {
       if (!Number.isFinite(ms) || ms < 0) throw new Error('the clock only moves forward');
       ctx.clock.advance(ms);
+    },
+    failNextOperations(count, error = {}) {
+      if (!Number.isInteger(count) || count < 0) throw new Error('count is a whole number');
+      ctx.failingOperations = {
+        count,
+        error: {
+          code: error.code ?? 'InternalServerError',
+          message:
+            error.message ??
+            'The operation failed in the service (injected by the sandbox admin API).',
+        },
+      };
     },
     reset,
   };
@@ -135,6 +152,22 @@ export async function handleAdmin(
         return ex.json(200, {
           now: new Date(ctx.clock.now()).toISOString(),
           offsetMs: ctx.clock.offset,
+        });
+      }
+      case 'GET /__sandbox/operations':
+        return ex.json(200, {
+          failNext: ctx.failingOperations.count,
+          error: ctx.failingOperations.error,
+        });
+      case 'PUT /__sandbox/operations': {
+        const body = await jsonBody(ex);
+        admin.failNextOperations(Number(body.failNext ?? 0), {
+          ...(typeof body.code === 'string' ? {code: body.code} : {}),
+          ...(typeof body.message === 'string' ? {message: body.message} : {}),
+        });
+        return ex.json(200, {
+          failNext: ctx.failingOperations.count,
+          error: ctx.failingOperations.error,
         });
       }
       case 'POST /__sandbox/reset':

@@ -85,6 +85,11 @@ export interface SandboxContext {
   identityHeader: string;
   /** How long a traffic-log row takes to become visible to queries (Azure: minutes). */
   ingestionDelayMs: number;
+  /**
+   * Long-running operations still to fail (the admin API's `failNextOperations`): each started
+   * create or update takes one and ends `Failed` with this error.
+   */
+  failingOperations: {count: number; error: {code: string; message: string}};
 }
 
 export const MANAGEMENT_AUDIENCES = [

@@ -150,6 +150,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     clientCertificates: new Map(),
     identityHeader: randomBytes(24).toString('base64url'),
     ingestionDelayMs: options.ingestionDelayMs ?? 3000,
+    failingOperations: {count: 0, error: {code: 'InternalServerError', message: ''}},
   };
   const certificatePrincipal = ctx.world.principals.find((p) => p.name === CERTIFICATE_PRINCIPAL)!;
   ctx.clientCertificates.set(certificatePrincipal.clientId!.toLowerCase(), clientCertificate);
@@ -172,6 +173,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     ctx.scoringInFlight.clear();
     ctx.clock.reset();
     ctx.faults.set([]);
+    ctx.failingOperations.count = 0;
     ctx.log.length = 0;
   };
   const admin = createAdmin(ctx, reset);

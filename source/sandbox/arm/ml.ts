@@ -193,6 +193,17 @@ export function startOperation(
   deployment?: string,
 ): {operation: Operation; headers: Record<string, string>} {
   const now = ctx.clock.now();
+  const failing = ctx.failingOperations;
+  if (failing.count > 0 && (kind === 'create' || kind === 'update')) {
+    // The admin API asked for a failure: the resource ends Failed, its change not applied.
+    failing.count -= 1;
+    const error = {...failing.error};
+    onComplete = () => {
+      const target = deployment ? e.deployments.find((d) => d.name === deployment) : e;
+      if (target) target.provisioningState = 'Failed';
+      return error;
+    };
+  }
   const operation: Operation = {
     id: newOperationId(),
     kind,
