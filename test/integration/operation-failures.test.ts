@@ -118,3 +118,21 @@ describe('following an operation fails, the endpoint does not', () => {
     ]);
   });
 });
+
+describe('a DELETE while the endpoint is being created', () => {
+  it('is refused (409), and the create finishes as it would: the endpoint does not come back from the dead', async () => {
+    const {box, services, ref} = await setUp(1_000);
+    const created = services.createEndpoint(ref('busy'), input, () => undefined);
+    for (let i = 0; i < 200 && !box.requests().some((r) => r.method === 'PUT'); i++)
+      await new Promise((r) => setTimeout(r, 5));
+    const error = await failure(services.deleteEndpoint(ref('busy'), () => undefined));
+    expect(error.status).toBe(409);
+    expect(error.detail).toContain(
+      "Cannot delete endpoint 'busy' because it is in Creating provisioning state. Wait for the current operation to finish.",
+    );
+    expect((await created).provisioningState).toBe('Succeeded');
+    // Once it is done, the delete goes through and the endpoint is gone for good.
+    await services.deleteEndpoint(ref('busy'), () => undefined);
+    expect((await failure(services.getEndpoint(ref('busy')))).kind).toBe('notFound');
+  });
+});

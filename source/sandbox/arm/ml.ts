@@ -660,6 +660,15 @@ function deleteEndpoint(ctx: SandboxContext, ex: Exchange, call: ArmCall, p: Par
   if (e.provisioningState === 'Deleting') {
     throw new ArmError(409, 'Conflict', `Endpoint '${e.name}' is already being deleted.`);
   }
+  if (e.provisioningState === 'Creating' || e.provisioningState === 'Updating') {
+    // As an update is refused then: the operation in flight would otherwise finish on an
+    // endpoint that is gone (it came back Succeeded, then 404ed).
+    throw new ArmError(
+      409,
+      'Conflict',
+      `Cannot delete endpoint '${e.name}' because it is in ${e.provisioningState} provisioning state. Wait for the current operation to finish.`,
+    );
+  }
   e.provisioningState = 'Deleting';
   const {headers} = startOperation(ctx, ex, e, 'delete', (world) => {
     world.endpoints = world.endpoints.filter((x) => x !== e);
