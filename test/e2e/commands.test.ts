@@ -363,7 +363,12 @@ curl -sS --cacert "$CA" -X POST -H "Authorization: Bearer $DATA_PLANE_TOKEN" -H 
     const clip = join(work, 'clipboard.txt');
     rmSync(bin, {recursive: true, force: true});
     mkdirSync(bin);
-    writeFileSync(join(bin, 'xclip'), `#!/bin/sh\ncat > "${clip}"\n`);
+    const seen = join(work, 'clipboard-argv.txt');
+    // The tool records its command line and environment too: the secret must reach it on stdin only.
+    writeFileSync(
+      join(bin, 'xclip'),
+      `#!/bin/sh\nprintf '%s\\n' "$0" "$@" > "${seen}"\nenv >> "${seen}"\ncat > "${clip}"\n`,
+    );
     chmodSync(join(bin, 'xclip'), 0o755);
     const env = {...baseEnv, PATH: `${bin}:${baseEnv.PATH}`, DISPLAY: ':99'};
     const run = await aml(['creds', '-p', 'dev', '--copy'], {env});
@@ -374,6 +379,9 @@ curl -sS --cacert "$CA" -X POST -H "Authorization: Bearer $DATA_PLANE_TOKEN" -H 
     const copied = readFileSync(clip, 'utf8');
     const keys = json(await aml(['creds', '-p', 'dev', '-o', 'json'])).keys;
     expect(copied).toBe(keys.primary);
+    const commandLine = readFileSync(seen, 'utf8');
+    expect(commandLine).toMatch(/xclip\n-selection\nclipboard\n/);
+    expect(commandLine).not.toContain(keys.primary);
     expect(run.stdout).not.toContain(keys.primary);
     expect(run.stdout).not.toContain(keys.secondary);
     rmSync(clip);

@@ -425,6 +425,16 @@ describe('malformed HTTP over TLS', () => {
     expect(badHeader).toMatch(/^HTTP\/1\.1 400 /);
   });
 
+  it('headers larger than the server takes: refused (a 400, or the connection cut while they are still arriving), and the server keeps serving', async () => {
+    const reply = await rawTls(
+      `GET /subscriptions HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Filler: ${'a'.repeat(64 * 1024)}\r\n\r\n`,
+    ).catch((err: NodeJS.ErrnoException) => `reset: ${err.code}`);
+    expect(reply).toMatch(/^(HTTP\/1\.1 (400|431) |reset: (ECONNRESET|EPIPE))/);
+    expect(reply).not.toMatch(/^HTTP\/1\.1 [25]/);
+    const next = await request(sandbox, `/${sandbox.descriptor.tenantId}/discovery/v2.0/keys`);
+    expect(next.status).toBe(200);
+  });
+
   it('a well-formed request over a raw TLS socket is answered normally', async () => {
     const reply = await rawTls(
       `GET /subscriptions?api-version=2022-12-01 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nConnection: close\r\n\r\n`,
