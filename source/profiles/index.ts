@@ -1,6 +1,6 @@
 /**
  * The profile store: remembered setups (cloud, sign-in method, subscription, workspace, endpoint,
- * auth mode) in a conf file, 0600 in a 0700 folder. It never holds a key, token or client secret.
+ * auth mode) in a JSON file, 0600 in a 0700 folder. It never holds a key, token or client secret.
  */
 export {openProfileStore} from './store';
 export type {

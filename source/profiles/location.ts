@@ -11,10 +11,10 @@ export interface LocationOptions {
 }
 
 /**
- * conf's default folder for `projectName: 'aml-auth', projectSuffix: ''` (env-paths' `config`):
- * `$XDG_CONFIG_HOME/aml-auth` or `~/.config/aml-auth` on Linux, `~/Library/Preferences/aml-auth`
- * on macOS, `%APPDATA%\aml-auth\Config` on Windows. It is passed to conf as `cwd`, so the two never
- * disagree.
+ * The platform's folder for the configuration of a program named aml-auth (what env-paths'
+ * `config` gives, and where the store has always been): `$XDG_CONFIG_HOME/aml-auth` or
+ * `~/.config/aml-auth` on Linux, `~/Library/Preferences/aml-auth` on macOS,
+ * `%APPDATA%\aml-auth\Config` on Windows.
  */
 export function platformConfigDir(env: NodeJS.ProcessEnv = process.env): string {
   const home = homedir();

@@ -3,7 +3,7 @@
  * renaming or removing at once both keep their change. The lock is a file created with O_EXCL
  * (`wx`) holding the owner's PID and host; it is removed when the write is done. A lock whose
  * owner is gone (same host, PID no longer running) or that is older than STALE_MS is stale and
- * taken over. Synchronous, like the store (conf reads and writes synchronously).
+ * taken over. Synchronous, like the store (it reads and writes synchronously).
  */
 import fs from 'node:fs';
 import {hostname} from 'node:os';

@@ -86,7 +86,7 @@ export const profileSchema = {
   },
 } as const;
 
-/** conf's `schema` option: the properties of the file's root object. */
+/** The properties of the file's root object. */
 export const fileProperties = {
   schemaVersion: {type: 'integer', const: CURRENT_SCHEMA_VERSION},
   profiles: {
@@ -96,7 +96,7 @@ export const fileProperties = {
   },
 } as const;
 
-/** conf's `rootSchema` option. */
+/** The rest of the file's root schema (scripts/profile-validator.mjs puts the two together). */
 export const fileRootSchema = {
   additionalProperties: false,
   required: ['schemaVersion', 'profiles'],

@@ -1,22 +1,13 @@
 import fs from 'node:fs';
 import {join} from 'node:path';
-import Conf, {type Options as ConfOptions} from 'conf';
-import {Ajv2020} from 'ajv/dist/2020.js';
-import ajvFormatsModule from 'ajv-formats';
 import {ProfileError} from './errors';
 import {withLock} from './lock';
 import {CONFIG_NAME, configDir, type LocationOptions} from './location';
 import {migrate, schemaVersionOf} from './migrations';
-import {
-  assertValidProfileName,
-  CURRENT_SCHEMA_VERSION,
-  fileProperties,
-  fileRootSchema,
-  PROFILE_NAME_PATTERN,
-  profileSchema,
-} from './schema';
+import {assertValidProfileName, CURRENT_SCHEMA_VERSION, PROFILE_NAME_PATTERN} from './schema';
 import {findSecrets} from './secrets';
 import type {EndpointFacts, Profile, ProfileFile, ProfileInput} from './types';
+import {validateFile, validateProfile, type ValidationError} from './validate.generated';
 
 export interface OpenProfileStoreOptions extends LocationOptions {
   /** The clock for `createdAt`/`lastUsedAt` and backup names (tests pass a fake one). */
@@ -135,7 +126,7 @@ function prepareDir(dir: string, isDefault: boolean): void {
       cause: error,
     });
   }
-  // conf creates folders 0755. Tighten the folder aml-auth owns (the platform default) or has just
+  // mkdir's mode is masked by the umask. Tighten the folder aml-auth owns (the platform default) or has just
   // created; a folder the user chose and made is theirs to set.
   if (isDefault || created !== undefined) {
     try {
@@ -161,7 +152,7 @@ function tightenFile(file: string): void {
   try {
     if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
   } catch {
-    // best effort: conf writes 0600 on the next save anyway
+    // best effort: the next save writes 0600 anyway
   }
 }
 
@@ -215,31 +206,24 @@ function writeMigrationBackup(dir: string, from: number, text: string, at: Date)
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-let entryValidator: ((entry: unknown) => string | undefined) | undefined;
-
 /** What is wrong with one profile entry (at the current schema version), or undefined. */
 function entryProblem(key: string, entry: unknown): string | undefined {
   if (!PROFILE_NAME_PATTERN.test(key)) return 'the name is not a valid profile name';
-  if (!entryValidator) {
-    const ajv = new Ajv2020({allErrors: true, strict: false, validateSchema: false});
-    (ajvFormatsModule as unknown as {default: (a: Ajv2020) => void}).default(ajv);
-    const validate = ajv.compile(profileSchema);
-    entryValidator = (value) =>
-      validate(value)
-        ? undefined
-        : (validate.errors ?? [])
-            .map((e) => {
-              const field = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
-              const extra =
-                e.keyword === 'additionalProperties'
-                  ? ` (${String((e.params as {additionalProperty?: unknown}).additionalProperty)})`
-                  : '';
-              return `${field ? `${field} ` : ''}${e.message ?? 'is invalid'}${extra}`;
-            })
-            .filter((problem, i, all) => i < 3 || all.length === 4)
-            .join('; ') + ((validate.errors?.length ?? 0) > 4 ? '; …' : '');
-  }
-  return entryValidator(entry);
+  if (validateProfile(entry)) return undefined;
+  const errors = validateProfile.errors ?? [];
+  return (
+    errors
+      .map((e) => {
+        const field = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
+        const extra =
+          e.keyword === 'additionalProperties'
+            ? ` (${String((e.params as {additionalProperty?: unknown}).additionalProperty)})`
+            : '';
+        return `${field ? `${field} ` : ''}${e.message ?? 'is invalid'}${extra}`;
+      })
+      .filter((problem, i, all) => i < 3 || all.length === 4)
+      .join('; ') + (errors.length > 4 ? '; …' : '')
+  );
 }
 
 export const QUARANTINE_NAME = `${CONFIG_NAME}.invalid-profiles`;
@@ -273,10 +257,18 @@ function readQuarantine(path: string): QuarantineFile | undefined {
   };
 }
 
+/** Replaces `path` by a new file (0600) holding `text`, flushed to disk before it takes the name. */
 function writeAtomic(path: string, text: string): void {
   const temp = `${path}.tmp-${process.pid}`;
   try {
-    fs.writeFileSync(temp, text, {mode: 0o600});
+    fs.rmSync(temp, {force: true}); // one left by a crash keeps its own mode
+    const fd = fs.openSync(temp, 'wx', 0o600);
+    try {
+      fs.writeFileSync(fd, text);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(temp, path);
   } catch (error) {
     fs.rmSync(temp, {force: true});
@@ -337,38 +329,59 @@ function quarantineNotice(file: string, path: string): QuarantinedProfiles | und
   };
 }
 
-function createConf(dir: string, now: () => Date): Conf<ProfileFile> {
-  const options: ConfOptions<ProfileFile> = {
-    cwd: dir,
-    projectName: 'aml-auth',
-    projectSuffix: '',
-    configName: CONFIG_NAME,
-    fileExtension: 'json',
-    configFileMode: 0o600,
-    accessPropertiesByDotNotation: false,
-    clearInvalidConfig: false,
-    schema: fileProperties as unknown as ConfOptions<ProfileFile>['schema'],
-    rootSchema: fileRootSchema as unknown as ConfOptions<ProfileFile>['rootSchema'],
-    // The schema is ours and fixed (its tests cover it): checking it against JSON Schema's
-    // meta-schema on every start cost more than the rest of opening the store.
-    ajvOptions: {validateSchema: false},
-    defaults: freshFile(),
-    // Every read is migrated before conf validates it, so the schema only ever sees the current shape.
-    deserialize: (text: string) => {
-      if (text.trim() === '') return freshFile();
-      const data: unknown = JSON.parse(text);
-      // conf 16 reads a file that is not an object (an array, a number) as an empty store; here it
-      // is a damaged file, moved aside and reported like any other schema violation.
-      if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-        throw new Error(
-          `${SCHEMA_VIOLATION} the file holds ${Array.isArray(data) ? 'an array' : `a ${data === null ? 'null' : typeof data}`}, not an object.`,
-        );
-      }
-      return migrate(data, {now: now()}) as ProfileFile;
-    },
-    serialize: (value: ProfileFile) => `${JSON.stringify(value, undefined, 2)}\n`,
+/** The wording the store has always used (conf's): "Config schema violation: `profiles/x/deployment` must NOT have …". */
+function assertValidFile(value: unknown): void {
+  if (validateFile(value)) return;
+  const key = ({instancePath, params}: ValidationError): string => {
+    const level = instancePath
+      .slice(1)
+      .replace(/~([01])/g, (_m, c: string) => (c === '0' ? '~' : '/'));
+    const named = params.additionalProperty ?? params.unevaluatedProperty ?? params.propertyName;
+    if (named === undefined) return level;
+    return level === '' ? String(named) : `${level}/${String(named)}`;
   };
-  return new Conf<ProfileFile>(options);
+  const messages = (validateFile.errors ?? []).map((e) => `\`${key(e)}\` ${e.message ?? ''}`);
+  throw new Error(`${SCHEMA_VIOLATION} ${messages.join('; ')}`);
+}
+
+/**
+ * The profile file, read and written whole. Every read is migrated, then checked against the
+ * schema (compiled ahead of time: validate.generated.ts); a write is checked before the file is
+ * touched, and replaces the file atomically with mode 0600.
+ */
+class ProfileFileAccess {
+  constructor(
+    readonly path: string,
+    private readonly now: () => Date,
+  ) {}
+
+  /** A file that is missing or blank reads as an empty store. Throws SyntaxError or a schema violation. */
+  read(): ProfileFile {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.path, 'utf8');
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') return freshFile();
+      throw error;
+    }
+    if (text.trim() === '') return freshFile();
+    const data: unknown = JSON.parse(text);
+    // A file that is not an object (an array, a number) is a damaged file, moved aside and reported
+    // like any other schema violation.
+    if (!isPlainObject(data)) {
+      throw new Error(
+        `${SCHEMA_VIOLATION} the file holds ${Array.isArray(data) ? 'an array' : `a ${data === null ? 'null' : typeof data}`}, not an object.`,
+      );
+    }
+    const migrated = migrate(data, {now: this.now()});
+    assertValidFile(migrated);
+    return migrated as ProfileFile;
+  }
+
+  write(value: ProfileFile): void {
+    assertValidFile(value);
+    writeAtomic(this.path, `${JSON.stringify(value, undefined, 2)}\n`);
+  }
 }
 
 /**
@@ -424,19 +437,22 @@ function openLocked(dir: string, file: string, now: () => Date): OpenedProfileSt
     }
   }
 
-  let conf: Conf<ProfileFile>;
+  const access = new ProfileFileAccess(file, now);
   try {
-    conf = createConf(dir, now);
+    access.read();
   } catch (error) {
     const kind = corruption(error);
     if (error instanceof ProfileError || !kind) throw toStoreError(error, file);
     const detail = kind === 'schema-violation' ? schemaDetail(error) : messageOf(error);
     recovered = quarantine(file, dir, kind, detail, now());
     original = undefined;
+  }
+  // A store that is new (or was just moved aside) starts as an empty file, 0600.
+  if (!fs.existsSync(file)) {
     try {
-      conf = createConf(dir, now);
-    } catch (retryError) {
-      throw toStoreError(retryError, file);
+      access.write(freshFile());
+    } catch (error) {
+      throw toStoreError(error, file);
     }
   }
 
@@ -444,15 +460,14 @@ function openLocked(dir: string, file: string, now: () => Date): OpenedProfileSt
   if (original && original.version < CURRENT_SCHEMA_VERSION) {
     const backupPath = writeMigrationBackup(dir, original.version, original.text, now());
     try {
-      const upgraded = conf.store; // read through `deserialize`, so already migrated and validated
-      conf.store = upgraded;
+      access.write(access.read()); // a read is migrated and validated
     } catch (error) {
       throw toStoreError(error, file);
     }
     migrated = {from: original.version, to: CURRENT_SCHEMA_VERSION, backupPath};
   }
 
-  const store = new ConfProfileStore(conf, file, now);
+  const store = new FileProfileStore(access, now);
   const quarantined = quarantineNotice(file, quarantinePath);
   return {
     store,
@@ -487,19 +502,17 @@ const byMostRecentUse = (a: Profile, b: Profile): number =>
   Date.parse(b.lastUsedAt) - Date.parse(a.lastUsedAt) ||
   (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-class ConfProfileStore implements ProfileStore {
-  readonly #conf: Conf<ProfileFile>;
+class FileProfileStore implements ProfileStore {
+  readonly #file: ProfileFileAccess;
   readonly #now: () => Date;
   readonly #lock: string;
+  readonly path: string;
 
-  constructor(
-    conf: Conf<ProfileFile>,
-    readonly path: string,
-    now: () => Date,
-  ) {
-    this.#conf = conf;
+  constructor(file: ProfileFileAccess, now: () => Date) {
+    this.#file = file;
     this.#now = now;
-    this.#lock = `${path}.lock`;
+    this.path = file.path;
+    this.#lock = `${file.path}.lock`;
   }
 
   /** A read-modify-write under the file lock, so a concurrent writer's change is never lost. */
@@ -608,7 +621,7 @@ class ConfProfileStore implements ProfileStore {
   #read(): Map<string, Profile> {
     let data: ProfileFile;
     try {
-      data = this.#conf.store;
+      data = this.#file.read();
     } catch (error) {
       throw toStoreError(error, this.path);
     }
@@ -620,10 +633,10 @@ class ConfProfileStore implements ProfileStore {
 
   #write(profiles: Map<string, Profile>, subject: string): void {
     try {
-      this.#conf.store = {
+      this.#file.write({
         schemaVersion: CURRENT_SCHEMA_VERSION,
         profiles: Object.fromEntries(profiles),
-      };
+      });
     } catch (error) {
       if (error instanceof Error && error.message.startsWith(SCHEMA_VIOLATION)) {
         throw new ProfileError(
