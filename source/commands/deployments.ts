@@ -12,13 +12,12 @@ import {
   DEFAULT_INSTANCE_TYPE,
   DEFAULT_LOG_LINES,
   type DeploymentSpec,
-  localPathsMessage,
   NEW_DEPLOYMENT_NAME_RULE,
   newDeploymentNameProblem,
   parseAssetRef,
-  parseDeploymentYaml,
   parseTrafficArgs,
 } from '../domain/deployments';
+import {localPathsMessage, parseDeploymentYaml} from '../domain/deployment-yaml';
 import type {Deployment, Endpoint, OperationProgress} from '../domain/types';
 import {formatElapsed} from '../lib/time';
 import {visible, visibleText} from '../lib/visible';

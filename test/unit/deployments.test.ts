@@ -1,14 +1,13 @@
 import {describe, expect, it} from 'vitest';
 import {
   deleteProblem,
-  localPathsMessage,
   newDeploymentNameProblem,
   parseAssetRef,
-  parseDeploymentYaml,
   parseTrafficArgs,
   shortAssetRef,
   trafficProblem,
 } from '../../source/domain/deployments';
+import {localPathsMessage, parseDeploymentYaml} from '../../source/domain/deployment-yaml';
 
 const where = {resourceGroup: 'rg-ws-dev', workspace: 'ws-dev'};
 const deps = [{name: 'blue'}, {name: 'green'}];

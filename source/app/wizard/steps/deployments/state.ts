@@ -7,12 +7,12 @@ import {
   type DeploymentSpec,
   deleteProblem,
   type EnvironmentInfo,
-  type LocalAsset,
   type ModelVersionInfo,
   newDeploymentNameProblem,
   type RegisteredModel,
   trafficProblem,
 } from '../../../../domain/deployments';
+import type {LocalAsset} from '../../../../domain/deployment-yaml';
 import type {AppError, Deployment, OperationProgress} from '../../../../domain/types';
 import {applyEdit, type TextEdit} from '../../../components/text-field';
 

@@ -1,5 +1,4 @@
 import {readFile} from 'node:fs/promises';
-import {parseDeploymentYaml} from '../../../../domain/deployments';
 import type {Services} from '../../../../domain/services';
 import type {Endpoint} from '../../../../domain/types';
 import type {DeploymentsAction, DeploymentsState, DeploymentsWork} from './state';
@@ -66,6 +65,9 @@ export function deploymentsRunner(deps: {
               });
             return;
           }
+          // The YAML parser is loaded when a file is chosen, not with the wizard.
+          const {parseDeploymentYaml} = await import('../../../../domain/deployment-yaml');
+          if (signal.aborted) return;
           const parsed = parseDeploymentYaml(text, {
             resourceGroup: endpoint.resourceGroup,
             workspace: endpoint.workspace,
