@@ -4,6 +4,7 @@
 import {build} from 'esbuild';
 import {chmod, readFile, rm, writeFile} from 'node:fs/promises';
 import {fileURLToPath} from 'node:url';
+import {fastStringWidth, yogaFromBytes} from './esbuild-plugins.mjs';
 
 const release = process.argv.includes('--release');
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
@@ -31,6 +32,11 @@ await build({
   },
   // @azure/identity's browser sign-in imports `open`, which throws where no browser can be
   // launched; ours hands the URL to the sign-in screen instead (vitest.config.ts does the same).
+  plugins: [yogaFromBytes, fastStringWidth],
+  // Less text to read and hash at each start, and less to parse for what the compile cache does
+  // not hold; names are kept, so a --debug stack trace still names its functions.
+  minifyWhitespace: true,
+  minifySyntax: true,
   alias: {open: fileURLToPath(new URL('../source/lib/browser-opener.ts', import.meta.url))},
   // Ink loads react-devtools-core only in development; the keyring package is optional.
   external: ['react-devtools-core', '@azure/identity-cache-persistence', 'keytar'],

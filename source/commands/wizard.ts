@@ -93,23 +93,6 @@ export function sandboxPanelInfo(url: string, d: SandboxDescriptor): SandboxPane
   };
 }
 
-/**
- * Runs `load` with the global fetch() hidden. Ink's layout engine (yoga-layout) fetches its
- * embedded WebAssembly with fetch() when there is one, and the first use of fetch() makes Node
- * load its whole HTTP client (undici) before the first frame; without it yoga decodes the same
- * bytes directly. Nothing of ours uses fetch (the Azure SDKs use node:https).
- */
-async function withoutFetch<T>(load: () => Promise<T>): Promise<T> {
-  const fetchProperty = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
-  if (!fetchProperty?.configurable) return load();
-  delete (globalThis as {fetch?: unknown}).fetch;
-  try {
-    return await load();
-  } finally {
-    Object.defineProperty(globalThis, 'fetch', fetchProperty);
-  }
-}
-
 export interface WizardOptions {
   sandbox?: boolean;
   sandboxUser?: string;
@@ -158,7 +141,7 @@ export async function openWizard(opts: WizardOptions): Promise<void> {
       import('../azure/clouds'),
       import('../azure/services'),
       import('../profiles'),
-      withoutFetch(() => import('../app')),
+      import('../app'),
       import('../lib/clipboard'),
     ]);
 
