@@ -146,7 +146,7 @@ export function registerCommands(program: Command): void {
       ),
     )
     .action(async (_opts, cmd: Command) => {
-      const {runCreds} = await import('./creds');
+      const {runCreds} = await import('./run');
       await runCreds(cmd.optsWithGlobals());
     });
 
@@ -184,7 +184,7 @@ export function registerCommands(program: Command): void {
       ),
     )
     .action(async (_opts, cmd: Command) => {
-      const {runInvoke} = await import('./invoke');
+      const {runInvoke} = await import('./run');
       await runInvoke(cmd.optsWithGlobals());
     });
 
@@ -223,7 +223,7 @@ export function registerCommands(program: Command): void {
       ),
     )
     .action(async (_opts, cmd: Command) => {
-      const {runRolesCheck} = await import('./roles');
+      const {runRolesCheck} = await import('./run');
       await runRolesCheck(cmd.optsWithGlobals());
     });
 
@@ -252,7 +252,7 @@ export function registerCommands(program: Command): void {
       ),
     )
     .action(async (_opts, cmd: Command) => {
-      const {runRolesDefine} = await import('./roles-manage');
+      const {runRolesDefine} = await import('./run');
       await runRolesDefine(cmd.optsWithGlobals());
     });
 
@@ -276,7 +276,7 @@ export function registerCommands(program: Command): void {
       ),
     )
     .action(async (_opts, cmd: Command) => {
-      const {runRolesList} = await import('./roles-manage');
+      const {runRolesList} = await import('./run');
       await runRolesList(cmd.optsWithGlobals());
     });
 
@@ -318,7 +318,7 @@ export function registerCommands(program: Command): void {
       ),
     )
     .action(async (_opts, cmd: Command) => {
-      const {runRolesAssign} = await import('./roles-manage');
+      const {runRolesAssign} = await import('./run');
       await runRolesAssign(cmd.optsWithGlobals());
     });
 
@@ -343,7 +343,7 @@ export function registerCommands(program: Command): void {
       ),
     )
     .action(async (_opts, cmd: Command) => {
-      const {runRolesAssignments} = await import('./roles-manage');
+      const {runRolesAssignments} = await import('./run');
       await runRolesAssignments(cmd.optsWithGlobals());
     });
 
@@ -385,7 +385,7 @@ export function registerCommands(program: Command): void {
       ),
     )
     .action(async (_opts, cmd: Command) => {
-      const {runLogsTraffic} = await import('./logs');
+      const {runLogsTraffic} = await import('./run');
       await runLogsTraffic(cmd.optsWithGlobals());
     });
   const enable = logs
@@ -414,7 +414,7 @@ export function registerCommands(program: Command): void {
       ),
     )
     .action(async (_opts, cmd: Command) => {
-      const {runLogsEnable} = await import('./logs');
+      const {runLogsEnable} = await import('./run');
       await runLogsEnable(cmd.optsWithGlobals());
     });
   const lawList = logs
@@ -425,7 +425,7 @@ export function registerCommands(program: Command): void {
   lawList
     .addHelpText('after', footer('  $ aml-auth logs workspaces -p fraud', [OUTPUT_HELP]))
     .action(async (_opts, cmd: Command) => {
-      const {runLogsWorkspaces} = await import('./logs');
+      const {runLogsWorkspaces} = await import('./run');
       await runLogsWorkspaces(cmd.optsWithGlobals());
     });
 
@@ -462,7 +462,7 @@ export function registerCommands(program: Command): void {
       ),
     )
     .action(async (tokenArg: string | undefined, _opts, cmd: Command) => {
-      const {runTokenInspect} = await import('./token');
+      const {runTokenInspect} = await import('./run');
       await runTokenInspect(tokenArg, cmd.optsWithGlobals());
     });
 
@@ -482,7 +482,7 @@ export function registerCommands(program: Command): void {
   $ aml-auth profiles list --query 'profiles[].name' -o tsv`),
     )
     .action(async (_opts, cmd: Command) => {
-      const {runProfilesList} = await import('./profiles');
+      const {runProfilesList} = await import('./run');
       await runProfilesList(cmd.optsWithGlobals());
     });
 
@@ -500,7 +500,7 @@ export function registerCommands(program: Command): void {
   $ eval "$(aml-auth profiles show dev -o env)"; echo "$AML_AUTH_ENDPOINT"`),
     )
     .action(async (name: string | undefined, _opts, cmd: Command) => {
-      const {runProfilesShow} = await import('./profiles');
+      const {runProfilesShow} = await import('./run');
       await runProfilesShow(name, cmd.optsWithGlobals());
     });
 
@@ -526,7 +526,7 @@ export function registerCommands(program: Command): void {
       ),
     )
     .action(async (name: string, _opts, cmd: Command) => {
-      const {runProfilesSave} = await import('./profiles');
+      const {runProfilesSave} = await import('./run');
       await runProfilesSave(name, cmd.optsWithGlobals());
     });
 
@@ -539,7 +539,7 @@ export function registerCommands(program: Command): void {
   rename
     .addHelpText('after', footer('  $ aml-auth profiles rename dev churn-dev'))
     .action(async (from: string, to: string, _opts, cmd: Command) => {
-      const {runProfilesRename} = await import('./profiles');
+      const {runProfilesRename} = await import('./run');
       await runProfilesRename(from, to, cmd.optsWithGlobals());
     });
 
@@ -551,7 +551,7 @@ export function registerCommands(program: Command): void {
   addOutputOptions(rm);
   rm.addHelpText('after', footer('  $ aml-auth profiles rm old-dev')).action(
     async (name: string, _opts, cmd: Command) => {
-      const {runProfilesRemove} = await import('./profiles');
+      const {runProfilesRemove} = await import('./run');
       await runProfilesRemove(name, cmd.optsWithGlobals());
     },
   );
@@ -583,7 +583,7 @@ function registerEndpoints(program: Command): void {
       ),
     )
     .action(async (_opts, cmd: Command) => {
-      const {runEndpointsList} = await import('./endpoints');
+      const {runEndpointsList} = await import('./run');
       await runEndpointsList(cmd.optsWithGlobals());
     });
 
@@ -601,7 +601,7 @@ function registerEndpoints(program: Command): void {
       ),
     )
     .action(async (_opts, cmd: Command) => {
-      const {runEndpointsShow} = await import('./endpoints');
+      const {runEndpointsShow} = await import('./run');
       await runEndpointsShow(cmd.optsWithGlobals());
     });
 
@@ -643,7 +643,7 @@ function registerEndpoints(program: Command): void {
       ),
     )
     .action(async (_opts, cmd: Command) => {
-      const {runEndpointsCreate} = await import('./endpoints');
+      const {runEndpointsCreate} = await import('./run');
       await runEndpointsCreate(cmd.optsWithGlobals());
     });
 
@@ -679,7 +679,7 @@ function registerEndpoints(program: Command): void {
       ),
     )
     .action(async (_opts, cmd: Command) => {
-      const {runEndpointsUpdate} = await import('./endpoints');
+      const {runEndpointsUpdate} = await import('./run');
       await runEndpointsUpdate(cmd.optsWithGlobals());
     });
 
@@ -704,7 +704,7 @@ function registerEndpoints(program: Command): void {
       ),
     )
     .action(async (_opts, cmd: Command) => {
-      const {runEndpointsDelete} = await import('./endpoints');
+      const {runEndpointsDelete} = await import('./run');
       await runEndpointsDelete(cmd.optsWithGlobals());
     });
 }
@@ -740,7 +740,7 @@ function registerDeployments(program: Command): void {
       ),
     )
     .action(async (_opts, cmd: Command) => {
-      const {runDeploymentsList} = await import('./deployments');
+      const {runDeploymentsList} = await import('./run');
       await runDeploymentsList(cmd.optsWithGlobals());
     });
 
@@ -756,7 +756,7 @@ function registerDeployments(program: Command): void {
       footer('  $ aml-auth deployments show blue -p dev -o json', [SIGN_IN_HELP]),
     )
     .action(async (name: string, _opts, cmd: Command) => {
-      const {runDeploymentsShow} = await import('./deployments');
+      const {runDeploymentsShow} = await import('./run');
       await runDeploymentsShow(name, cmd.optsWithGlobals());
     });
 
@@ -795,7 +795,7 @@ function registerDeployments(program: Command): void {
       ),
     )
     .action(async (name: string | undefined, _opts, cmd: Command) => {
-      const {runDeploymentsCreate} = await import('./deployments');
+      const {runDeploymentsCreate} = await import('./run');
       await runDeploymentsCreate(name, cmd.optsWithGlobals());
     });
 
@@ -822,7 +822,7 @@ function registerDeployments(program: Command): void {
       ),
     )
     .action(async (split: string[], _opts, cmd: Command) => {
-      const {runDeploymentsTraffic} = await import('./deployments');
+      const {runDeploymentsTraffic} = await import('./run');
       await runDeploymentsTraffic(split, cmd.optsWithGlobals());
     });
 
@@ -849,7 +849,7 @@ function registerDeployments(program: Command): void {
       ),
     )
     .action(async (name: string, _opts, cmd: Command) => {
-      const {runDeploymentsLogs} = await import('./deployments');
+      const {runDeploymentsLogs} = await import('./run');
       await runDeploymentsLogs(name, cmd.optsWithGlobals());
     });
 
@@ -871,7 +871,7 @@ function registerDeployments(program: Command): void {
       ),
     )
     .action(async (name: string, _opts, cmd: Command) => {
-      const {runDeploymentsDelete} = await import('./deployments');
+      const {runDeploymentsDelete} = await import('./run');
       await runDeploymentsDelete(name, cmd.optsWithGlobals());
     });
 }

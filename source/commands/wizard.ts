@@ -2,7 +2,12 @@ import {existsSync} from 'node:fs';
 import {constants} from 'node:os';
 import {dirname, join, relative} from 'node:path';
 import type {RetryNotice, TokenCacheMode} from '../domain/types';
+import {runWizard} from '../app';
+import {CloudError, resolveCloud} from '../azure/clouds';
+import {createServices} from '../azure/services';
+import * as clipboard from '../lib/clipboard';
 import {createHub} from '../lib/hub';
+import {openProfileStore} from '../profiles';
 import type {ServicesOptions} from '../azure/context';
 import type {SandboxPanelInfo} from '../app/app-context';
 import type {SandboxDescriptor} from '../sandbox';
@@ -118,8 +123,10 @@ function servicesOptions(opts: WizardOptions): ServicesOptions {
 
 /**
  * The default route: resolve the cloud (or start the embedded sandbox and use its cloud file,
- * exactly as `--cloud FILE` would), open the profile store, and render the wizard. Everything
- * heavy is imported here, after the argument parsing, so `--help` stays instant.
+ * exactly as `--cloud FILE` would), open the profile store, and render the wizard. This module is
+ * imported only after the arguments are parsed (so `--help` stays instant), and imports what the
+ * first frame needs statically: one import there, so the bundle loads it as a few large chunks
+ * rather than many small ones (each module a start-up loads costs its own resolve and link).
  */
 export async function openWizard(opts: WizardOptions): Promise<void> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
@@ -136,14 +143,6 @@ export async function openWizard(opts: WizardOptions): Promise<void> {
       'the sandbox is its own cloud',
     );
   }
-  const [{resolveCloud, CloudError}, {createServices}, {openProfileStore}, {runWizard}, clipboard] =
-    await Promise.all([
-      import('../azure/clouds'),
-      import('../azure/services'),
-      import('../profiles'),
-      import('../app'),
-      import('../lib/clipboard'),
-    ]);
 
   let stopSandbox: (() => Promise<void>) | undefined;
   let removeSandboxFiles = () => {};
