@@ -2,20 +2,22 @@
 // to a trivial Ink app bundled the same way without tricks (built here into a temp folder, never
 // shipped); `--version` and `--help` next to `node -e ''`; `az --version` where az is installed.
 // What each technique buys: the same first frame with Node's compile cache off
-// (NODE_DISABLE_COMPILE_CACHE=1) and with the CLI bundled without lazy chunks.
+// (NODE_DISABLE_COMPILE_CACHE=1), with the CLI bundled without lazy chunks, and built without each
+// of the bundle's start-up techniques in turn (scripts/build-options.mjs TECHNIQUES).
 // Run: npm run build && node bench/startup.mjs   (BENCH_RUNS=15 for more runs)
 import {execFileSync, spawnSync} from 'node:child_process';
-import {copyFileSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {build} from 'esbuild';
+import {cliBuildOptions, launcherSource, TECHNIQUES} from '../scripts/build-options.mjs';
 import {CLI, ROOT, cliEnv, main, median, row, skipped, spawnPty, spread} from './lib.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const WARMUP = 2;
 const FIRST_FRAME = 'How do you want to sign in?';
 
-/** The esbuild options of scripts/build.mjs that shape start-up (format, target, banner). */
+/** The trivial Ink app's build: the bundle's format, target and production React, no techniques. */
 const SAME_WAY = {
   bundle: true,
   format: 'esm',
@@ -47,12 +49,15 @@ async function buildBaselines(dir) {
     outdir: join(dir, 'ink'),
     entryNames: 'ink-app',
   });
-  // The CLI in one file, every dynamic import inlined (no lazy chunks), started the same way as
-  // dist/cli.js (the launcher with the compile cache). Ink's development-only import of
-  // react-devtools-core, inlined too, gets an empty module.
+  // The CLI as built, in one file: every dynamic import inlined (no lazy chunks), started the
+  // same way as dist/cli.js (the launcher with the compile cache). Ink's development-only import
+  // of react-devtools-core, inlined too, gets an empty module.
+  const cli = cliBuildOptions({version: '0.0.0-bench', release: true, outdir: join(dir, 'eager')});
   await build({
-    ...SAME_WAY,
+    ...cli,
+    splitting: false,
     plugins: [
+      ...cli.plugins,
       {
         name: 'no-devtools',
         setup(b) {
@@ -61,13 +66,21 @@ async function buildBaselines(dir) {
         },
       },
     ],
-    entryPoints: [join(ROOT, 'cli.tsx')],
-    outfile: join(dir, 'eager', 'main.js'),
-    define: {...SAME_WAY.define, 'process.env.AML_AUTH_VERSION': '"0.0.0-bench"'},
+    external: cli.external.filter((e) => e !== 'react-devtools-core'),
   });
-  copyFileSync(CLI, join(dir, 'eager', 'cli.js'));
+  writeFileSync(join(dir, 'eager', 'cli.js'), launcherSource('0.0.0-bench'));
+  // The CLI as built but for one technique, for each (what it buys).
+  const without = {};
+  for (const technique of Object.keys(TECHNIQUES)) {
+    const out = join(dir, `without-${technique}`);
+    await build(
+      cliBuildOptions({version: '0.0.0-bench', release: true, outdir: out, without: [technique]}),
+    );
+    writeFileSync(join(out, 'cli.js'), launcherSource('0.0.0-bench'));
+    without[technique] = join(out, 'cli.js');
+  }
   writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
-  return {inkApp: join(dir, 'ink', 'ink-app.js'), eagerCli: join(dir, 'eager', 'cli.js')};
+  return {inkApp: join(dir, 'ink', 'ink-app.js'), eagerCli: join(dir, 'eager', 'cli.js'), without};
 }
 
 /** Milliseconds from spawn to `marker` on the pseudo-terminal. */
@@ -109,7 +122,7 @@ export async function measure() {
   const configDir = join(tmp, 'config');
   const env = {AML_AUTH_CONFIG_DIR: configDir};
   try {
-    const {inkApp, eagerCli} = await buildBaselines(tmp);
+    const {inkApp, eagerCli, without} = await buildBaselines(tmp);
     const az = hasAz();
     const cases = {
       nodeExit: () => toExit(process.execPath, ['-e', '']),
@@ -124,6 +137,12 @@ export async function measure() {
           NODE_DISABLE_COMPILE_CACHE: '1',
         }),
       wizardEager: () => toText([eagerCli, '--cloud', 'AzureCloud'], FIRST_FRAME, env),
+      ...Object.fromEntries(
+        Object.entries(without).map(([t, cli]) => [
+          `without-${t}`,
+          () => toText([cli, '--cloud', 'AzureCloud'], FIRST_FRAME, env),
+        ]),
+      ),
       wizardEagerNoCache: () =>
         toText([eagerCli, '--cloud', 'AzureCloud'], FIRST_FRAME, {
           ...env,
@@ -200,6 +219,17 @@ export async function measure() {
         spreadText: s('wizardEager'),
         note: `first frame; both off: ${m('wizardEagerNoCache').toFixed(0)} ms`,
       }),
+      ...Object.entries(TECHNIQUES).map(([t, name]) =>
+        row({
+          target: 1,
+          figure: `what ${name} buys`,
+          value: m('wizard'),
+          baseline: 'built without it',
+          baselineValue: m(`without-${t}`),
+          spreadText: s(`without-${t}`),
+          note: 'first frame',
+        }),
+      ),
       row({
         target: 7,
         figure: 'bundle size (dist/ without maps)',

@@ -1,7 +1,7 @@
 // esbuild plugins shared by scripts/build.mjs and bench/startup.mjs (which builds its baselines
 // the same way).
 import {readFile} from 'node:fs/promises';
-import {createRequire} from 'node:module';
+import {createRequire, isBuiltin} from 'node:module';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
@@ -56,5 +56,81 @@ export const fastStringWidth = {
     b.onResolve({filter: /^string-width$/}, (args) =>
       args.importer === FAST_STRING_WIDTH ? undefined : {path: FAST_STRING_WIDTH},
     );
+  },
+};
+
+const CHILD_PROCESS_FUNCTIONS = [
+  'exec',
+  'execFile',
+  'execFileSync',
+  'execSync',
+  'fork',
+  'spawn',
+  'spawnSync',
+];
+
+/**
+ * node:child_process is loaded when a process is first started, not at start-up: commander and
+ * Ink's terminal-size import it at the top (for executable subcommands, and a `tput` fallback that
+ * never runs on a terminal), and so do the clipboard and the browser opener, which start a process
+ * only when asked. Every import of it in the bundle gets these forwarders, which take the real
+ * module from process.getBuiltinModule (Node ≥ 22.3) on their first call. A name not listed here
+ * fails the build ("No matching export"), so nothing is silently missing.
+ */
+export const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({filter: /^(node:)?child_process$/}, () => ({
+      path: 'child_process',
+      namespace: 'lazy-child-process',
+    }));
+    b.onLoad({filter: /.*/, namespace: 'lazy-child-process'}, () => ({
+      loader: 'js',
+      contents: [
+        "const real = () => process.getBuiltinModule('node:child_process');",
+        ...CHILD_PROCESS_FUNCTIONS.map(
+          (name) => `export const ${name} = (...args) => real().${name}(...args);`,
+        ),
+        `export default {${CHILD_PROCESS_FUNCTIONS.join(', ')}};`,
+      ].join('\n'),
+    }));
+  },
+};
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/**
+ * An ESM import of a Node builtin (`import {join} from 'node:path'`) makes Node build a module
+ * facade of all its exports, about a millisecond each for node:fs, node:process, node:os, … at
+ * every start. Here each such import gets a module of the bundle that takes the builtin from
+ * process.getBuiltinModule (Node ≥ 22.3) and exports its members, read once when the bundle's
+ * module runs, as the facade does. require() calls (CommonJS packages) are left as they are.
+ */
+export const builtinsWithoutFacades = {
+  name: 'builtins-without-facades',
+  setup(b) {
+    b.onResolve({filter: /^[a-z_/:]+$/}, (args) => {
+      if (args.kind !== 'import-statement' && args.kind !== 'dynamic-import') return undefined;
+      if (!isBuiltin(args.path)) return undefined;
+      const name = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
+      // One copy per importer: shared by several, it would be a chunk of its own to load.
+      return {path: `${name}?${args.importer}`, namespace: 'builtin', sideEffects: false};
+    });
+    b.onLoad({filter: /.*/, namespace: 'builtin'}, async (args) => {
+      const name = args.path.slice(0, args.path.indexOf('?'));
+      const real = await import(name);
+      const names = Object.keys(real).filter((n) => n !== 'default' && IDENTIFIER.test(n));
+      return {
+        loader: 'js',
+        // Each member read by a call marked pure, so esbuild drops the ones an importer does not
+        // use (and never touches getters such as process.stdout for an importer that does not).
+        contents: [
+          `const m = process.getBuiltinModule(${JSON.stringify(name)});`,
+          'const member = (k) => m[k];',
+          'export default m;',
+          ...names.map((n) => `export const ${n} = /* @__PURE__ */ member(${JSON.stringify(n)});`),
+        ].join('\n'),
+      };
+    });
   },
 };

@@ -4,7 +4,6 @@
  * when an identical one exists, updated only when asked. Built on the AzureContext.
  */
 import type {RoleDefinition} from '@azure/arm-authorization';
-import {randomUUID} from 'node:crypto';
 import {ServiceError} from './errors';
 import {nearest} from '../lib/suggest';
 import {
@@ -184,7 +183,7 @@ export function roleDefinitionServices(
             });
             return {outcome: 'updated', role: roleDefinitionInfo(updated), differences};
           }
-          const guid = randomUUID();
+          const guid = globalThis.crypto.randomUUID(); // Web Crypto: node:crypto loads only when asked
           try {
             const created = await client.roleDefinitions.createOrUpdate(home, guid, body, {
               abortSignal: signal,
