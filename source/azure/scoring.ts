@@ -1,11 +1,10 @@
 /**
  * Scoring: one POST to an online endpoint's scoring URI, answered with whatever status it returns.
- * The request goes through @azure/core-rest-pipeline's HTTP client (loaded on first use) with only
- * the proxy policy — no retries, no redirects, no bearer policy — so the caller sees the endpoint's
- * real first answer and its latency. TLS trusts the system roots plus the cloud's CA, as the ARM
+ * The request goes straight over node:https (through @azure/core-rest-pipeline's HTTP client with
+ * its proxy policy when a proxy is set) — no retries, no redirects, no bearer policy — so the
+ * caller sees the endpoint's real first answer and its latency. TLS trusts the system roots plus the cloud's CA, as the ARM
  * clients do. The credential is sent once and never appears in a result or an error.
  */
-import type {HttpClient, Pipeline, PipelineRequest} from '@azure/core-rest-pipeline';
 import {tlsOptionsFor} from './clouds';
 import {ServiceError, toAppError, type ErrorContext} from './errors';
 import type {CloudConfig, InvokeRequest, InvokeResult} from '../domain/types';
@@ -152,64 +151,166 @@ function checkRequest(request: InvokeRequest): URL {
   return url;
 }
 
-interface Runtime {
-  rest: typeof import('@azure/core-rest-pipeline');
-  client: HttpClient;
-  pipeline: Pipeline;
+/** A request checked, with the headers every sending of it carries. */
+interface Prepared {
+  url: URL;
+  headers: Record<string, string>;
+  secrets: string[];
+}
+
+/** One answer, as the invoker reads it. */
+interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** How requests are sent: straight over node:https, or through the pipeline (a proxy). */
+type Send = (
+  url: URL,
+  headers: Record<string, string>,
+  body: string | Buffer,
+  signal: AbortSignal,
+  /** The credential leaves the request once it is sent, whatever happened. */
+  forget: (drop: () => void) => void,
+) => Promise<Answer>;
+
+/**
+ * A POST straight over node:https, on an agent of this invoker's own that keeps connections
+ * alive: what a scoring client does, and no more work per request than that (no pipeline of
+ * policies around it). No Accept-Encoding is sent, so the answer comes back as it is.
+ */
+function directSender(https: typeof import('node:https'), agent: import('node:https').Agent): Send {
+  return (url, headers, body, signal, forget) =>
+    new Promise<Answer>((resolve, reject) => {
+      // Bytes, not text: Node then sends the headers and the body in one writev, where a string
+      // body is first joined to the headers and encoded again.
+      const payload = typeof body === 'string' ? Buffer.from(body) : body;
+      const options = {
+        method: 'POST',
+        agent,
+        headers: {...headers, 'content-length': String(payload.length)},
+        signal,
+      };
+      forget(() => delete (options.headers as Record<string, string>).authorization);
+      const req = https.request(url, options, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const out: Record<string, string> = {};
+          for (const [name, value] of Object.entries(res.headers))
+            if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: out,
+            body: Buffer.concat(chunks).toString('utf8'),
+          });
+        });
+      });
+      req.on('error', reject);
+      req.end(payload);
+    });
+}
+
+/**
+ * Through @azure/core-rest-pipeline's HTTP client with only its proxy policy, when HTTPS_PROXY (or
+ * another proxy variable) is set: the proxy, and NO_PROXY, are honoured as the Azure SDKs honour
+ * them for the Resource Manager calls.
+ */
+function pipelineSender(
+  rest: typeof import('@azure/core-rest-pipeline'),
+  agent: import('node:https').Agent | undefined,
+): Send {
+  const pipeline = rest.createEmptyPipeline();
+  pipeline.addPolicy(rest.proxyPolicy());
+  if (agent) {
+    // The proxy policy sets its own agent first (kept); otherwise the cloud's CA agent.
+    pipeline.addPolicy({
+      name: 'amlAuthCloudCa',
+      sendRequest(req, next) {
+        req.agent ??= agent;
+        return next(req);
+      },
+    });
+  }
+  const client = rest.createDefaultHttpClient();
+  return async (url, headers, body, signal, forget) => {
+    const req = rest.createPipelineRequest({
+      url: url.toString(),
+      method: 'POST',
+      headers: rest.createHttpHeaders(headers),
+      body,
+      abortSignal: signal,
+    });
+    // A transport error keeps the request it failed on: leave no credential in it.
+    forget(() => req.headers.delete('authorization'));
+    const res = await pipeline.sendRequest(client, req);
+    return {status: res.status, headers: res.headers.toJSON(), body: res.bodyAsText ?? ''};
+  };
 }
 
 /** An `invoke` for one cloud. Connections are kept alive between calls, as a client would. */
 export function createInvoker(cloud: CloudConfig, userAgent = 'aml-auth') {
-  // One TLS settings object per invoker: the HTTP client caches its agents by this object.
   const tlsSettings = tlsOptionsFor(cloud);
-  let runtime: Promise<Runtime> | undefined;
+  let sender: Promise<Send> | undefined;
   const load = () =>
-    (runtime ??= Promise.all([
-      import('@azure/core-rest-pipeline'),
-      import('node:https'),
-      import('node:tls'),
-    ]).then(([rest, https, tls]) => {
-      const pipeline = rest.createEmptyPipeline();
-      pipeline.addPolicy(rest.proxyPolicy());
-      if (tlsSettings) {
-        // The cloud's CA (with the system roots) goes in one TLS context made once, on an agent
-        // of this invoker's own. Given as `ca` in the TLS settings instead, Node's agent would
-        // join the ~150 certificates into its connection-pool key on every request (a quarter of
-        // a millisecond each, more than the request itself on loopback). A proxy's agent, when
-        // HTTPS_PROXY applies, is set by the proxy policy first and kept.
-        const agent = new https.Agent({
-          keepAlive: true,
-          secureContext: tls.createSecureContext({ca: tlsSettings.ca}),
-        });
-        pipeline.addPolicy({
-          name: 'amlAuthCloudCa',
-          sendRequest(req, next) {
-            req.agent ??= agent;
-            return next(req);
-          },
-        });
-      }
-      return {rest, client: rest.createDefaultHttpClient(), pipeline};
-    }));
+    (sender ??= (async () => {
+      const https = process.getBuiltinModule('node:https');
+      // The cloud's CA (with the system roots) goes in one TLS context made once, on the agent.
+      // Given as `ca` per request instead, Node's agent would join the ~150 certificates into its
+      // connection-pool key every time (a quarter of a millisecond, more than a loopback request).
+      const agent = tlsSettings
+        ? new https.Agent({
+            keepAlive: true,
+            secureContext: process
+              .getBuiltinModule('node:tls')
+              .createSecureContext({ca: tlsSettings.ca}),
+          })
+        : undefined;
+      const rest = await import('@azure/core-rest-pipeline');
+      if (rest.getDefaultProxySettings()) return pipelineSender(rest, agent);
+      return directSender(https, agent ?? new https.Agent({keepAlive: true}));
+    })());
+
+  /**
+   * What a request's checks and headers come to, worked out once per request object: `--repeat`
+   * sends the same one again and again (each time with its own request ID).
+   */
+  const prepared = new WeakMap<InvokeRequest, Prepared>();
+  const prepare = (request: InvokeRequest): Prepared => {
+    let ready = prepared.get(request);
+    if (!ready) {
+      const url = checkRequest(request);
+      const headers: Record<string, string> = {
+        authorization: `Bearer ${request.credential}`,
+        'content-type': 'application/json',
+        'user-agent': userAgent,
+      };
+      if (request.deployment) headers['azureml-model-deployment'] = request.deployment;
+      ready = {url, headers, secrets: [request.credential]};
+      prepared.set(request, ready);
+    }
+    return ready;
+  };
 
   return async function invoke(
     request: InvokeRequest,
     signal?: AbortSignal,
   ): Promise<InvokeResult> {
-    const url = checkRequest(request);
+    const {url, headers: base, secrets} = prepare(request);
     const host = url.host;
-    const secrets = [request.credential];
     const context: ErrorContext = {operation: 'reach the scoring URI', host, cloud, secrets};
     const timeoutMs = request.timeoutMs ?? DEFAULT_INVOKE_TIMEOUT_MS;
     const controller = new AbortController();
     let timedOut = false;
     const onAbort = () => controller.abort();
     let timer: NodeJS.Timeout | undefined;
-    let sent: PipelineRequest | undefined;
+    let forgetCredential = () => {};
     const started = performance.now();
     try {
       if (signal?.aborted) throw Object.assign(new Error('Cancelled.'), {name: 'AbortError'});
-      const {rest, client, pipeline} = await load();
+      const send = await load();
       signal?.addEventListener('abort', onAbort, {once: true});
       if (timeoutMs > 0) {
         timer = setTimeout(() => {
@@ -217,32 +318,14 @@ export function createInvoker(cloud: CloudConfig, userAgent = 'aml-auth') {
           controller.abort();
         }, timeoutMs);
       }
-      const headers = rest.createHttpHeaders({
-        authorization: `Bearer ${request.credential}`,
-        'content-type': 'application/json',
-        'user-agent': userAgent,
-      });
-      if (request.deployment) headers.set('azureml-model-deployment', request.deployment);
-      const req = rest.createPipelineRequest({
-        url: url.toString(),
-        method: 'POST',
-        headers,
-        body: request.body,
-        abortSignal: controller.signal,
-      });
-      sent = req;
-      headers.set('x-ms-client-request-id', req.requestId);
+      const headers = {...base, 'x-ms-client-request-id': globalThis.crypto.randomUUID()};
       const t0 = performance.now();
-      const res = await pipeline.sendRequest(client, req);
+      const res = await send(url, headers, request.body, controller.signal, (drop) => {
+        forgetCredential = drop;
+      });
       // Not rounded here: on loopback a request takes well under a millisecond; output rounds to 0.1.
       const latencyMs = performance.now() - t0;
-      return invokeResult(
-        res.status,
-        res.headers.toJSON(),
-        res.bodyAsText ?? '',
-        latencyMs,
-        secrets,
-      );
+      return invokeResult(res.status, res.headers, res.body, latencyMs, secrets);
     } catch (err) {
       if (timedOut && !signal?.aborted) {
         const seconds = Math.round(((performance.now() - started) / 1000) * 10) / 10;
@@ -275,8 +358,7 @@ export function createInvoker(cloud: CloudConfig, userAgent = 'aml-auth') {
     } finally {
       if (timer) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      // A transport error keeps the request it failed on: leave no credential in it.
-      sent?.headers.delete('authorization');
+      forgetCredential();
     }
   };
 }

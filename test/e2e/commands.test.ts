@@ -1,4 +1,7 @@
 import {spawn, type ChildProcess} from 'node:child_process';
+import http from 'node:http';
+import net, {type AddressInfo} from 'node:net';
+import type {Duplex} from 'node:stream';
 import {randomUUID} from 'node:crypto';
 import {
   chmodSync,
@@ -420,6 +423,54 @@ describe('aml-auth invoke', () => {
     );
     expect(head).not.toMatch(/authorization|bearer/i);
     expect(JSON.parse(body!)).toHaveLength(2);
+  });
+
+  it('behind an HTTPS proxy (HTTPS_PROXY): the scoring request tunnels through it too', async () => {
+    // A CONNECT proxy, as corporate proxies are; the cloud's CA is trusted the way a proxy setup
+    // trusts one (NODE_EXTRA_CA_CERTS: the SDKs' proxy agents take no CA of their own).
+    const tunnels: string[] = [];
+    const proxy = http.createServer((_, res) => res.writeHead(405).end());
+    proxy.on('connect', (req: http.IncomingMessage, client: Duplex, head: Buffer) => {
+      tunnels.push(req.url ?? '');
+      const [host, port] = (req.url ?? '').split(':');
+      const upstream = net.connect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const port = (proxy.address() as AddressInfo).port;
+    const env = {
+      ...baseEnv,
+      HTTPS_PROXY: `http://127.0.0.1:${port}`,
+      NODE_EXTRA_CA_CERTS: sandbox.descriptor.caCertFile,
+    };
+    // The SDKs' proxy agent opens a tunnel per request: two more scoring requests, two more
+    // tunnels (none, had they gone around the proxy).
+    const through = async (repeat: number) => {
+      tunnels.length = 0;
+      const run = await aml(
+        ['invoke', '-p', 'dev', '--request', SAMPLE, '--repeat', String(repeat), '-o', 'json'],
+        {env},
+      );
+      expect(run.code, run.stderr).toBe(0);
+      expect(json(run).statuses).toEqual({200: repeat});
+      return [...tunnels];
+    };
+    try {
+      await through(2); // the profile learns the scoring URI: later runs skip that GET
+      const two = await through(2);
+      const four = await through(4);
+      expect(two.length).toBeGreaterThan(2);
+      expect(four.length - two.length).toBe(2);
+    } finally {
+      proxy.closeAllConnections();
+      proxy.close();
+    }
   });
 
   it('json: the documented schema', async () => {
