@@ -151,6 +151,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     identityHeader: randomBytes(24).toString('base64url'),
     ingestionDelayMs: options.ingestionDelayMs ?? 3000,
     failingOperations: {count: 0, error: {code: 'InternalServerError', message: ''}},
+    tokensValidFrom: new Map(),
   };
   const certificatePrincipal = ctx.world.principals.find((p) => p.name === CERTIFICATE_PRINCIPAL)!;
   ctx.clientCertificates.set(certificatePrincipal.clientId!.toLowerCase(), clientCertificate);
@@ -174,6 +175,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     ctx.clock.reset();
     ctx.faults.set([]);
     ctx.failingOperations.count = 0;
+    ctx.tokensValidFrom.clear();
     ctx.log.length = 0;
   };
   const admin = createAdmin(ctx, reset);
