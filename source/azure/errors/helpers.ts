@@ -128,8 +128,8 @@ export function signInAgainStep(method: SignInMethod | undefined): string {
     case 'device-code':
     case 'browser':
       return method === 'browser'
-        ? 'Sign in again in the browser (the wizard: press s; a command: run it again on a terminal).'
-        : 'Sign in again with a new device code (the wizard: press s; a command: run it again with --device-code).';
+        ? 'Sign in again in the browser (a command: run it again on a terminal).'
+        : 'Sign in again with a new device code (a command: run it again with --device-code).';
     case 'managed-identity':
       return 'The managed identity could not get a token: check the identity on this host, then try again.';
     case 'environment':
