@@ -190,6 +190,8 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
         });
         if (!token) throw new Error('The credential returned no token.');
         const identity = identityFromClaims(decodeJwt(token.token).claims);
+        // A sign-in given up on (Esc) that finishes anyway must not replace the one in use.
+        signal?.throwIfAborted();
         signedIn = {credential: refreshable(created.credential), method};
         subscriptionClient = undefined;
         mlClients.clear();
