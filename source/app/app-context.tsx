@@ -76,3 +76,33 @@ export function useTextEntry(active: boolean): void {
     return () => set(false);
   }, [active, set]);
 }
+
+/**
+ * Signing in again in place (the wizard provides it): an error panel whose error says the sign-in
+ * can no longer get tokens counts itself in (`offer(1)`, `offer(-1)` when it goes), and while one
+ * is on screen the wizard's `s` key signs in again. `available`: the wizard can do that here.
+ */
+export interface SignInAgainPort {
+  available: boolean;
+  /** An error saying so is on screen and the key works now (the footer shows it). */
+  offered: boolean;
+  offer: (delta: 1 | -1) => void;
+}
+
+export const SignInAgainContext = createContext<SignInAgainPort>({
+  available: false,
+  offered: false,
+  offer: () => {},
+});
+
+/** Counts an error that says "sign in again" in while it is on screen. */
+export function useSignInAgainOffer(needed: boolean): SignInAgainPort {
+  const port = useContext(SignInAgainContext);
+  const {offer} = port;
+  useEffect(() => {
+    if (!needed) return;
+    offer(1);
+    return () => offer(-1);
+  }, [needed, offer]);
+  return port;
+}

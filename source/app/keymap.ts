@@ -67,6 +67,14 @@ export const keymap = {
     scope: 'everywhere',
     match: ch('v'),
   },
+  signInAgain: {
+    label: 's',
+    hint: 'sign in again',
+    description:
+      'When an error says the sign-in can no longer get tokens: sign in again here (same method, account and tenant), then go on from this step.',
+    scope: 'everywhere',
+    match: ch('s'),
+  },
   back: {
     label: 'esc',
     hint: 'back',

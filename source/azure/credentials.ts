@@ -24,6 +24,7 @@ import {
   type TokenCredential,
 } from '@azure/identity';
 import {watchBrowserSignIn} from './browser-sign-in';
+import {freshClaims} from './fresh-token';
 import {needsCustomAuthority, tlsOptionsFor} from './clouds';
 import {ServiceError} from './errors';
 import {oneAtATime, persistenceOptions} from './token-cache';
@@ -41,9 +42,14 @@ export interface CreatedCredential {
   method: SignInMethod;
   /**
    * Interactive methods only (device code, browser): signs in — silently when the record and a
-   * cached account allow it — and returns the AuthenticationRecord to keep in a profile.
+   * cached account allow it — and returns the AuthenticationRecord to keep in a profile. With
+   * `fresh`, a cached token does not count: a refresh, or the prompt when none can be had.
    */
-  authenticate?: (scope: string, signal?: AbortSignal) => Promise<AuthenticationRecord | undefined>;
+  authenticate?: (
+    scope: string,
+    signal?: AbortSignal,
+    fresh?: boolean,
+  ) => Promise<AuthenticationRecord | undefined>;
   tokenCache: TokenCacheInfo;
 }
 
@@ -184,8 +190,12 @@ export function createCredential(
       });
       return {
         ...done(credential),
-        authenticate: (scope, signal) =>
-          credential.authenticate(scope, {abortSignal: signal, enableCae: CAE}),
+        authenticate: (scope, signal, fresh) =>
+          credential.authenticate(scope, {
+            abortSignal: signal,
+            enableCae: CAE,
+            ...(fresh ? {claims: freshClaims()} : {}),
+          }),
       };
     }
 
@@ -200,10 +210,14 @@ export function createCredential(
       return {
         ...done(credential),
         // The page goes to callbacks.onBrowser, opened or to open by hand; an abort ends the wait.
-        authenticate: async (scope, signal) => {
+        authenticate: async (scope, signal, fresh) => {
           const stop = watchBrowserSignIn(callbacks, signal);
           try {
-            return await credential.authenticate(scope, {abortSignal: signal, enableCae: CAE});
+            return await credential.authenticate(scope, {
+              abortSignal: signal,
+              enableCae: CAE,
+              ...(fresh ? {claims: freshClaims()} : {}),
+            });
           } finally {
             stop();
           }

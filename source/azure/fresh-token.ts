@@ -17,6 +17,12 @@ export interface Refreshable extends TokenCredential {
   refreshNext(scope: string): void;
 }
 
+/** A claims request for a token issued no earlier than now: MSAL skips its cache for it. */
+export function freshClaims(): string {
+  const nbf = String(Math.floor(Date.now() / 1000));
+  return JSON.stringify({access_token: {nbf: {essential: true, value: nbf}}});
+}
+
 export function refreshable(inner: TokenCredential): Refreshable {
   const fresh = new Set<string>();
   return {
@@ -24,9 +30,7 @@ export function refreshable(inner: TokenCredential): Refreshable {
     getToken(scopes, options) {
       const scope = Array.isArray(scopes) ? scopes.join(' ') : scopes;
       if (!fresh.delete(scope)) return inner.getToken(scopes, options);
-      const nbf = String(Math.floor(Date.now() / 1000));
-      const claims = JSON.stringify({access_token: {nbf: {essential: true, value: nbf}}});
-      return inner.getToken(scopes, {...options, claims});
+      return inner.getToken(scopes, {...options, claims: freshClaims()});
     },
   };
 }

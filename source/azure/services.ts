@@ -151,7 +151,8 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
         return await fn();
       } catch (err) {
         scrubRequest(err);
-        throw new ServiceError(toAppError(err, {...context, cloud}), {cause: err});
+        const signIn = signedIn ? {method: context.method ?? signedIn.method, signedIn: true} : {};
+        throw new ServiceError(toAppError(err, {...context, ...signIn, cloud}), {cause: err});
       }
     },
   };
@@ -176,8 +177,12 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
         }
         const created = createCredential(cloud, method, params, callbacks, env, cache);
         callbacks.onTokenCache?.(created.tokenCache);
+        // Signing in again (the last sign-in can no longer get tokens): past every cache, so a
+        // token the service refused is not handed back from a persistent cache. The other
+        // methods' new credential starts with an empty cache (and `az` refuses claims).
+        const again = signedIn !== undefined;
         const record = created.authenticate
-          ? await created.authenticate(cloud.managementScope, signal)
+          ? await created.authenticate(cloud.managementScope, signal, again)
           : undefined;
         const token = await created.credential.getToken(params.scope ?? cloud.managementScope, {
           abortSignal: signal,
@@ -185,6 +190,8 @@ export function createServices(cloud: CloudConfig, options: ServicesOptions = {}
         });
         if (!token) throw new Error('The credential returned no token.');
         const identity = identityFromClaims(decodeJwt(token.token).claims);
+        // A sign-in given up on (Esc) that finishes anyway must not replace the one in use.
+        signal?.throwIfAborted();
         signedIn = {credential: refreshable(created.credential), method};
         subscriptionClient = undefined;
         mlClients.clear();

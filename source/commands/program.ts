@@ -99,6 +99,14 @@ export function buildProgram(options: ProgramOptions = {}): Command {
       'how long a traffic-log row takes to reach Log Analytics queries (default 3s)',
     )
     .option(
+      '--headers-timeout <duration>',
+      'a request whose headers are not all in by then gets 408 and is closed (default 30s)',
+    )
+    .option(
+      '--request-timeout <duration>',
+      'a request not in whole (body included) by then gets 408 and is closed (default 120s)',
+    )
+    .option(
       '--dir <folder>',
       'where to write ca.pem and cloud.json (default: a private temp folder)',
     )

@@ -4,6 +4,7 @@ import {parseDuration} from '../sandbox/duration';
 import {parseFaults} from '../sandbox/faults';
 import {parseWorldScale} from '../sandbox/world';
 import type {RunningSandbox, SandboxDescriptor, SandboxOptions} from '../sandbox';
+import {SLOW_CLIENT_DEFAULTS} from '../sandbox/limits';
 
 export interface SandboxCommandOptions {
   port?: string;
@@ -14,6 +15,8 @@ export interface SandboxCommandOptions {
   dir?: string;
   provisioningDelay?: string;
   ingestionDelay?: string;
+  headersTimeout?: string;
+  requestTimeout?: string;
   scale?: string;
 }
 
@@ -37,11 +40,32 @@ export function sandboxOptions(opts: SandboxCommandOptions): SandboxOptions {
       out.provisioningDelayMs = parseDuration(opts.provisioningDelay);
     if (opts.ingestionDelay !== undefined)
       out.ingestionDelayMs = parseDuration(opts.ingestionDelay);
+    if (opts.headersTimeout !== undefined)
+      out.headersTimeoutMs = parseDuration(opts.headersTimeout);
+    if (opts.requestTimeout !== undefined)
+      out.requestTimeoutMs = parseDuration(opts.requestTimeout);
   } catch (err) {
     throw new CliError((err as Error).message, ExitCode.usage);
   }
   if (out.tokenLifetimeMs !== undefined && out.tokenLifetimeMs < 1000) {
     throw new CliError('--token-lifetime must be at least 1s', ExitCode.usage);
+  }
+  for (const [flag, ms] of [
+    ['--headers-timeout', out.headersTimeoutMs],
+    ['--request-timeout', out.requestTimeoutMs],
+  ] as const) {
+    if (ms !== undefined && ms < 100)
+      throw new CliError(`${flag} must be at least 100ms`, ExitCode.usage);
+  }
+  if (
+    (out.headersTimeoutMs ?? SLOW_CLIENT_DEFAULTS.headersTimeoutMs) >
+    (out.requestTimeoutMs ?? SLOW_CLIENT_DEFAULTS.requestTimeoutMs)
+  ) {
+    throw new CliError(
+      '--headers-timeout must not be longer than --request-timeout',
+      ExitCode.usage,
+      `the defaults are ${SLOW_CLIENT_DEFAULTS.headersTimeoutMs / 1000}s and ${SLOW_CLIENT_DEFAULTS.requestTimeoutMs / 1000}s`,
+    );
   }
   if (opts.faults) {
     try {

@@ -279,6 +279,11 @@ export interface AppError {
     | 'throttled'
     | 'cancelled'
     | 'unknown';
+  /**
+   * The sign-in can no longer get tokens (refused as expired after a fresh try, revoked, or an
+   * interaction is required): only signing in again helps. The wizard offers it in place.
+   */
+  signInAgain?: true;
   /** The original error, for `--debug` only. Not enumerable: never serialised or rendered. */
   cause?: unknown;
 }

@@ -18,6 +18,12 @@ export interface SandboxAdmin {
    * with `error` (default: InternalServerError), the resource left `Failed` as Azure leaves it.
    */
   failNextOperations(count: number, error?: {code?: string; message?: string}): void;
+  /**
+   * Revokes a user's sign-in sessions, as Graph's `revokeSignInSessions` (`az ad user
+   * revoke-sign-in-sessions`) does: refresh tokens issued before now are refused (AADSTS50173);
+   * access tokens already issued stay valid until they expire. Returns the user's object ID.
+   */
+  revokeSignInSessions(user: string): string;
   reset(): void;
 }
 
@@ -72,8 +78,19 @@ export function createAdmin(ctx: SandboxContext, reset: () => void): SandboxAdmi
         },
       };
     },
+    revokeSignInSessions(user) {
+      const p = findPrincipal(ctx, user);
+      if (!p || p.kind !== 'user') throw new Error(`no sandbox user '${user}'`);
+      revokeSessions(ctx, p);
+      return p.objectId;
+    },
     reset,
   };
+}
+
+/** The user's TokensValidFrom becomes now: refresh tokens issued before it stop working. */
+export function revokeSessions(ctx: SandboxContext, user: Principal): void {
+  ctx.tokensValidFrom.set(user.objectId, ctx.clock.now());
 }
 
 function authorized(ctx: SandboxContext, ex: Exchange): boolean {
@@ -168,6 +185,14 @@ export async function handleAdmin(
         return ex.json(200, {
           failNext: ctx.failingOperations.count,
           error: ctx.failingOperations.error,
+        });
+      }
+      case 'POST /__sandbox/revoke-sessions': {
+        const body = await jsonBody(ex);
+        const objectId = admin.revokeSignInSessions(String(body.user ?? ''));
+        return ex.json(200, {
+          revoked: objectId,
+          tokensValidFrom: new Date(ctx.tokensValidFrom.get(objectId)!).toISOString(),
         });
       }
       case 'POST /__sandbox/reset':

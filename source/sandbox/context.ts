@@ -36,6 +36,8 @@ export interface RefreshGrant {
   principalId: string;
   clientId: string;
   tenantId: string;
+  /** When it was issued (sandbox clock, epoch ms): a revocation after it makes it useless. */
+  issuedAt: number;
 }
 
 export interface RequestLogEntry {
@@ -90,6 +92,12 @@ export interface SandboxContext {
    * create or update takes one and ends `Failed` with this error.
    */
   failingOperations: {count: number; error: {code: string; message: string}};
+  /**
+   * A user's `TokensValidFrom` (sandbox clock, epoch ms) by object ID, set when their sign-in
+   * sessions are revoked (Graph `revokeSignInSessions`): refresh tokens issued before it are
+   * refused with AADSTS50173. Access tokens already issued stay valid until they expire.
+   */
+  tokensValidFrom: Map<string, number>;
 }
 
 export const MANAGEMENT_AUDIENCES = [

@@ -6,11 +6,13 @@
  *   GET /v1.0/servicePrincipals?$filter=appId eq '{appId}'
  *   GET /v1.0/servicePrincipals/{id}
  *   GET /v1.0/directoryObjects/{id}
+ *   POST /v1.0/users/{id | userPrincipalName}/revokeSignInSessions
  *
  * Tokens must be for `https://graph.microsoft.com` from this tenant; errors carry Graph's shape
  * (`{error: {code, message, innerError}}`).
  */
 import type {SandboxContext} from './context';
+import {revokeSessions} from './admin';
 import type {Exchange} from './http';
 import type {Principal} from './world';
 
@@ -95,13 +97,18 @@ function notFound(what: string): GraphError {
 /** Handles a Graph request (the caller checked `isGraphPath`). */
 export function handleGraph(ctx: SandboxContext, ex: Exchange): void {
   try {
-    if (ex.method !== 'GET') {
+    const parts = ex.path.split('/').filter(Boolean).slice(1);
+    const [collection, key, ...rest] = parts;
+    const revoking =
+      collection?.toLowerCase() === 'users' &&
+      rest.length === 1 &&
+      rest[0]!.toLowerCase() === 'revokesigninsessions';
+    if (ex.method !== (revoking ? 'POST' : 'GET')) {
       throw new GraphError(405, 'Request_BadRequest', `Method ${ex.method} is not supported here.`);
     }
     authenticate(ctx, ex);
-    const parts = ex.path.split('/').filter(Boolean).slice(1);
-    const [collection, key, ...rest] = parts;
-    if (rest.length) throw new GraphError(400, 'Request_BadRequest', 'Unsupported segment.');
+    if (rest.length && !revoking)
+      throw new GraphError(400, 'Request_BadRequest', 'Unsupported segment.');
     const base = `${ctx.baseUrl}/v1.0/$metadata`;
     const principals = ctx.world.principals;
     const byId = (id: string) =>
@@ -116,6 +123,13 @@ export function handleGraph(ctx: SandboxContext, ex: Exchange): void {
               p.name.toLowerCase() === key.toLowerCase()),
         );
         if (!user) throw notFound(key);
+        if (revoking) {
+          // Graph asks for User.RevokeSessions.All (or the user's own token); the sandbox
+          // directory has no admin roles, so any caller of this tenant may.
+          revokeSessions(ctx, user);
+          send(ex, 200, {'@odata.context': `${base}#Edm.Boolean`, value: true});
+          return;
+        }
         send(ex, 200, {'@odata.context': `${base}#users/$entity`, ...userJson(user)});
         return;
       }

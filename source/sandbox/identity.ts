@@ -628,6 +628,16 @@ function refreshTokenGrant(
       50034,
       'The user account does not exist in the directory.',
     );
+  const validFrom = ctx.tokensValidFrom.get(principal.objectId);
+  if (validFrom !== undefined && grant.issuedAt < validFrom) {
+    // Entra's words (and Azure's ISO times) for a refresh token older than the revocation.
+    throw new OAuthError(
+      400,
+      'invalid_grant',
+      50173,
+      `The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '${new Date(grant.issuedAt).toISOString()}' and the TokensValidFrom date (before which tokens are not valid) for this user is '${new Date(validFrom).toISOString()}'.`,
+    );
+  }
   return issueTokens(
     ctx,
     principal,
@@ -695,7 +705,12 @@ export function issueTokens(
   };
   if (user) {
     const refreshToken = randomBytes(64).toString('base64url');
-    ctx.refreshTokens.set(refreshToken, {principalId: principal.objectId, clientId, tenantId});
+    ctx.refreshTokens.set(refreshToken, {
+      principalId: principal.objectId,
+      clientId,
+      tenantId,
+      issuedAt: ctx.clock.now(),
+    });
     response.refresh_token = refreshToken;
     response.id_token = ctx.entraSigner.sign({
       aud: clientId,

@@ -6,6 +6,8 @@ import type {AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {createAdmin, findPrincipal, handleAdmin, type SandboxAdmin} from './admin';
+import {slowClientLimits} from './limits';
+export {SLOW_CLIENT_DEFAULTS} from './limits';
 import {handleArm} from './arm';
 import {generateCertificates, generateClientCertificate} from './certs';
 import {Clock} from './clock';
@@ -39,6 +41,15 @@ export interface SandboxOptions {
   ingestionDelayMs?: number;
   /** Seed a large world (see WorldScale) for the scale benchmarks. */
   scale?: WorldScale;
+  /**
+   * Slow clients. A request whose headers have not all arrived after `headersTimeoutMs`
+   * (default 30 s), or that has not arrived whole (body included) after `requestTimeoutMs`
+   * (default 120 s), is answered 408 and its connection closed; connections are checked every
+   * `connectionsCheckingIntervalMs` (default 1 s; Node's own 30 s would let a trickle run on).
+   */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  connectionsCheckingIntervalMs?: number;
 }
 
 export interface SandboxPrincipalInfo {
@@ -115,6 +126,7 @@ const DEFAULT_AML_SECONDS = 86_400;
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const faultRules = parseFaults(options.faults ?? '');
+  const limits = slowClientLimits(options);
   const [certs, entraSigner, amlSigner, clientCertificate] = await Promise.all([
     generateCertificates(),
     TokenSigner.create('entra'),
@@ -151,6 +163,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     identityHeader: randomBytes(24).toString('base64url'),
     ingestionDelayMs: options.ingestionDelayMs ?? 3000,
     failingOperations: {count: 0, error: {code: 'InternalServerError', message: ''}},
+    tokensValidFrom: new Map(),
   };
   const certificatePrincipal = ctx.world.principals.find((p) => p.name === CERTIFICATE_PRINCIPAL)!;
   ctx.clientCertificates.set(certificatePrincipal.clientId!.toLowerCase(), clientCertificate);
@@ -174,6 +187,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     ctx.clock.reset();
     ctx.faults.set([]);
     ctx.failingOperations.count = 0;
+    ctx.tokensValidFrom.clear();
     ctx.log.length = 0;
   };
   const admin = createAdmin(ctx, reset);
@@ -181,32 +195,40 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   // Filled in once the port is known; the admin API reads it through this holder.
   const published: {descriptor?: SandboxDescriptor} = {};
 
-  const server: Server = createServer({key: certs.keyPem, cert: certs.certPem}, (req, res) => {
-    const ex = new Exchange(req, res, ctx.baseUrl);
-    const surface = surfaceOf(ex.path);
-    const started = Date.now();
-    if (surface !== 'admin') {
-      res.once('close', () => {
-        ctx.log.push({
-          seq: ++seq,
-          time: new Date(ctx.clock.now()).toISOString(),
-          surface,
-          method: ex.method,
-          path: ex.url.pathname + ex.url.search,
-          status: res.headersSent ? res.statusCode : 0,
-          caller: ex.caller,
-          durationMs: Date.now() - started,
+  const server: Server = createServer(
+    {key: certs.keyPem, cert: certs.certPem, ...limits},
+    (req, res) => {
+      const ex = new Exchange(req, res, ctx.baseUrl);
+      const surface = surfaceOf(ex.path);
+      const started = Date.now();
+      if (surface !== 'admin') {
+        res.once('close', () => {
+          ctx.log.push({
+            seq: ++seq,
+            time: new Date(ctx.clock.now()).toISOString(),
+            surface,
+            method: ex.method,
+            path: ex.url.pathname + ex.url.search,
+            status: res.headersSent ? res.statusCode : 0,
+            caller: ex.caller,
+            durationMs: Date.now() - started,
+          });
+          if (ctx.log.length > 10_000) ctx.log.splice(0, ctx.log.length - 10_000);
         });
-        if (ctx.log.length > 10_000) ctx.log.splice(0, ctx.log.length - 10_000);
+      }
+      dispatch(ctx, ex, surface, admin, () => published.descriptor).catch((err: unknown) => {
+        internalError(ex, surface, err);
       });
-    }
-    dispatch(ctx, ex, surface, admin, () => published.descriptor).catch((err: unknown) => {
-      internalError(ex, surface, err);
-    });
-  });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
+    },
+  );
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    // A request that did not arrive in time (headersTimeout, requestTimeout): 408, as Node and
+    // front ends answer it; the connection closes either way. A response already begun is cut.
+    const begun = (socket as {_httpMessage?: {headersSent?: boolean}})._httpMessage?.headersSent;
+    if (!socket.writable || begun) socket.destroy();
+    else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
+      socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
   });
   // Sockets a client keeps alive must not hold the process open after stop().
   server.keepAliveTimeout = 5_000;

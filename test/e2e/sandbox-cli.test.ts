@@ -263,6 +263,15 @@ describe('aml-auth command line', () => {
     expect(expectUsageError(lifetime)[0]).toContain('nonsense');
   });
 
+  it('slow-client limits: a headers timeout longer than the request timeout, or too short, is a usage error', async () => {
+    const [longer, short] = await Promise.all([
+      run(['sandbox', '--headers-timeout', '5s', '--request-timeout', '1s']),
+      run(['sandbox', '--request-timeout', '10ms']),
+    ]);
+    expect(expectUsageError(longer)[0]).toContain('--headers-timeout must not be longer');
+    expect(expectUsageError(short)[0]).toContain('--request-timeout must be at least');
+  });
+
   it('an unknown flag is a usage error that suggests the right one', async () => {
     const r = await run(['sandbox', '--jsn']);
     expect(r.code).toBe(2);
@@ -287,6 +296,8 @@ describe('aml-auth command line', () => {
       '--auto-approve',
       '--faults',
       '--provisioning-delay',
+      '--headers-timeout',
+      '--request-timeout',
       '--dir',
     ]) {
       expect(r.stdout).toContain(option);

@@ -51,6 +51,25 @@ const target = (method: ResumeTarget['method']): ResumeTarget => ({
 });
 
 describe('the sign-in screen', () => {
+  it('signing in again starts at once with the session method and values, and goes straight on', () => {
+    const params = {tenantId: 'contoso.test', authenticationRecord: '{"record":1}'};
+    const again = initialSignIn({again: {method: 'device-code', params}});
+    if (again.mode !== 'running') throw new Error(`not running: ${again.mode}`);
+    expect(again.again).toBe(true);
+    expect(again.work).toMatchObject({method: 'device-code', values: {tenantId: 'contoso.test'}});
+    // Success goes on without the summary (the wizard returns to the step).
+    expect(signIn(again, {type: 'signedIn', id: again.work.id, result}).mode).toBe('finished');
+    // A failure keeps the flag, so Esc still leaves for the step (keys.ts).
+    const failed = signIn(again, {type: 'failed', id: again.work.id, error});
+    expect(failed).toMatchObject({mode: 'failed', again: true});
+    // A service principal asks for its secret again, tenant and client ID filled in.
+    const sp = initialSignIn({
+      again: {method: 'service-principal', params: {tenantId: 't', clientId: 'c'}},
+    });
+    expect(sp).toMatchObject({mode: 'form', values: {tenantId: 't', clientId: 'c'}, again: true});
+    expect(initialSignIn({}).again).toBe(false);
+  });
+
   it('opens on the method list, or signs a resumed profile in at once (work in the first state)', () => {
     const fresh = initialSignIn({defaultTenant: 'contoso.test'});
     expect(fresh.mode).toBe('method');

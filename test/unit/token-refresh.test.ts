@@ -51,15 +51,29 @@ describe('the management token refresh', () => {
     const run = async (managementToken: Services['managementToken']) => {
       const actions: TokenRefreshAction[] = [];
       const tokens: AccessTokenInfo[] = [];
+      let refused = 0;
+      // As the real explainError: a refused refresh says "sign in again", being offline does not.
+      const explainError = ((err: Error) => ({
+        kind: 'auth',
+        title: err.message,
+        detail: '',
+        nextSteps: [],
+        ...(err.message === 'revoked' ? {signInAgain: true} : {}),
+      })) as unknown as Services['explainError'];
       await tokenRefreshRunner({
-        services: {managementToken} as Services,
+        services: {managementToken, explainError} as Services,
         dispatch: (a) => (actions.push(a), initialTokenRefresh()),
         onToken: (t) => tokens.push(t),
+        onRefused: () => refused++,
       })({id: 3, expiresOn: 100}, new AbortController().signal);
-      return {actions, tokens};
+      return {actions, tokens, refused};
     };
     const fresh = await run(async () => token(200));
-    expect(fresh).toEqual({actions: [{type: 'refreshed', id: 3}], tokens: [token(200)]});
+    expect(fresh).toEqual({
+      actions: [{type: 'refreshed', id: 3}],
+      tokens: [token(200)],
+      refused: 0,
+    });
     const same = await run(async () => token(100));
     expect(same.tokens).toEqual([]);
     expect(same.actions).toMatchObject([{type: 'retry', id: 3}]);
@@ -67,5 +81,13 @@ describe('the management token refresh', () => {
       throw new Error('offline');
     });
     expect(failed.actions).toMatchObject([{type: 'retry', id: 3}]);
+    expect(failed.refused).toBe(0);
+    // Only signing in again brings a new token: the wizard is told, and it is tried again later.
+    const revoked = await run(async () => {
+      throw new Error('revoked');
+    });
+    expect(revoked.refused).toBe(1);
+    expect(revoked.actions).toMatchObject([{type: 'retry', id: 3}]);
+    expect(fresh.refused + same.refused).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {
+  canSignInAgain,
   contextOf,
   initialState,
   reducer,
@@ -228,5 +229,87 @@ describe('the traffic log', () => {
     expect(step(s)).toBe('home');
     s = run(s, {type: 'back'}, {type: 'endpointChosen', endpoint: endpoint('b')});
     expect(ctx(s)?.lastRequestId).toBeUndefined();
+  });
+});
+
+describe('signing in again in place', () => {
+  const atCredentials = () =>
+    run(
+      initialState(false),
+      {type: 'signedIn', session},
+      {type: 'subscriptionChosen', subscription: subscriptions[0]!},
+      {type: 'workspaceChosen', workspace: workspaces[0]!},
+      {type: 'endpointChosen', endpoint: endpoint('a')},
+      {type: 'authModeDone'},
+      {type: 'profileSaved', name: 'a'},
+      {type: 'open', step: 'credentials'},
+    );
+
+  it('is offered only while an error says so, and the header token is then shown refused', () => {
+    const s = atCredentials();
+    expect(canSignInAgain(s)).toBe(false);
+    expect(reducer(s, {type: 'signInAgain'})).toBe(s);
+    const offered = reducer(s, {type: 'signInOffer', delta: 1});
+    expect(canSignInAgain(offered)).toBe(true);
+    expect(offered.tokenRefused).toBe(true);
+    // Help over the screen, or the error gone: the key does nothing.
+    expect(canSignInAgain(reducer(offered, {type: 'toggleHelp'}))).toBe(false);
+    const gone = reducer(offered, {type: 'signInOffer', delta: -1});
+    expect(canSignInAgain(gone)).toBe(false);
+    // The same token again does not clear "refused"; a new one does.
+    expect(reducer(gone, {type: 'tokenRefreshed', token: session.result.managementToken})).toBe(
+      gone,
+    );
+    const fresh = signInResult(7_200_000).managementToken;
+    const refreshed = reducer(gone, {type: 'tokenRefreshed', token: fresh});
+    expect(refreshed.tokenRefused).toBeUndefined();
+    expect(refreshed.managementToken).toBe(fresh);
+    // A refresh refused on its own (the header's timer) says so too; before sign-in nothing.
+    expect(reducer(s, {type: 'tokenRefused'}).tokenRefused).toBe(true);
+    expect(reducer(initialState(false), {type: 'tokenRefused'}).tokenRefused).toBeUndefined();
+    expect(canSignInAgain(reducer(initialState(false), {type: 'signInOffer', delta: 1}))).toBe(
+      false,
+    );
+  });
+
+  it('covers the step with the sign-in (same method and parameters); Esc returns to it as it was', () => {
+    const s = reducer(atCredentials(), {type: 'signInOffer', delta: 1});
+    const again = reducer(s, {type: 'signInAgain'});
+    expect(again.signInAgain).toEqual({method: session.method, params: session.params});
+    expect(again.screen).toBe(s.screen);
+    expect(again.history).toBe(s.history);
+    expect(canSignInAgain(again)).toBe(false);
+    const left = reducer(again, {type: 'back'});
+    expect(left.signInAgain).toBeUndefined();
+    expect(left.screen).toBe(s.screen);
+    expect(left.tokenRefused).toBe(true);
+    expect(canSignInAgain(left)).toBe(true);
+  });
+
+  it('on success stays on the same step and path, with the new token and the step started afresh', () => {
+    const s = reducer(atCredentials(), {type: 'signInOffer', delta: 1});
+    const newSession: Session = {...session, result: signInResult(7_200_000)};
+    const done = run(s, {type: 'signInAgain'}, {type: 'signedIn', session: newSession});
+    expect(step(done)).toBe('credentials');
+    expect(done.screen).toBe(s.screen);
+    expect(done.history).toBe(s.history);
+    expect(ctx(done)?.profile).toBe('a');
+    expect(done.session).toBe(newSession);
+    expect(done.managementToken).toBe(newSession.result.managementToken);
+    expect(done.tokenRefused).toBeUndefined();
+    expect(done.signInAgain).toBeUndefined();
+    expect(done.signIns).toBe(1);
+  });
+
+  it('as another identity starts over from the subscriptions', () => {
+    const s = reducer(atCredentials(), {type: 'signInOffer', delta: 1});
+    const other = signInResult();
+    const someoneElse: Session = {
+      ...session,
+      result: {...other, identity: {...other.identity, objectId: 'another-object-id'}},
+    };
+    const done = run(s, {type: 'signInAgain'}, {type: 'signedIn', session: someoneElse});
+    expect(step(done)).toBe('subscription');
+    expect(done.signInAgain).toBeUndefined();
   });
 });

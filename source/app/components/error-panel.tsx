@@ -1,5 +1,7 @@
 import {Box, Text} from 'ink';
 import type {AppError} from '../../domain/types';
+import {useSignInAgainOffer} from '../app-context';
+import {keymap} from '../keymap';
 import {theme} from '../theme';
 import {Wrapped} from './wrapped';
 
@@ -8,6 +10,7 @@ const INSET = 4;
 
 /** What failed, Azure's code and words, the request ID, and what to do next. */
 export function ErrorPanel({error}: {error: AppError}) {
+  const again = useSignInAgainOffer(error.signInAgain === true);
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={theme.border.error} paddingX={1}>
       <Text color={theme.status.error} bold>
@@ -36,6 +39,14 @@ export function ErrorPanel({error}: {error: AppError}) {
             <Wrapped key={s} text={s} indent="  • " inset={INSET} />
           ))}
         </Box>
+      ) : null}
+      {error.signInAgain && again.available ? (
+        <Text>
+          <Text bold color={theme.status.info}>
+            {keymap.signInAgain.label}
+          </Text>{' '}
+          sign in again here — you come back to this step, your choices kept.
+        </Text>
       ) : null}
     </Box>
   );

@@ -18,6 +18,8 @@ export interface HeaderProps {
   endpoint?: Endpoint;
   identity?: Identity;
   token?: AccessTokenInfo;
+  /** The token was refused and no fresh one could be had: no countdown of time it does not have. */
+  tokenRefused?: boolean;
   banner?: string;
 }
 
@@ -30,6 +32,7 @@ export function Header({
   endpoint,
   identity,
   token,
+  tokenRefused,
   banner,
 }: HeaderProps) {
   const compact = useCompact();
@@ -52,7 +55,12 @@ export function Header({
         <Text wrap="truncate-end">
           <Text color={theme.text.muted}>signed in as </Text>
           {identity.name}
-          {token ? (
+          {token && tokenRefused ? (
+            <>
+              <Text color={theme.text.muted}> · management token </Text>
+              <Text color={theme.status.error}>refused — sign in again</Text>
+            </>
+          ) : token ? (
             <>
               <Text color={theme.text.muted}> · management token </Text>
               <Countdown target={token.expiresOn} />

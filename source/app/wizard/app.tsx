@@ -1,7 +1,7 @@
 import {Box, Text, useApp, useWindowSize} from 'ink';
 import {useKeys} from '../hooks/use-keys';
-import {useCallback, useState} from 'react';
-import {TextEntryContext, useEnv} from '../app-context';
+import {Fragment, useCallback, useMemo, useState} from 'react';
+import {SignInAgainContext, TextEntryContext, useEnv} from '../app-context';
 import {Help} from '../components/help';
 import {SandboxPanel} from '../components/sandbox-panel';
 import {Header} from '../components/header';
@@ -9,7 +9,15 @@ import {useRetryNotice} from '../hooks/use-retry-notice';
 import {useStore} from '../hooks/use-store';
 import {theme} from '../theme';
 import {type Binding, bindingFor} from '../keymap';
-import {initialState, reducer, scopeOf, STEP_TITLES, type Step, type WizardState} from './state';
+import {
+  canSignInAgain,
+  initialState,
+  reducer,
+  scopeOf,
+  STEP_TITLES,
+  type Step,
+  type WizardState,
+} from './state';
 import {useManagementTokenRefresh} from './token-refresh';
 import {AuthModeStep} from './steps/auth-mode/view';
 import {CreateEndpointStep} from './steps/create-endpoint/view';
@@ -81,15 +89,28 @@ export function Wizard({initial, onInterrupt}: WizardProps) {
           dispatch({type: 'toggleSandboxSecrets'});
       } else if (get().help && (b === 'back' || b === 'help')) dispatch({type: 'toggleHelp'});
       else if (!textEntry && b === 'help') dispatch({type: 'toggleHelp'});
+      else if (!textEntry && canSignInAgain(get()) && bindingFor(['signInAgain'], input, key))
+        dispatch({type: 'signInAgain'});
     },
     {isActive: true},
   );
 
   useManagementTokenRefresh(state, dispatch);
 
+  const offer = useCallback(
+    (delta: 1 | -1) => void dispatch({type: 'signInOffer', delta}),
+    [dispatch],
+  );
+  const again = state.signInAgain;
+  const available =
+    state.session !== undefined && again === undefined && state.screen.step !== 'signIn';
+  const offered = canSignInAgain(state);
+  const signInAgainPort = useMemo(() => ({available, offered, offer}), [available, offered, offer]);
+
   const panel = env.sandbox && state.sandboxPanel ? state.sandboxPanel : undefined;
   const covered = state.help || panel !== undefined;
-  const active = !covered;
+  // Signing in again covers the screen without closing it: Esc finds it as it was.
+  const active = !covered && again === undefined;
   const props = {dispatch, isActive: active};
   const screen = state.screen;
   const identity = state.session?.result.identity;
@@ -201,41 +222,60 @@ export function Wizard({initial, onInterrupt}: WizardProps) {
   }
 
   return (
-    <TextEntryContext.Provider value={setEntry}>
-      {/* Never taller than the terminal: the header stays on screen, and a screen too tall for
+    <SignInAgainContext.Provider value={signInAgainPort}>
+      <TextEntryContext.Provider value={setEntry}>
+        {/* Never taller than the terminal: the header stays on screen, and a screen too tall for
           it loses its top lines, not the header or its footer of keys. */}
-      <Box flexDirection="column" maxHeight={Math.max(4, rows - 1)}>
-        {covered ? null : (
-          <Header
-            cloud={env.services.cloud.name}
-            step={STEP_TITLES[screen.step]}
-            {...scopeOf(screen)}
-            identity={identity}
-            token={state.managementToken}
-            banner={env.banner}
-          />
-        )}
-        {retry && !covered ? (
-          <Text color={theme.status.warning} wrap="truncate-end">
-            ↻ {retry}
-          </Text>
-        ) : null}
-        {state.help && !panel ? <Help scopes={HELP_SCOPES[screen.step]} /> : null}
-        {panel && env.sandbox ? (
-          <SandboxPanel info={env.sandbox} revealed={panel.revealed} />
-        ) : null}
-        <Box
-          display={covered ? 'none' : 'flex'}
-          flexDirection="column"
-          flexShrink={1}
-          overflowY="hidden"
-          justifyContent="flex-end"
-        >
-          <Box flexDirection="column" flexShrink={0}>
-            {view}
+        <Box flexDirection="column" maxHeight={Math.max(4, rows - 1)}>
+          {covered ? null : (
+            <Header
+              cloud={env.services.cloud.name}
+              step={STEP_TITLES[screen.step]}
+              {...scopeOf(screen)}
+              identity={identity}
+              token={state.managementToken}
+              tokenRefused={state.tokenRefused === true}
+              banner={env.banner}
+            />
+          )}
+          {retry && !covered ? (
+            <Text color={theme.status.warning} wrap="truncate-end">
+              ↻ {retry}
+            </Text>
+          ) : null}
+          {state.help && !panel ? <Help scopes={HELP_SCOPES[screen.step]} /> : null}
+          {panel && env.sandbox ? (
+            <SandboxPanel info={env.sandbox} revealed={panel.revealed} />
+          ) : null}
+          {again && !covered ? (
+            <Text color={theme.status.info} wrap="wrap">
+              Signing in again{identity ? ` as ${identity.name}` : ''}: you come back to{' '}
+              {STEP_TITLES[screen.step]} as it was (esc returns there now).
+            </Text>
+          ) : null}
+          {again && !covered ? (
+            <SignInStep
+              key={`again ${state.signIns ?? 0}`}
+              dispatch={dispatch}
+              isActive
+              again={again}
+              defaultTenant={env.services.cloud.tenantId}
+            />
+          ) : null}
+          <Box
+            display={covered || again ? 'none' : 'flex'}
+            flexDirection="column"
+            flexShrink={1}
+            overflowY="hidden"
+            justifyContent="flex-end"
+          >
+            <Box flexDirection="column" flexShrink={0}>
+              {/* A sign-in again starts the screen afresh, so its work runs with the new sign-in. */}
+              <Fragment key={state.signIns ?? 0}>{view}</Fragment>
+            </Box>
           </Box>
         </Box>
-      </Box>
-    </TextEntryContext.Provider>
+      </TextEntryContext.Provider>
+    </SignInAgainContext.Provider>
   );
 }

@@ -76,12 +76,29 @@ export type Screen =
 
 export type Step = Screen['step'];
 
+/** Signing in again over the current screen, which stays as it is underneath. */
+export interface SignInAgain {
+  method: SignInMethod;
+  params: Omit<SignInParams, 'clientSecret'>;
+}
+
 export interface WizardState {
   screen: Screen;
   /** Screens to return to with Esc, each with the data it had. */
   history: Screen[];
   session?: Session;
   managementToken?: AccessTokenInfo;
+  /**
+   * The management token was refused (the sign-in can no longer get tokens): the header says so
+   * instead of counting down time the token does not have. Cleared by a new token.
+   */
+  tokenRefused?: true;
+  /** Errors on screen that say to sign in again (each panel counts itself in and out). */
+  signInOffers?: number;
+  /** Signing in again in place; Esc returns to the screen, success goes on from it. */
+  signInAgain?: SignInAgain;
+  /** Sign-ins again so far: the screen under one starts afresh after it (its work runs again). */
+  signIns?: number;
   help: boolean;
   /** With --sandbox: its panel is open (ctrl+s), secrets masked until revealed. */
   sandboxPanel?: {revealed: boolean};
@@ -92,6 +109,12 @@ export type Action =
   | {type: 'resume'; target: ResumeTarget}
   | {type: 'signedIn'; session: Session}
   | {type: 'tokenRefreshed'; token: AccessTokenInfo}
+  /** Refreshing the header's token failed in a way only signing in again mends. */
+  | {type: 'tokenRefused'}
+  /** An error saying "sign in again" appeared on screen (+1) or went away (-1). */
+  | {type: 'signInOffer'; delta: 1 | -1}
+  /** The `s` key under such an error: sign in again over this screen. */
+  | {type: 'signInAgain'}
   | {type: 'resumed'; subscription: Subscription; workspace: Workspace; endpoint: Endpoint}
   | {type: 'subscriptionChosen'; subscription: Subscription}
   | {type: 'workspaceChosen'; workspace: Workspace}
@@ -117,6 +140,18 @@ export type Action =
 
 export function initialState(hasProfiles: boolean): WizardState {
   return {screen: hasProfiles ? {step: 'start'} : {step: 'signIn'}, history: [], help: false};
+}
+
+/** Whether the `s` key signs in again now: an error says so, and nothing covers the screen. */
+export function canSignInAgain(state: WizardState): boolean {
+  return (
+    (state.signInOffers ?? 0) > 0 &&
+    state.session !== undefined &&
+    state.signInAgain === undefined &&
+    state.screen.step !== 'signIn' &&
+    !state.help &&
+    state.sandboxPanel === undefined
+  );
 }
 
 /** The endpoint context of a screen, when it is one of an endpoint's screens. */
@@ -190,17 +225,43 @@ export function reducer(state: WizardState, action: Action): WizardState {
     case 'resume':
       return go(state, {step: 'signIn', resume: action.target});
     case 'signedIn': {
-      // Signing in again replaces the identity: the screens after it start from nothing.
+      const {tokenRefused: _refused, signInAgain: again, ...rest} = state;
       const signedIn = {
-        ...state,
+        ...rest,
         session: action.session,
         managementToken: action.session.result.managementToken,
       };
+      const before = state.session?.result.identity;
+      const after = action.session.result.identity;
+      if (again && before?.objectId === after.objectId && before.tenantId === after.tenantId) {
+        // Signed in again as the same identity, in place: the same screen and path, started
+        // afresh so the work that failed runs again with the new sign-in.
+        return {...signedIn, signIns: (state.signIns ?? 0) + 1};
+      }
+      // Another identity (or a first sign-in): the screens after it start from nothing.
       const resume = screen.step === 'signIn' ? screen.resume : undefined;
       return go(signedIn, resume ? {step: 'resume', target: resume} : {step: 'subscription'});
     }
-    case 'tokenRefreshed':
-      return {...state, managementToken: action.token};
+    case 'tokenRefreshed': {
+      if (action.token.token === state.managementToken?.token) return state;
+      const {tokenRefused: _refused, ...rest} = state;
+      return {...rest, managementToken: action.token};
+    }
+    case 'tokenRefused':
+      return state.session && !state.tokenRefused ? {...state, tokenRefused: true} : state;
+    case 'signInOffer': {
+      const offers = Math.max(0, (state.signInOffers ?? 0) + action.delta);
+      // An error saying "sign in again" means the management token was refused too.
+      return action.delta > 0 && state.session
+        ? {...state, signInOffers: offers, tokenRefused: true}
+        : {...state, signInOffers: offers};
+    }
+    case 'signInAgain':
+      if (!canSignInAgain(state) || !state.session) return state;
+      return {
+        ...state,
+        signInAgain: {method: state.session.method, params: state.session.params},
+      };
     case 'resumed': {
       if (screen.step !== 'resume') return state;
       const {target} = screen;
@@ -331,8 +392,15 @@ export function reducer(state: WizardState, action: Action): WizardState {
       });
     case 'requestSent':
       return withContext(state, (ctx) => ({...ctx, lastRequestId: action.requestId}));
-    case 'back':
-      return state.help ? {...state, help: false} : back(state);
+    case 'back': {
+      if (state.help) return {...state, help: false};
+      if (state.signInAgain) {
+        // Esc from signing in again: the screen under it, its error still shown.
+        const {signInAgain: _left, ...rest} = state;
+        return rest;
+      }
+      return back(state);
+    }
   }
 }
 

@@ -67,13 +67,21 @@ export function tokenRefreshRunner(deps: {
   services: Services;
   dispatch: (action: TokenRefreshAction) => TokenRefreshState;
   onToken: (token: AccessTokenInfo) => void;
+  /** No token can be had without signing in again: the header stops counting down. */
+  onRefused?: () => void;
 }) {
   return async ({id, expiresOn}: TokenRefreshWork, signal: AbortSignal): Promise<void> => {
     let token: AccessTokenInfo | undefined;
     try {
       token = await deps.services.managementToken(signal);
-    } catch {
-      // The header keeps the old token's countdown; the refresh is tried again.
+    } catch (err) {
+      // The refresh is tried again; the header keeps the old token's countdown, unless only
+      // signing in again can bring a new one.
+      if (
+        !signal.aborted &&
+        deps.services.explainError(err, 'refresh the management token').signInAgain
+      )
+        deps.onRefused?.();
     }
     if (signal.aborted) return;
     if (token && token.expiresOn !== expiresOn) {
@@ -112,6 +120,7 @@ export function useManagementTokenRefresh(
       services,
       dispatch: refreshDispatch,
       onToken: (t) => dispatch({type: 'tokenRefreshed', token: t}),
+      onRefused: () => dispatch({type: 'tokenRefused'}),
     }),
   );
 }

@@ -1,6 +1,15 @@
 /** Resource Manager (ARM) failures explained for a person; RBAC ones go through rbac.ts. */
 import type {AppError} from '../../domain/types';
-import {header, isObject, make, num, str, type ErrorContext, type Obj} from './helpers';
+import {
+  header,
+  isObject,
+  make,
+  num,
+  signInAgainStep,
+  str,
+  type ErrorContext,
+  type Obj,
+} from './helpers';
 import {permissionDenied, roleError} from './rbac';
 
 export function arm(err: Obj, ctx: ErrorContext | undefined): AppError {
@@ -27,10 +36,13 @@ export function arm(err: Obj, ctx: ErrorContext | undefined): AppError {
   if (rbac) return rbac;
   if (status === 401) {
     if (code === 'ExpiredAuthenticationToken') {
+      // The fresh-token policy (fresh-token.ts) already asked for a new token and sent the
+      // request again: this refusal means no fresh token could be had.
       return make('auth', 'Your sign-in has expired', detail, {
         ...base,
-        hint: 'The management token expired and could not be refreshed.',
-        nextSteps: ['Sign in again.'],
+        hint: 'Resource Manager refused the management token as expired, and no fresh one could be had silently (sessions revoked, or the method cannot refresh).',
+        nextSteps: [signInAgainStep(ctx?.method)],
+        signInAgain: true,
       });
     }
     if (code === 'InvalidAuthenticationTokenTenant') {

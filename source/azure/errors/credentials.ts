@@ -3,6 +3,13 @@ import type {AppError} from '../../domain/types';
 import {firstLine, make, str, type ErrorContext, type Obj} from './helpers';
 
 export function unavailable(err: Obj, ctx: ErrorContext | undefined): AppError {
+  const out = explain(err, ctx);
+  // A method that signed in before and now has nothing (az logged out, the environment
+  // changed): signing in again — after fixing that — is what is left.
+  return ctx?.signedIn ? {...out, signInAgain: true} : out;
+}
+
+function explain(err: Obj, ctx: ErrorContext | undefined): AppError {
   const message = str(err.message) ?? 'The credential is not available.';
   const other = 'Or choose another sign-in method (device code works everywhere).';
   if (/Azure CLI could not be found|az: not found|'az' is not recognized/i.test(message)) {

@@ -1,6 +1,16 @@
 /** Entra ID sign-in failures (AADSTS codes and OAuth errors) explained for a person. */
 import type {AppError} from '../../domain/types';
-import {firstLine, hostOf, isObject, make, num, str, type ErrorContext, type Obj} from './helpers';
+import {
+  firstLine,
+  hostOf,
+  isObject,
+  make,
+  num,
+  signInAgainStep,
+  str,
+  type ErrorContext,
+  type Obj,
+} from './helpers';
 
 interface AadFailure {
   title: string;
@@ -20,6 +30,7 @@ const OAUTH_TO_AADSTS: Record<string, number> = {
 function aadFailure(aadsts: number | undefined, oauth: string | undefined, ctx?: ErrorContext) {
   const code = aadsts ?? (oauth ? OAUTH_TO_AADSTS[oauth] : undefined);
   const tenant = 'Check the tenant ID (a GUID or a domain such as contoso.onmicrosoft.com).';
+  const again = signInAgainStep(ctx?.method);
   const table: Record<number, AadFailure> = {
     7000215: {
       title: 'The client secret is wrong',
@@ -137,15 +148,21 @@ function aadFailure(aadsts: number | undefined, oauth: string | undefined, ctx?:
     },
     9002313: {
       title: 'Your saved sign-in is no longer valid',
-      nextSteps: ['Sign in again.'],
+      nextSteps: [again],
     },
     700082: {
       title: 'Your sign-in has expired',
-      nextSteps: ['Sign in again.'],
+      hint: 'The refresh token expired after a long time unused.',
+      nextSteps: [again],
     },
     70043: {
       title: 'Your sign-in has expired (Conditional Access sign-in frequency)',
-      nextSteps: ['Sign in again.'],
+      nextSteps: [again],
+    },
+    50173: {
+      title: 'Your sign-in was revoked',
+      hint: 'Your sign-in sessions were revoked (or your password changed): the saved sign-in can no longer get tokens.',
+      nextSteps: [again],
     },
   };
   return {
@@ -187,6 +204,20 @@ function oauthParts(err: Obj): OAuthParts {
   };
 }
 
+/** Codes after which no token comes without a person signing in again. */
+const SIGN_IN_AGAIN = new Set([50173, 700082, 9002313, 70043, 50058, 50076, 50079]);
+
+/**
+ * A refused refresh (invalid_grant), an interaction MSAL says is required, or one of the codes
+ * above: the saved sign-in is spent.
+ */
+function needsSignIn(aadsts: number | undefined, oauth: string | undefined, err: Obj): boolean {
+  if (aadsts !== undefined && SIGN_IN_AGAIN.has(aadsts)) return true;
+  if (oauth === 'invalid_grant' || oauth === 'interaction_required' || oauth === 'login_required')
+    return true;
+  return err.name === 'AuthenticationRequiredError' || err.name === 'InteractionRequiredAuthError';
+}
+
 export function entra(err: Obj, ctx: ErrorContext | undefined): AppError {
   const parts = oauthParts(err);
   const {aadsts, known} = aadFailure(parts.aadsts, parts.oauth, ctx);
@@ -215,6 +246,7 @@ export function entra(err: Obj, ctx: ErrorContext | undefined): AppError {
   }
   const title = known?.title ?? `Sign-in failed${ctx?.operation ? ` (${ctx.operation})` : ''}`;
   return make(known?.kind ?? 'auth', title, parts.description, {
+    ...(needsSignIn(aadsts, parts.oauth, err) ? {signInAgain: true as const} : {}),
     code,
     status: status && status > 0 ? status : undefined,
     requestId: parts.correlationId,

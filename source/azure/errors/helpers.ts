@@ -16,6 +16,8 @@ export interface ErrorContext {
     Partial<Pick<CloudConfig, 'file' | 'caCertFile' | 'authorityHost' | 'managementScope'>>;
   /** The sign-in method, for hints that depend on it. */
   method?: SignInMethod;
+  /** A sign-in had worked before this failure (the call was made with its credential). */
+  signedIn?: boolean;
   /** The host that was being reached, when the error does not say. */
   host?: string;
   /** Values that must never appear in the output (a client secret, a token). */
@@ -116,6 +118,27 @@ export function make(
     if (v !== undefined) (out as unknown as Obj)[k] = v;
   }
   return out;
+}
+
+/** How to sign in again with the method, for a person (a command says to run it again). */
+export function signInAgainStep(method: SignInMethod | undefined): string {
+  switch (method) {
+    case 'cli':
+      return 'Run `az login` again (the Azure CLI sign-in is what expired), then try again.';
+    case 'device-code':
+    case 'browser':
+      return method === 'browser'
+        ? 'Sign in again in the browser (a command: run it again on a terminal).'
+        : 'Sign in again with a new device code (a command: run it again with --device-code).';
+    case 'managed-identity':
+      return 'The managed identity could not get a token: check the identity on this host, then try again.';
+    case 'environment':
+    case 'service-principal':
+    case 'service-principal-certificate':
+      return 'Check that the service principal still exists and its secret or certificate is valid, then sign in again.';
+    default:
+      return 'Sign in again.';
+  }
 }
 
 export function finish(err: AppError, ctx: ErrorContext | undefined, cause: unknown): AppError {

@@ -17,6 +17,7 @@ import {
   isServiceError,
   make,
   num,
+  signInAgainStep,
   str,
   type ErrorContext,
 } from './helpers';
@@ -86,7 +87,8 @@ function classify(err: unknown, ctx: ErrorContext | undefined): AppError {
       'The saved sign-in can no longer get tokens silently.',
       {
         code: 'AuthenticationRequired',
-        nextSteps: ['Sign in again.'],
+        nextSteps: [signInAgainStep(ctx?.method)],
+        signInAgain: true,
       },
     );
   }

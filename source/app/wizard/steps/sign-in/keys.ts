@@ -23,11 +23,14 @@ export function useSignInKeys(options: {
   onCopyUrl: (url: string) => void;
   /** The screen turned `finished`: tell the wizard. */
   onFinished: (screen: Extract<SignInScreen, {mode: 'finished'}>) => void;
+  /** Signing in again: Esc leaves (the step under it comes back as it was). */
+  onLeave: () => void;
 }): void {
   useKeys(
     (input, key) => {
       const {dispatch} = options;
       const screen = options.get();
+      if (screen.again && bindingFor(['back'], input, key)) return options.onLeave();
       switch (screen.mode) {
         case 'form':
           switch (bindingFor(FORM, input, key)) {

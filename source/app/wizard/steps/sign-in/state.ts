@@ -6,7 +6,7 @@ import type {
   SignInResult,
 } from '../../../../domain/types';
 import {applyEdit, type TextEdit} from '../../../components/text-field';
-import type {ResumeTarget, Session} from '../../state';
+import type {ResumeTarget, Session, SignInAgain} from '../../state';
 import {type FieldName, fieldProblem, fieldsFor, formProblems, toParams} from './methods';
 
 export type SignInValues = Partial<Record<FieldName, string>>;
@@ -28,6 +28,8 @@ interface Base {
   note?: string;
   /** A resumed profile: a successful sign-in goes straight on. */
   resuming: boolean;
+  /** Signing in again over a step: Esc returns to it, whatever the mode. */
+  again: boolean;
   /** The id of the last sign-in started, so a new one never reuses it. */
   lastWork: number;
 }
@@ -74,12 +76,14 @@ const needsForm = (m: SignInMethod) => fieldsFor(m).some((f) => f.secret);
 
 export function initialSignIn(options: {
   resume?: ResumeTarget;
+  /** Signing in again in place: the session's method and parameters, started at once. */
+  again?: SignInAgain;
   defaultMethod?: SignInMethod;
   defaultTenant?: string;
   /** AZURE_CLIENT_SECRET: a resumed service principal signs in with it, as the commands do. */
   environmentSecret?: string;
 }): SignInScreen {
-  const {resume} = options;
+  const resume = options.resume ?? options.again;
   const base: Base = {
     method: resume?.method ?? options.defaultMethod ?? 'device-code',
     values: {
@@ -89,6 +93,7 @@ export function initialSignIn(options: {
     },
     focus: 0,
     resuming: resume !== undefined,
+    again: options.again !== undefined,
     lastWork: 0,
   };
   if (!resume) return {...base, mode: 'method'};
@@ -120,8 +125,8 @@ function start(base: Base, method: SignInMethod, values: SignInValues): SignInSc
 
 /** The fields every mode shares, without what belongs to one mode. */
 function strip(s: Base): Base {
-  const {method, values, focus, note, resuming, lastWork} = s;
-  return {method, values, focus, note, resuming, lastWork};
+  const {method, values, focus, note, resuming, again, lastWork} = s;
+  return {method, values, focus, note, resuming, again, lastWork};
 }
 
 /** Where Esc or Enter leave a sign-in that was cancelled or failed. */

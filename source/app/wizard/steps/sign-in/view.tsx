@@ -15,7 +15,7 @@ import {useNow} from '../../../hooks/use-now';
 import {useStore} from '../../../hooks/use-store';
 import {useWork} from '../../../hooks/use-work';
 import {theme} from '../../../theme';
-import type {Action, ResumeTarget} from '../../state';
+import type {Action, ResumeTarget, SignInAgain} from '../../state';
 import {useSignInKeys} from './keys';
 import {environmentSummary, fieldProblem, fieldsFor, METHODS, tokenCacheNote} from './methods';
 import {initialSignIn, sessionOf, signInReducer, type SignInScreen} from './state';
@@ -26,6 +26,8 @@ interface Props {
   dispatch: (a: Action) => void;
   isActive: boolean;
   resume?: ResumeTarget;
+  /** Signing in again over a step (the wizard keeps it): prefilled, started at once. */
+  again?: SignInAgain;
   defaultMethod?: SignInMethod;
   defaultTenant?: string;
 }
@@ -34,12 +36,13 @@ export function SignInStep({
   dispatch,
   isActive,
   resume,
+  again,
   defaultMethod = 'device-code',
   defaultTenant,
 }: Props) {
   const {services, copy, openUrl, environmentSecret} = useEnv();
   const [screen, screenDispatch, getScreen] = useStore(signInReducer, () =>
-    initialSignIn({resume, defaultMethod, defaultTenant, environmentSecret}),
+    initialSignIn({resume, again, defaultMethod, defaultTenant, environmentSecret}),
   );
   // Wall-clock reference for the token view's local times; the countdowns tick by themselves.
   const [now] = useState(() => Date.now());
@@ -53,7 +56,7 @@ export function SignInStep({
     screen.mode === 'running' ? screen.work : undefined,
     signInRunner({
       services,
-      authenticationRecord: resume?.params.authenticationRecord,
+      authenticationRecord: (resume ?? again)?.params.authenticationRecord,
       dispatch: screenDispatch,
       onFinished,
     }),
@@ -66,6 +69,7 @@ export function SignInStep({
     dispatch: screenDispatch,
     get: getScreen,
     onFinished,
+    onLeave: () => dispatch({type: 'back'}),
     onCopyCode: (prompt) =>
       void copy(prompt.userCode).then((outcome) =>
         screenDispatch({type: 'note', note: copiedMessage('The code', outcome)}),
