@@ -77,15 +77,15 @@ export function cliBuildOptions({version, release = false, without = [], outdir}
  * off with NODE_DISABLE_COMPILE_CACHE=1), which only helps modules loaded after it runs, then
  * imports the bundle.
  */
-export function launcherSource(version) {
+export function launcherSource(version, helpWidth = 80) {
   return `#!/usr/bin/env node
 // Builtins from process.getBuiltinModule (Node ≥ 22.3): an ESM import of one builds its module
 // facade first, which costs more than the whole of printing a page.
-const {readFileSync, writeSync} = process.getBuiltinModule('node:fs');
+const {fstatSync, readFileSync, writeSync} = process.getBuiltinModule('node:fs');
 const module = process.getBuiltinModule('node:module');
 const a = process.argv.slice(2);
 function out(text) {
-  const bytes = Buffer.from(text);
+  const bytes = typeof text === 'string' ? Buffer.from(text) : text;
   for (let done = 0; done < bytes.length; ) {
     try {
       done += writeSync(1, bytes, done);
@@ -99,12 +99,15 @@ function helpPage() {
   if (a.length === 0 || (a.at(-1) !== '--help' && a.at(-1) !== '-h')) return undefined;
   const path = a.slice(0, -1);
   if (path.some((p) => p.startsWith('-'))) return undefined;
+  if (!path.every((p) => /^[a-z]+$/.test(p))) return undefined;
   try {
-    const help = JSON.parse(readFileSync(new URL('./help.json', import.meta.url), 'utf8'));
-    if (process.stdout.isTTY && (process.stdout.columns || help.width) < help.width) return undefined;
-    return Object.hasOwn(help.pages, path.join(' ')) ? help.pages[path.join(' ')] : undefined;
+    // Only a terminal can be too narrow; process.stdout is looked at only then (making it, for a
+    // pipe, loads node:net).
+    const terminal = fstatSync(1).isCharacterDevice() && process.stdout.isTTY;
+    if (terminal && (process.stdout.columns || ${helpWidth}) < ${helpWidth}) return undefined;
+    return readFileSync(\`\${import.meta.dirname}/help/\${['aml-auth', ...path].join('-')}.txt\`);
   } catch {
-    return undefined;
+    return undefined; // no page for that: the CLI says what is wrong
   }
 }
 let page;

@@ -1,6 +1,6 @@
 // Bundles the CLI into dist/ with esbuild: one entry (dist/main.js) plus lazily loaded chunks, so the
 // first frame renders before the Azure SDKs are imported; every command's help page
-// (dist/help.json); and the launcher, dist/cli.js. The options are in build-options.mjs.
+// (dist/help/); and the launcher, dist/cli.js. The options are in build-options.mjs.
 // `--release` (npm pack runs it) leaves out the source maps, which only help a local debugger.
 import {build} from 'esbuild';
 import {chmod, readFile, rm, writeFile} from 'node:fs/promises';
@@ -14,8 +14,8 @@ const dist = (file) => fileURLToPath(new URL(`../dist/${file}`, import.meta.url)
 
 await rm(dist(''), {recursive: true, force: true});
 await build(cliBuildOptions({version: pkg.version, release, outdir: dist('')}));
-await writeHelpPages(dist('help.json'), {
+const helpWidth = await writeHelpPages(dist('help'), {
   define: {'process.env.AML_AUTH_VERSION': JSON.stringify(pkg.version)},
 });
-await writeFile(dist('cli.js'), launcherSource(pkg.version));
+await writeFile(dist('cli.js'), launcherSource(pkg.version, helpWidth));
 await chmod(dist('cli.js'), 0o755);

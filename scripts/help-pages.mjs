@@ -1,9 +1,9 @@
-// Every command's --help page, written at build time into dist/help.json, so the launcher
+// Every command's --help page, written at build time into dist/help/, so the launcher
 // (dist/cli.js) prints `aml-auth [command…] --help` without loading
 // the CLI. The pages are commander's own output for source/commands/program.ts at HELP_WIDTH
 // columns, the width help is laid out for on any terminal at least that wide and in pipes;
 // test/e2e/help-pages.test.ts checks each against the CLI's own.
-import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
@@ -66,6 +66,21 @@ export async function helpPages({define = {}} = {}) {
   }
 }
 
-export async function writeHelpPages(outFile, options) {
-  await writeFile(outFile, JSON.stringify(await helpPages(options)));
+/**
+ * Writes `<dir>/aml-auth.txt`, `<dir>/aml-auth-creds.txt`, `<dir>/aml-auth-roles-check.txt`, …
+ * (the launcher reads the one it needs) and returns the width they are laid out for.
+ */
+export async function writeHelpPages(dir, options) {
+  const {width, pages} = await helpPages(options);
+  await mkdir(dir, {recursive: true});
+  for (const [path, text] of Object.entries(pages)) {
+    // Files are named by the path's words joined with '-', so a name may not hold one.
+    if (!/^([a-z]+( [a-z]+)*)?$/.test(path))
+      throw new Error(`a command path the launcher cannot name: ${path}`);
+    await writeFile(
+      join(dir, `${['aml-auth', ...(path ? path.split(' ') : [])].join('-')}.txt`),
+      text,
+    );
+  }
+  return width;
 }

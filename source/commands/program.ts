@@ -14,7 +14,7 @@ const VERSION = process.env.AML_AUTH_VERSION ?? '0.0.0-dev';
 /**
  * Help is laid out for at most this many columns (its examples are written for it); a narrower
  * terminal gets it wrapped to fit. So the page on any terminal at least this wide, or in a pipe,
- * is the one written at build time (dist/help.json), which the launcher prints without loading
+ * is the one written at build time (dist/help/), which the launcher prints without loading
  * the CLI.
  */
 export const HELP_WIDTH = 80;

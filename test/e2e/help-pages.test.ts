@@ -1,11 +1,12 @@
 /**
- * The launcher prints `--help` pages written at build time (dist/help.json) without loading the
+ * The launcher prints `--help` pages written at build time (dist/help/) without loading the
  * CLI. Each must be exactly what the CLI itself (commander, dist/main.js) prints in the same place:
  * in a pipe, and on a terminal at least as wide as the pages; a narrower terminal gets the CLI's
  * own page, wrapped to fit.
  */
 import {execFileSync} from 'node:child_process';
-import {readFileSync} from 'node:fs';
+import {readdirSync, readFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import * as pty from 'node-pty';
 import {describe, expect, test} from 'vitest';
@@ -13,9 +14,18 @@ import {cleanEnv} from '../helpers/cli-env';
 import {CLI} from '../helpers/pty';
 
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
-const HELP = JSON.parse(
-  readFileSync(fileURLToPath(new URL('../../dist/help.json', import.meta.url)), 'utf8'),
-) as {width: number; pages: Record<string, string>};
+const DIR = fileURLToPath(new URL('../../dist/help/', import.meta.url));
+/** The stored pages by command path ('' for the root): aml-auth-roles-check.txt → 'roles check'. */
+const PAGES: Record<string, string> = Object.fromEntries(
+  readdirSync(DIR).map((f) => [
+    f
+      .replace(/\.txt$/, '')
+      .split('-')
+      .slice(2)
+      .join(' '),
+    readFileSync(join(DIR, f), 'utf8'),
+  ]),
+);
 const node = process.env.AML_AUTH_TEST_NODE ?? process.execPath;
 
 const piped = (file: string, args: string[]) =>
@@ -38,7 +48,7 @@ function onTerminal(file: string, args: string[], cols: number): Promise<string>
 }
 
 describe('help pages written at build time', () => {
-  const paths = Object.keys(HELP.pages);
+  const paths = Object.keys(PAGES);
 
   test('there is a page for the root and for every command', () => {
     expect(paths).toContain('');
@@ -58,7 +68,7 @@ describe('help pages written at build time', () => {
     (_, path) => {
       const args = path ? path.split(' ') : [];
       const fromCli = piped(MAIN, [...args, '--help']);
-      expect(HELP.pages[path]).toBe(fromCli);
+      expect(PAGES[path]).toBe(fromCli);
       expect(piped(CLI, [...args, '--help'])).toBe(fromCli);
       expect(piped(CLI, [...args, '-h'])).toBe(fromCli);
     },
@@ -67,13 +77,13 @@ describe('help pages written at build time', () => {
   test('on a terminal wider than the pages: the page, as the CLI prints it there', async () => {
     const launcher = await onTerminal(CLI, ['invoke', '--help'], 140);
     expect(launcher).toBe(await onTerminal(MAIN, ['invoke', '--help'], 140));
-    expect(launcher).toBe(HELP.pages['invoke']);
+    expect(launcher).toBe(PAGES['invoke']);
   });
 
   test('on a narrower terminal: the CLI’s page wrapped to the terminal, not the stored one', async () => {
     const narrow = await onTerminal(CLI, ['invoke', '--help'], 60);
     expect(narrow).toBe(await onTerminal(MAIN, ['invoke', '--help'], 60));
-    expect(narrow).not.toBe(HELP.pages['invoke']);
+    expect(narrow).not.toBe(PAGES['invoke']);
   });
 
   test('anything else goes to the CLI: an unknown command’s help, options before --help', () => {
