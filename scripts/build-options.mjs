@@ -2,12 +2,7 @@
 // bench/startup.mjs (which builds the bundle without one technique at a time, to measure what each
 // buys). See README "Performance".
 import {fileURLToPath} from 'node:url';
-import {
-  builtinsWithoutFacades,
-  fastStringWidth,
-  lazyChildProcess,
-  yogaFromBytes,
-} from './esbuild-plugins.mjs';
+import {builtinsWithoutFacades, fastStringWidth, yogaFromBytes} from './esbuild-plugins.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -15,7 +10,6 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const TECHNIQUES = {
   yogaFromBytes: "yoga's WebAssembly as bytes",
   fastStringWidth: "string-width's wider fast path",
-  lazyChildProcess: 'node:child_process on first use',
   builtinsWithoutFacades: 'builtins without ESM facades',
   minify: 'minified whitespace and syntax',
 };
@@ -26,7 +20,7 @@ export const TECHNIQUES = {
  */
 export function cliBuildOptions({version, release = false, without = [], outdir}) {
   const on = (t) => !without.includes(t);
-  const plugins = {yogaFromBytes, fastStringWidth, lazyChildProcess, builtinsWithoutFacades};
+  const plugins = {yogaFromBytes, fastStringWidth, builtinsWithoutFacades};
   return {
     absWorkingDir: ROOT,
     entryPoints: {main: 'cli.tsx'},
@@ -49,8 +43,8 @@ export function cliBuildOptions({version, release = false, without = [], outdir}
       'process.env.NODE_ENV': '"production"',
     },
     plugins: Object.entries(plugins).flatMap(([name, plugin]) => (on(name) ? [plugin] : [])),
-    // Less text to read and hash at each start, and less to parse for what the compile cache does
-    // not hold; names are kept, so a --debug stack trace still names its functions.
+    // A third less to install (the first frame does not measurably change); names are kept, so a
+    // --debug stack trace still names its functions.
     minifyWhitespace: on('minify'),
     minifySyntax: on('minify'),
     // @azure/identity's browser sign-in imports `open`, which throws where no browser can be

@@ -59,44 +59,6 @@ export const fastStringWidth = {
   },
 };
 
-const CHILD_PROCESS_FUNCTIONS = [
-  'exec',
-  'execFile',
-  'execFileSync',
-  'execSync',
-  'fork',
-  'spawn',
-  'spawnSync',
-];
-
-/**
- * node:child_process is loaded when a process is first started, not at start-up: commander and
- * Ink's terminal-size import it at the top (for executable subcommands, and a `tput` fallback that
- * never runs on a terminal), and so do the clipboard and the browser opener, which start a process
- * only when asked. Every import of it in the bundle gets these forwarders, which take the real
- * module from process.getBuiltinModule (Node ≥ 22.3) on their first call. A name not listed here
- * fails the build ("No matching export"), so nothing is silently missing.
- */
-export const lazyChildProcess = {
-  name: 'lazy-child-process',
-  setup(b) {
-    b.onResolve({filter: /^(node:)?child_process$/}, () => ({
-      path: 'child_process',
-      namespace: 'lazy-child-process',
-    }));
-    b.onLoad({filter: /.*/, namespace: 'lazy-child-process'}, () => ({
-      loader: 'js',
-      contents: [
-        "const real = () => process.getBuiltinModule('node:child_process');",
-        ...CHILD_PROCESS_FUNCTIONS.map(
-          (name) => `export const ${name} = (...args) => real().${name}(...args);`,
-        ),
-        `export default {${CHILD_PROCESS_FUNCTIONS.join(', ')}};`,
-      ].join('\n'),
-    }));
-  },
-};
-
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /**
