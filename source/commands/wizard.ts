@@ -211,4 +211,8 @@ export async function openWizard(opts: WizardOptions): Promise<void> {
     uninstall();
     await stopSandbox?.();
   }
+  // The wizard is over and the terminal restored. A request may still be in flight (a sign-in
+  // given up on: MSAL's requests take no AbortSignal, so the SDK cannot stop its token request);
+  // it must not keep the process alive until it ends.
+  process.exit(process.exitCode ?? 0);
 }
