@@ -155,6 +155,7 @@ function checkRequest(request: InvokeRequest): URL {
 interface Prepared {
   url: URL;
   headers: Record<string, string>;
+  payload: Buffer;
   secrets: string[];
 }
 
@@ -163,13 +164,15 @@ interface Answer {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** performance.now() when the last byte of the answer arrived. */
+  endedAt: number;
 }
 
 /** How requests are sent: straight over node:https, or through the pipeline (a proxy). */
 type Send = (
   url: URL,
   headers: Record<string, string>,
-  body: string | Buffer,
+  body: Buffer,
   /** Given the way to stop this request (a timeout, the caller's signal): call it with the reason. */
   onCancel: (cancel: (reason: Error) => void) => void,
   /** The credential leaves the request once it is sent, whatever happened. */
@@ -184,20 +187,14 @@ type Send = (
 function directSender(https: typeof import('node:https'), agent: import('node:https').Agent): Send {
   return (url, headers, body, onCancel, forget) =>
     new Promise<Answer>((resolve, reject) => {
-      // Bytes, not text: Node then sends the headers and the body in one writev, where a string
-      // body is first joined to the headers and encoded again.
-      const payload = typeof body === 'string' ? Buffer.from(body) : body;
-      const options = {
-        method: 'POST',
-        agent,
-        headers: {...headers, 'content-length': String(payload.length)},
-      };
+      const options = {method: 'POST', agent, headers};
       forget(() => delete (options.headers as Record<string, string>).authorization);
       const req = https.request(url, options, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
         res.on('end', () => {
+          const endedAt = performance.now();
           const out: Record<string, string> = {};
           for (const [name, value] of Object.entries(res.headers))
             if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -205,14 +202,14 @@ function directSender(https: typeof import('node:https'), agent: import('node:ht
             status: res.statusCode ?? 0,
             headers: out,
             body: Buffer.concat(chunks).toString('utf8'),
+            endedAt,
           });
         });
       });
       req.on('error', reject);
-      // Stopped by destroying the request, not by an AbortSignal on it: a signal per request costs
-      // Node an event listener each time, which showed as a slower loop than the bare one.
+      // Stopped by destroying the request: no AbortSignal per request for Node to watch.
       onCancel((reason) => req.destroy(reason));
-      req.end(payload);
+      req.end(body);
     });
 }
 
@@ -251,7 +248,12 @@ function pipelineSender(
     // A transport error keeps the request it failed on: leave no credential in it.
     forget(() => req.headers.delete('authorization'));
     const res = await pipeline.sendRequest(client, req);
-    return {status: res.status, headers: res.headers.toJSON(), body: res.bodyAsText ?? ''};
+    return {
+      status: res.status,
+      headers: res.headers.toJSON(),
+      body: res.bodyAsText ?? '',
+      endedAt: performance.now(),
+    };
   };
 }
 
@@ -293,7 +295,11 @@ export function createInvoker(cloud: CloudConfig, userAgent = 'aml-auth') {
         'user-agent': userAgent,
       };
       if (request.deployment) headers['azureml-model-deployment'] = request.deployment;
-      ready = {url, headers, secrets: [request.credential]};
+      // Bytes, not text: Node then sends the headers and the body in one writev, where a string
+      // body is first joined to the headers and encoded again.
+      const payload = typeof request.body === 'string' ? Buffer.from(request.body) : request.body;
+      headers['content-length'] = String(payload.length);
+      ready = {url, headers, payload, secrets: [request.credential]};
       prepared.set(request, ready);
     }
     return ready;
@@ -303,7 +309,7 @@ export function createInvoker(cloud: CloudConfig, userAgent = 'aml-auth') {
     request: InvokeRequest,
     signal?: AbortSignal,
   ): Promise<InvokeResult> {
-    const {url, headers: base, secrets} = prepare(request);
+    const {url, headers: base, payload, secrets} = prepare(request);
     const host = url.host;
     const context: ErrorContext = {operation: 'reach the scoring URI', host, cloud, secrets};
     const timeoutMs = request.timeoutMs ?? DEFAULT_INVOKE_TIMEOUT_MS;
@@ -333,7 +339,7 @@ export function createInvoker(cloud: CloudConfig, userAgent = 'aml-auth') {
       const res = await send(
         url,
         headers,
-        request.body,
+        payload,
         (c) => {
           cancel = c;
           if (cancelled) c(cancelled);
@@ -342,8 +348,9 @@ export function createInvoker(cloud: CloudConfig, userAgent = 'aml-auth') {
           forgetCredential = drop;
         },
       );
-      // Not rounded here: on loopback a request takes well under a millisecond; output rounds to 0.1.
-      const latencyMs = performance.now() - t0;
+      // Sent to the last byte of the answer (what is done with it after is not the endpoint's
+      // time). Not rounded here: on loopback a request takes well under a millisecond.
+      const latencyMs = res.endedAt - t0;
       return invokeResult(res.status, res.headers, res.body, latencyMs, secrets);
     } catch (err) {
       if (timedOut && !signal?.aborted) {

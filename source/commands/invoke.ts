@@ -26,7 +26,7 @@ import {
 import {fetchCredential, openCredential, type FetchedCredential} from './creds';
 import {CliError, ExitCode} from './exit-codes';
 import {oneLine} from './failure';
-import {envLines, roundMs, table, type Style} from './output';
+import {envLines, roundMs, roundMsFine, table, type Style} from './output';
 import {
   assertName,
   getEndpoint,
@@ -153,7 +153,7 @@ export function invokeJson(endpoint: Endpoint, result: InvokeResult, input: Fail
     scoringUri: endpoint.scoringUri ?? null,
     status: result.status,
     ok: isOk(result.status),
-    latencyMs: roundMs(result.latencyMs),
+    latencyMs: roundMsFine(result.latencyMs),
     deployment: result.deployment ?? null,
     requestId: result.requestId ?? null,
     contentType: result.contentType ?? null,
@@ -176,8 +176,8 @@ export function repeatJson(endpoint: Endpoint, results: InvokeResult[], summary:
     requested: summary.stopped?.requested ?? summary.count,
     stoppedBy: summary.stopped?.status ?? null,
     ok: results.every((r) => isOk(r.status)),
-    p50Ms: roundMs(summary.p50Ms),
-    p95Ms: roundMs(summary.p95Ms),
+    p50Ms: roundMsFine(summary.p50Ms),
+    p95Ms: roundMsFine(summary.p95Ms),
     statuses: summary.statuses,
     deployments: summary.deployments.map((d) => ({
       name: d.name,
@@ -186,7 +186,7 @@ export function repeatJson(endpoint: Endpoint, results: InvokeResult[], summary:
     })),
     requests: results.map((r) => ({
       status: r.status,
-      latencyMs: roundMs(r.latencyMs),
+      latencyMs: roundMsFine(r.latencyMs),
       deployment: r.deployment ?? null,
       requestId: r.requestId ?? null,
       transportError: r.transportError ?? null,

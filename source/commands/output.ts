@@ -67,8 +67,10 @@ export function timePair<K extends string>(
   } as Record<K, string | null> & Record<`${K}Epoch`, number | null>;
 }
 
-/** Milliseconds rounded to one decimal, for latencies in JSON. */
+/** Milliseconds rounded to one decimal, for latencies in text and env lines. */
 export const roundMs = (ms: number): number => Math.round(ms * 10) / 10;
+/** Hundredths of a millisecond, for JSON: a loopback request takes a fraction of one. */
+export const roundMsFine = (ms: number): number => Math.round(ms * 100) / 100;
 
 export interface Style {
   ok(text: string): string;
