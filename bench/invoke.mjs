@@ -11,7 +11,7 @@ import {join} from 'node:path';
 import {ROOT, SAMPLE, cliEnv, main, median, row, runCli, spread, startSandbox} from './lib.mjs';
 
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 200);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 
 export function httpsLoop(args, credential) {
   return new Promise((resolve, reject) => {

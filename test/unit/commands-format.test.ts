@@ -234,7 +234,7 @@ describe('creds output', () => {
 
 const result = (over: Partial<InvokeResult> = {}): InvokeResult => ({
   status: 200,
-  latencyMs: 12.34,
+  latencyMs: 12.345678,
   deployment: 'blue',
   requestId: 'r-1',
   contentType: 'application/json',
@@ -257,7 +257,7 @@ describe('invoke output', () => {
       scoringUri: 'https://h.example/score',
       status: 200,
       ok: true,
-      latencyMs: 12.3,
+      latencyMs: 12.35, // JSON: hundredths of a millisecond
       deployment: 'blue',
       requestId: 'r-1',
       contentType: 'application/json',
