@@ -50,6 +50,9 @@ async function once(sandbox) {
     // The whole list is in once its "so far" spinner has gone.
     await sleep(300);
     await waitLoaded(app);
+    // The frame that ended the loading was just drawn: a key now would wait for Ink's 30-frames-a-
+    // second cap (a 40 ms first keystroke in every round), not for the filter.
+    await sleep(200);
     const rss = rssMb(app.pid);
     // Filter keystrokes, each after the screen is quiet (Ink draws the first frame of a burst at
     // once, later ones at most 30 times a second): from the keystroke to the frame that shows the

@@ -19,7 +19,10 @@ export async function runWizard(env: AppEnvironment): Promise<'done' | 'interrup
     // The wizard runs only on a terminal (its command refuses otherwise), so it renders live even
     // where CI=true is set (dev containers, CI shells opened by hand): Ink would otherwise hold
     // every frame back until exit.
-    {exitOnCtrlC: false, interactive: Boolean(process.stdout.isTTY)},
+    // Frames at most 60 times a second (Ink's default is 30): a key that comes just after another
+    // frame (a countdown's tick) waits at most one 60 Hz frame for its own. A screen left alone
+    // still draws only when something on it changes.
+    {exitOnCtrlC: false, interactive: Boolean(process.stdout.isTTY), maxFps: 60},
   );
   await instance.waitUntilExit();
   return outcome;
