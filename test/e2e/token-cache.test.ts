@@ -183,7 +183,8 @@ describe.skipIf(keyringSkip !== undefined)(
       await app.press(KEY.enter);
       await app.waitForText('Tenant:');
       await app.press(KEY.enter);
-      const screen = await app.waitForText('Signed in', 20_000);
+      await app.waitForText('Signed in', 20_000);
+      const screen = await app.waitForText(/Tokens are kept\s+in\s+memory\s+only/);
       expect(screen.replace(/\s+/g, ' ')).toContain(
         'Tokens are kept in memory only: the embedded sandbox is new each run, so its tokens could not be reused.',
       );

@@ -221,9 +221,10 @@ describe('Managed identity and Azure CLI in the wizard (sandbox from a cloud fil
     await app.press(KEY.down, KEY.down, KEY.down, KEY.down, KEY.enter); // → Managed identity
     await app.waitForText('Client ID:');
     await app.press(KEY.enter); // no client ID: the system-assigned identity
-    const screen = await app.waitForText('Signed in', 15_000);
+    await app.waitForText('Signed in', 15_000);
+    // The identity's lines may come a frame after the heading.
+    const screen = await app.waitForText(host.objectId);
     expect(screen).toContain(host.clientId);
-    expect(screen).toContain(host.objectId);
     await app.press(KEY.enter);
     await app.waitForText('Sandbox Dev');
     await app.press(KEY.enter);
@@ -239,9 +240,9 @@ describe('Managed identity and Azure CLI in the wizard (sandbox from a cloud fil
     await app.waitForText('Client ID:');
     await app.type(scorer.clientId);
     await app.press(KEY.enter);
-    const screen = await app.waitForText('Signed in', 15_000);
+    await app.waitForText('Signed in', 15_000);
+    const screen = await app.waitForText(scorer.objectId);
     expect(screen).toContain(scorer.clientId);
-    expect(screen).toContain(scorer.objectId);
     app.kill();
   });
 
@@ -307,9 +308,9 @@ describe('Managed identity and Azure CLI in the wizard (sandbox from a cloud fil
       await app.press(KEY.up, KEY.enter); // device code → Azure CLI
       await app.waitForText('Tenant:');
       await app.press(KEY.enter);
-      const screen = await app.waitForText('Signed in', 60_000);
+      await app.waitForText('Signed in', 60_000);
+      const screen = await app.waitForText(ops.objectId);
       expect(screen).toContain(ops.clientId!);
-      expect(screen).toContain(ops.objectId);
       await app.press(KEY.enter);
       // ops-automation's own subscription.
       await app.waitForText('Sandbox Dev', 30_000);
