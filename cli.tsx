@@ -14,7 +14,7 @@ function fail(err: unknown, debug: boolean): never {
   process.exit(ExitCode.failure);
 }
 
-const program = buildProgram();
+const program = buildProgram({forArgs: process.argv.slice(2)});
 const debug = process.argv.includes('--debug');
 try {
   await program.parseAsync(process.argv);

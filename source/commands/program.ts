@@ -25,6 +25,37 @@ const helpWidth = (stream: NodeJS.WriteStream): number =>
 export interface ProgramOptions {
   /** Lay help out for exactly this width (the build's pages), not for the terminal. */
   helpWidth?: number;
+  /**
+   * Only what parsing these arguments needs: when they are nothing but the root's own options
+   * (a start of the wizard), the subcommands are left out. Defining all of them is about a tenth
+   * of the wizard's time to its first frame.
+   */
+  forArgs?: readonly string[];
+}
+
+/**
+ * Whether commander, given `args`, could only read root options: every word is a root option
+ * (`--name`, `--name=value`, `-x`) or the value a root option requires. Anything else (a word
+ * that may be a command, an unknown or combined option, `--help`, `--`) says no, and the whole
+ * program parses it, to run the command or report what is wrong.
+ */
+export function onlyRootOptions(root: Command, args: readonly string[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('-') || arg === '-' || arg === '--') return false;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
+    const option = root.options.find((o) => o.long === flag || o.short === flag);
+    if (!option) return false;
+    if (eq !== -1) {
+      if (!option.required && !option.optional) return false;
+    } else if (option.required) {
+      i++; // commander takes the next word as the value, whatever it is
+    } else if (option.optional && args[i + 1] !== undefined && !args[i + 1]!.startsWith('-')) {
+      return false; // a value or a command: let the whole program decide
+    }
+  }
+  return true;
 }
 
 export function buildProgram(options: ProgramOptions = {}): Command {
@@ -75,6 +106,15 @@ export function buildProgram(options: ProgramOptions = {}): Command {
       await openWizard(opts);
     });
 
+  if (!options.forArgs || !onlyRootOptions(program, options.forArgs)) addSubcommands(program);
+  // Only the root takes leftovers, to report an unknown command (not an unknown option of the
+  // command's) with a suggestion. Set after the subcommands exist: they copy the root's settings.
+  program.allowExcessArguments(true).allowUnknownOption(true);
+  return program;
+}
+
+/** `sandbox` and every scriptable command. */
+function addSubcommands(program: Command): void {
   program
     .command('sandbox')
     .description(
@@ -134,8 +174,4 @@ export function buildProgram(options: ProgramOptions = {}): Command {
     });
 
   registerCommands(program);
-  // Only the root takes leftovers, to report an unknown command (not an unknown option of the
-  // command's) with a suggestion. Set after the subcommands exist: they copy the root's settings.
-  program.allowExcessArguments(true).allowUnknownOption(true);
-  return program;
 }
