@@ -1,7 +1,12 @@
 /** Time formatting shared by the wizard and the commands. Pure: `now` is always passed in. */
 
 /** `42m 10s`, `1h 05m`, `9s`, `2d 3h` — the remaining time until `target`, or `expired`. */
-export function formatRemaining(targetMs: number, nowMs: number): string {
+export function formatRemaining(
+  targetMs: number,
+  nowMs: number,
+  /** `minutes`: `42m` rather than `42m 10s` (under a minute it still counts seconds). */
+  precision: 'seconds' | 'minutes' = 'seconds',
+): string {
   const total = Math.floor((targetMs - nowMs) / 1000);
   if (total <= 0) return 'expired';
   const d = Math.floor(total / 86_400);
@@ -11,7 +16,7 @@ export function formatRemaining(targetMs: number, nowMs: number): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   if (d > 0) return `${d}d ${h}h`;
   if (h > 0) return `${h}h ${pad(m)}m`;
-  if (m > 0) return `${m}m ${pad(s)}s`;
+  if (m > 0) return precision === 'minutes' ? `${m}m` : `${m}m ${pad(s)}s`;
   return `${s}s`;
 }
 

@@ -36,6 +36,9 @@ describe('countdown formatting', () => {
     expect(formatRemaining(2 * 86_400_000 + 3 * 3_600_000, 0)).toBe('2d 3h');
     expect(formatRemaining(1000, 1000)).toBe('expired');
     expect(formatRemaining(0, 5000)).toBe('expired');
+    expect(formatRemaining(1_000_000 + 42 * 60_000 + 10_000, 1_000_000, 'minutes')).toBe('42m');
+    expect(formatRemaining(3_900_000, 0, 'minutes')).toBe('1h 05m');
+    expect(formatRemaining(9_000, 0, 'minutes')).toBe('9s');
     expect(relative(60_000, 0)).toBe('in 1m 00s');
     expect(relative(0, 120_000)).toBe('2m 00s ago');
     expect(formatElapsed(65_000)).toBe('1m 05s');

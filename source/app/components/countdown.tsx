@@ -1,6 +1,6 @@
 import {Text} from 'ink';
 import {formatRemaining, urgency} from '../../lib/time';
-import {useNow} from '../hooks/use-now';
+import {useNowAs} from '../hooks/use-now';
 import {theme} from '../theme';
 
 const COLORS = {
@@ -10,13 +10,30 @@ const COLORS = {
   expired: theme.status.error,
 };
 
-/** A live countdown to `target` (epoch ms): green, then yellow, then red, then "expired". */
-export function Countdown({target, lifetimeMs}: {target: number; lifetimeMs?: number}) {
-  const now = useNow();
-  const level = urgency(target, now, lifetimeMs);
+/**
+ * A live countdown to `target` (epoch ms): green, then yellow, then red, then "expired". With
+ * `precision="minutes"` it shows whole minutes while the time left is far off (green), and
+ * seconds once it turns yellow. It renders only when what it shows changes.
+ */
+export function Countdown({
+  target,
+  lifetimeMs,
+  precision = 'seconds',
+}: {
+  target: number;
+  lifetimeMs?: number;
+  precision?: 'seconds' | 'minutes';
+}) {
+  const shown = useNowAs((now) => {
+    const level = urgency(target, now, lifetimeMs);
+    const text = formatRemaining(target, now, level === 'ok' ? precision : 'seconds');
+    return `${level} ${text}`;
+  });
+  const cut = shown.indexOf(' ');
+  const level = shown.slice(0, cut) as keyof typeof COLORS;
   return (
     <Text color={COLORS[level]} bold={level === 'expired'}>
-      {formatRemaining(target, now)}
+      {shown.slice(cut + 1)}
     </Text>
   );
 }

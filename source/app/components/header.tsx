@@ -63,7 +63,7 @@ export function Header({
           ) : token ? (
             <>
               <Text color={theme.text.muted}> · management token </Text>
-              <Countdown target={token.expiresOn} />
+              <Countdown target={token.expiresOn} precision="minutes" />
             </>
           ) : null}
         </Text>

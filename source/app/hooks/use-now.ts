@@ -36,6 +36,15 @@ export function useNow(): number {
   return useSyncExternalStore(subscribe, () => now);
 }
 
+/**
+ * What `select` makes of the shared clock, re-rendering only when that changes: a countdown
+ * showing minutes draws one frame a minute, not one a second (each frame drawn also holds back,
+ * for Ink's frame interval, the next keystroke's).
+ */
+export function useNowAs<T extends string | number | boolean>(select: (now: number) => T): T {
+  return useSyncExternalStore(subscribe, () => select(now));
+}
+
 /** For tests: how many components listen, and whether the ticker runs. */
 export const tickerState = () => ({listeners: listeners.size, running: timer !== undefined});
 
