@@ -1,6 +1,8 @@
 // Target 4 (quiet screens): the credentials screen of an aml_token endpoint, with its three live
 // countdowns (the management token in the header, the token's expiry, when to refresh it), left
-// alone in a pseudo-terminal. Counted from outside: CPU time from /proc over the window, frames
+// alone in a pseudo-terminal. Tokens live 10 minutes here, so the two on the screen count seconds
+// (a frame every second, the busiest a countdown gets; the header's shows minutes until five are
+// left) and none is refreshed inside the window. Counted from outside: CPU time from /proc over the window, frames
 // as bursts of writes to the terminal, and the resident memory at the end. The targets are
 // absolute: ≤ 1 % of one core, ≤ 1 frame a second, ≤ 150 MB.
 // Run: npm run build && node bench/quiet.mjs   (BENCH_QUIET_SECONDS=30 as the issue asks; 10 by default)
@@ -32,7 +34,7 @@ async function press(app, key, needle, timeoutMs = 30_000) {
 }
 
 export async function measure() {
-  const sandbox = await startSandbox(['--auto-approve', 'owner']);
+  const sandbox = await startSandbox(['--auto-approve', 'owner', '--token-lifetime', '10m']);
   const configDir = mkdtempSync(join(tmpdir(), 'aml-auth-bench-quiet-'));
   const app = spawnWizard(sandbox, {configDir});
   try {
@@ -94,7 +96,7 @@ export async function measure() {
         baselineValue: 1,
         goal: 1,
         digits: 2,
-        note: `${frames} frames, ${writes.length} writes; shortest gap ${shortest.toFixed(0)} ms`,
+        note: `${frames} frames, ${writes.length} writes${gaps.length ? `; shortest gap ${shortest.toFixed(0)} ms` : ''}`,
       }),
       row({
         target: 4,
