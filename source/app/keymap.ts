@@ -450,7 +450,7 @@ export const keymap = {
   refresh: {
     label: 'r',
     hint: 'refresh',
-    description: 'Fetch a fresh token now.',
+    description: 'Fetch a fresh token now; in key mode, read the keys again.',
     scope: 'credentials',
     match: ch('r'),
   },

@@ -104,6 +104,21 @@ describe('credentials screen', () => {
     expect(done.keys?.secondaryKey).toBe('sk-2');
   });
 
+  it('r reads the keys again: after a failed read, and to see a key regenerated elsewhere', () => {
+    const s = initialCredentials({authMode: 'key', now});
+    const failed = creds(s, {type: 'failed', id: s.work!.id, error});
+    expect(failed.error).toBe(error);
+    const retry = creds(failed, {type: 'refresh'});
+    expect(retry.work).toMatchObject({kind: 'listKeys', id: s.work!.id + 1});
+    const listed = creds(retry, {type: 'keysListed', id: retry.work!.id, keys});
+    expect(listed.error).toBeUndefined();
+    expect(listed.mode === 'viewing' && listed.note).toBe('Keys read again.');
+    expect(currentCredential(listed)?.value).toBe('pk-1');
+    // Not while a key is being regenerated (its own read of the keys follows).
+    const regen = creds(listed, {type: 'askRegenerate'}, {type: 'confirm'});
+    expect(creds(regen, {type: 'refresh'})).toBe(regen);
+  });
+
   it('n or esc keeps the key; a failed regeneration shows its error', () => {
     const asking = creds(keyScreen(), {type: 'askRegenerate'});
     expect(creds(asking, {type: 'cancel'}).mode).toBe('viewing');

@@ -6,7 +6,7 @@ import {currentCredential, type CredentialsAction, type CredentialsState} from '
 
 const CONFIRMING = ['confirm', 'deny', 'back'] as const;
 const COMMON = ['back', 'reveal2', 'exportView', 'copy', 'copyUri', 'copyCurl'] as const;
-const KEY_MODE = [...COMMON, 'up', 'down', 'regenerate'] as const;
+const KEY_MODE = [...COMMON, 'up', 'down', 'regenerate', 'refresh'] as const;
 const TOKEN_MODE = [...COMMON, 'refresh', 'autoRefresh'] as const;
 
 /**

@@ -6,8 +6,8 @@ export type Which = 'primary' | 'secondary';
 
 /** Work the credentials screen asks for; `useWork` runs it (see `./work.ts`). */
 export type CredentialsWork =
-  | {id: number; kind: 'listKeys'}
-  /** `reason`: the note shown once the token arrives (a manual or an automatic refresh). */
+  /** `reason`: the note shown once the keys or the token arrive (a retry, a refresh). */
+  | {id: number; kind: 'listKeys'; reason?: string}
   | {id: number; kind: 'token'; reason?: string}
   /** Regenerate one key, then list the keys again to show the new one. */
   | {id: number; kind: 'regenerate'; which: Which};
@@ -172,8 +172,11 @@ export function credentialsReducer(
     case 'cancel':
       return state.mode === 'confirmingRegen' ? viewing(state) : state;
     case 'refresh':
-      return state.authMode === 'key' || state.mode !== 'viewing'
-        ? state
+      // A fetch in flight is replaced (one that hangs can be given up on); a regeneration is not.
+      if (state.mode !== 'viewing' || state.regenerating) return state;
+      // Key mode: read the keys again (after a failure, or a regeneration made elsewhere).
+      return state.authMode === 'key'
+        ? start(state, {kind: 'listKeys', reason: 'Keys read again.'})
         : start(state, {kind: 'token', reason: 'Refreshed.'});
     case 'due':
       // A fetch already running answers it; turned off, it is ignored.
@@ -184,10 +187,19 @@ export function credentialsReducer(
       });
     case 'noted':
       return state.mode === 'viewing' ? {...state, note: action.note, shown: action.shown} : state;
-    case 'keysListed':
-      return action.id === state.work?.id
-        ? {...state, keys: action.keys, error: undefined, work: undefined}
-        : state;
+    case 'keysListed': {
+      const work = state.work;
+      if (action.id !== work?.id) return state;
+      const next: CredentialsState = {
+        ...state,
+        keys: action.keys,
+        error: undefined,
+        work: undefined,
+      };
+      return work.kind === 'listKeys' && work.reason && next.mode === 'viewing'
+        ? {...next, note: work.reason}
+        : next;
+    }
     case 'tokenFetched': {
       const work = state.work;
       if (action.id !== work?.id || work.kind !== 'token') return state;

@@ -176,6 +176,7 @@ export function CredentialsStep({
                   'copyUri',
                   'copyCurl',
                   'regenerate',
+                  'refresh',
                   'exportView',
                   'back',
                 ]
