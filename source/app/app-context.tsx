@@ -62,6 +62,9 @@ export function useEnv(): AppEnvironment {
   return env;
 }
 
+/** Told after each frame Ink draws (runWizard provides it), for what measures the layout. */
+export const FramesContext = createContext<Hub<void> | undefined>(undefined);
+
 /** The session's list cache (runWizard provides one); without it every list is fetched. */
 export const ListCacheContext = createContext<ListCache | undefined>(undefined);
 export const useListCache = (): ListCache | undefined => useContext(ListCacheContext);

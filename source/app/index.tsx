@@ -1,5 +1,6 @@
 import {render} from 'ink';
-import {type AppEnvironment, EnvProvider, ListCacheContext} from './app-context';
+import {type AppEnvironment, EnvProvider, FramesContext, ListCacheContext} from './app-context';
+import {createHub} from '../lib/hub';
 import {createListCache, droppingChangedLists} from './list-cache';
 import {Wizard} from './wizard/app';
 
@@ -10,10 +11,13 @@ import {Wizard} from './wizard/app';
 export async function runWizard(env: AppEnvironment): Promise<'done' | 'interrupted'> {
   let outcome: 'done' | 'interrupted' = 'done';
   const lists = createListCache();
+  const frames = createHub<void>();
   const instance = render(
     <EnvProvider value={{...env, services: droppingChangedLists(env.services, lists)}}>
       <ListCacheContext.Provider value={lists}>
-        <Wizard onInterrupt={() => (outcome = 'interrupted')} />
+        <FramesContext.Provider value={frames}>
+          <Wizard onInterrupt={() => (outcome = 'interrupted')} />
+        </FramesContext.Provider>
       </ListCacheContext.Provider>
     </EnvProvider>,
     // The wizard runs only on a terminal (its command refuses otherwise), so it renders live even
@@ -22,7 +26,12 @@ export async function runWizard(env: AppEnvironment): Promise<'done' | 'interrup
     // Frames at most 60 times a second (Ink's default is 30): a key that comes just after another
     // frame (a countdown's tick) waits at most one 60 Hz frame for its own. A screen left alone
     // still draws only when something on it changes.
-    {exitOnCtrlC: false, interactive: Boolean(process.stdout.isTTY), maxFps: 60},
+    {
+      exitOnCtrlC: false,
+      interactive: Boolean(process.stdout.isTTY),
+      maxFps: 60,
+      onRender: () => frames.emit(),
+    },
   );
   await instance.waitUntilExit();
   return outcome;

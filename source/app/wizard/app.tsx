@@ -1,10 +1,11 @@
-import {Box, Text, useApp, useWindowSize} from 'ink';
+import {Box, type DOMElement, Text, useApp, useWindowSize} from 'ink';
 import {useKeys} from '../hooks/use-keys';
-import {Fragment, useCallback, useMemo, useState} from 'react';
+import {Fragment, useCallback, useMemo, useRef, useState} from 'react';
 import {SignInAgainContext, TextEntryContext, useEnv} from '../app-context';
 import {Help} from '../components/help';
 import {SandboxPanel} from '../components/sandbox-panel';
 import {Header} from '../components/header';
+import {useBannerRoom} from '../hooks/use-banner-room';
 import {useRetryNotice} from '../hooks/use-retry-notice';
 import {useStore} from '../hooks/use-store';
 import {theme} from '../theme';
@@ -65,6 +66,13 @@ export interface WizardProps {
 export function Wizard({initial, onInterrupt}: WizardProps) {
   const env = useEnv();
   const {rows} = useWindowSize();
+  const maxRows = Math.max(4, rows - 1);
+  const outer = useRef<DOMElement>(null);
+  const header = useRef<DOMElement>(null);
+  const viewport = useRef<DOMElement>(null);
+  const content = useRef<DOMElement>(null);
+  const boxes = useMemo(() => ({outer, header, viewport, content}), []);
+  const bannerRoom = useBannerRoom(boxes, maxRows);
   const retry = useRetryNotice(env.retries);
   const {exit} = useApp();
   const [state, dispatch, get] = useStore(
@@ -225,18 +233,21 @@ export function Wizard({initial, onInterrupt}: WizardProps) {
     <SignInAgainContext.Provider value={signInAgainPort}>
       <TextEntryContext.Provider value={setEntry}>
         {/* Never taller than the terminal: the header stays on screen, and a screen too tall for
-          it loses its top lines, not the header or its footer of keys. */}
-        <Box flexDirection="column" maxHeight={Math.max(4, rows - 1)}>
+          it loses the header's banner, then its own top lines, not the header or its footer of
+          keys. */}
+        <Box ref={outer} flexDirection="column" maxHeight={maxRows}>
           {covered ? null : (
-            <Header
-              cloud={env.services.cloud.name}
-              step={STEP_TITLES[screen.step]}
-              {...scopeOf(screen)}
-              identity={identity}
-              token={state.managementToken}
-              tokenRefused={state.tokenRefused === true}
-              banner={env.banner}
-            />
+            <Box ref={header} flexDirection="column" flexShrink={0}>
+              <Header
+                cloud={env.services.cloud.name}
+                step={STEP_TITLES[screen.step]}
+                {...scopeOf(screen)}
+                identity={identity}
+                token={state.managementToken}
+                tokenRefused={state.tokenRefused === true}
+                banner={bannerRoom ? env.banner : undefined}
+              />
+            </Box>
           )}
           {retry && !covered ? (
             <Text color={theme.status.warning} wrap="truncate-end">
@@ -263,13 +274,14 @@ export function Wizard({initial, onInterrupt}: WizardProps) {
             />
           ) : null}
           <Box
+            ref={viewport}
             display={covered || again ? 'none' : 'flex'}
             flexDirection="column"
             flexShrink={1}
             overflowY="hidden"
             justifyContent="flex-end"
           >
-            <Box flexDirection="column" flexShrink={0}>
+            <Box ref={content} flexDirection="column" flexShrink={0}>
               {/* A sign-in again starts the screen afresh, so its work runs with the new sign-in. */}
               <Fragment key={state.signIns ?? 0}>{view}</Fragment>
             </Box>
