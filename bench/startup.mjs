@@ -4,7 +4,7 @@
 // What each technique buys: the same first frame with Node's compile cache off
 // (NODE_DISABLE_COMPILE_CACHE=1), with the CLI bundled without lazy chunks, and built without each
 // of the bundle's start-up techniques in turn (scripts/build-options.mjs TECHNIQUES).
-// Run: npm run build && node bench/startup.mjs   (BENCH_RUNS=15 for more runs)
+// Run: npm run build && node bench/startup.mjs   (BENCH_RUNS=25 for more runs; 15 by default)
 import {execFileSync, spawnSync} from 'node:child_process';
 import {mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -13,7 +13,7 @@ import {build} from 'esbuild';
 import {cliBuildOptions, launcherSource, TECHNIQUES} from '../scripts/build-options.mjs';
 import {CLI, ROOT, cliEnv, main, median, row, skipped, spawnPty, spread} from './lib.mjs';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const WARMUP = 2;
 /**
  * The starts that end in ~30 ms (`node -e ''`, --version, --help) run this many times a round:
