@@ -2,9 +2,9 @@
 // countdowns (the management token in the header, the token's expiry, when to refresh it), left
 // alone in a pseudo-terminal. Tokens live 10 minutes here, so the two on the screen count seconds
 // (a frame every second, the busiest a countdown gets; the header's shows minutes until five are
-// left) and none is refreshed inside the window. Counted from outside: CPU time from /proc over the window, frames
-// as bursts of writes to the terminal, and the resident memory at the end. The targets are
-// absolute: ≤ 1 % of one core, ≤ 1 frame a second, ≤ 150 MB.
+// left) and none is refreshed inside the window. Counted from outside: CPU time from /proc over
+// the window, frames as bursts of writes to the terminal, and the resident memory at the end. The
+// targets are absolute: ≤ 1 % of one core, ≤ 1 frame a second, ≤ 150 MB.
 // Run: npm run build && node bench/quiet.mjs   (BENCH_QUIET_SECONDS=30 as the issue asks; 10 by default)
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';

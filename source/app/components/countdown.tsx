@@ -24,16 +24,13 @@ export function Countdown({
   lifetimeMs?: number;
   precision?: 'seconds' | 'minutes';
 }) {
-  const shown = useNowAs((now) => {
-    const level = urgency(target, now, lifetimeMs);
-    const text = formatRemaining(target, now, level === 'ok' ? precision : 'seconds');
-    return `${level} ${text}`;
-  });
-  const cut = shown.indexOf(' ');
-  const level = shown.slice(0, cut) as keyof typeof COLORS;
+  const level = useNowAs((now) => urgency(target, now, lifetimeMs));
+  const text = useNowAs((now) =>
+    formatRemaining(target, now, urgency(target, now, lifetimeMs) === 'ok' ? precision : 'seconds'),
+  );
   return (
     <Text color={COLORS[level]} bold={level === 'expired'}>
-      {shown.slice(cut + 1)}
+      {text}
     </Text>
   );
 }

@@ -1,4 +1,5 @@
-import {Box, Text} from 'ink';
+import {Box, type DOMElement, Text} from 'ink';
+import type {Ref} from 'react';
 import type {
   AccessTokenInfo,
   Endpoint,
@@ -21,6 +22,10 @@ export interface HeaderProps {
   /** The token was refused and no fresh one could be had: no countdown of time it does not have. */
   tokenRefused?: boolean;
   banner?: string;
+  /** The banner is kept but not shown (no room for it: see useBannerRoom). */
+  bannerHidden?: boolean;
+  /** The banner's box, for what measures the layout. */
+  bannerRef?: Ref<DOMElement>;
 }
 
 /** Always visible: cloud › subscription › workspace › endpoint (auth mode), who, and token life. */
@@ -34,6 +39,8 @@ export function Header({
   token,
   tokenRefused,
   banner,
+  bannerHidden,
+  bannerRef,
 }: HeaderProps) {
   const compact = useCompact();
   const crumbs = [
@@ -70,7 +77,11 @@ export function Header({
       ) : (
         <Text color={theme.text.muted}>not signed in</Text>
       )}
-      {banner && !compact ? <Text color={theme.status.warning}>{banner}</Text> : null}
+      {banner && !compact ? (
+        <Box ref={bannerRef} display={bannerHidden ? 'none' : 'flex'}>
+          <Text color={theme.status.warning}>{banner}</Text>
+        </Box>
+      ) : null}
     </Box>
   );
 }

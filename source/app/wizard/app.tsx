@@ -68,10 +68,10 @@ export function Wizard({initial, onInterrupt}: WizardProps) {
   const {rows} = useWindowSize();
   const maxRows = Math.max(4, rows - 1);
   const outer = useRef<DOMElement>(null);
-  const header = useRef<DOMElement>(null);
+  const banner = useRef<DOMElement>(null);
   const viewport = useRef<DOMElement>(null);
   const content = useRef<DOMElement>(null);
-  const boxes = useMemo(() => ({outer, header, viewport, content}), []);
+  const boxes = useMemo(() => ({outer, banner, viewport, content}), []);
   const bannerRoom = useBannerRoom(boxes, maxRows);
   const retry = useRetryNotice(env.retries);
   const {exit} = useApp();
@@ -237,17 +237,17 @@ export function Wizard({initial, onInterrupt}: WizardProps) {
           keys. */}
         <Box ref={outer} flexDirection="column" maxHeight={maxRows}>
           {covered ? null : (
-            <Box ref={header} flexDirection="column" flexShrink={0}>
-              <Header
-                cloud={env.services.cloud.name}
-                step={STEP_TITLES[screen.step]}
-                {...scopeOf(screen)}
-                identity={identity}
-                token={state.managementToken}
-                tokenRefused={state.tokenRefused === true}
-                banner={bannerRoom ? env.banner : undefined}
-              />
-            </Box>
+            <Header
+              cloud={env.services.cloud.name}
+              step={STEP_TITLES[screen.step]}
+              {...scopeOf(screen)}
+              identity={identity}
+              token={state.managementToken}
+              tokenRefused={state.tokenRefused === true}
+              banner={env.banner}
+              bannerHidden={!bannerRoom}
+              bannerRef={banner}
+            />
           )}
           {retry && !covered ? (
             <Text color={theme.status.warning} wrap="truncate-end">
