@@ -24,13 +24,17 @@ export function Countdown({
   lifetimeMs?: number;
   precision?: 'seconds' | 'minutes';
 }) {
-  const level = useNowAs((now) => urgency(target, now, lifetimeMs));
-  const text = useNowAs((now) =>
-    formatRemaining(target, now, urgency(target, now, lifetimeMs) === 'ok' ? precision : 'seconds'),
-  );
+  // One snapshot of what it shows (a string, so an unchanged tick renders nothing), one listener.
+  const shown = useNowAs((now) => {
+    const level = urgency(target, now, lifetimeMs);
+    const text = formatRemaining(target, now, level === 'ok' ? precision : 'seconds');
+    return `${level} ${text}`;
+  });
+  const cut = shown.indexOf(' ');
+  const level = shown.slice(0, cut) as keyof typeof COLORS;
   return (
     <Text color={COLORS[level]} bold={level === 'expired'}>
-      {text}
+      {shown.slice(cut + 1)}
     </Text>
   );
 }
